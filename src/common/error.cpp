@@ -1,0 +1,60 @@
+#include "common/error.h"
+
+namespace redops {
+namespace {
+
+std::string prefix_of(const std::string& reply)
+{
+    auto end = reply.find(' ');
+    return reply.substr(0, end);
+}
+
+// Authentication refusals are "Redis refused us" (exit 3), not data errors.
+ErrorKind kind_of_reply(const std::string& prefix)
+{
+    if (prefix == "NOAUTH" || prefix == "WRONGPASS") {
+        return ErrorKind::auth;
+    }
+    return ErrorKind::server;
+}
+
+} // namespace
+
+ServerError::ServerError(const std::string& reply)
+    : Error(kind_of_reply(prefix_of(reply)), reply), m_prefix(prefix_of(reply)), m_reply(reply)
+{
+}
+
+std::string_view kind_name(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::usage: return "usage";
+    case ErrorKind::config: return "config";
+    case ErrorKind::connection: return "connection";
+    case ErrorKind::auth: return "auth";
+    case ErrorKind::timeout: return "timeout";
+    case ErrorKind::tls: return "tls";
+    case ErrorKind::protocol: return "protocol";
+    case ErrorKind::data: return "data";
+    case ErrorKind::server: return "server";
+    }
+    return "unknown";
+}
+
+int exit_code_for(ErrorKind kind)
+{
+    switch (kind) {
+    case ErrorKind::usage:
+    case ErrorKind::config: return k_exit_usage;
+    case ErrorKind::connection:
+    case ErrorKind::auth:
+    case ErrorKind::timeout:
+    case ErrorKind::tls: return k_exit_unavailable;
+    case ErrorKind::protocol:
+    case ErrorKind::data:
+    case ErrorKind::server: return k_exit_data;
+    }
+    return k_exit_data;
+}
+
+} // namespace redops

@@ -1,0 +1,53 @@
+// The typed errors every layer throws and main maps to an exit code, in one place.
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace redops {
+
+enum class ErrorKind {
+    usage,      // bad flag or argument                        -> exit 2
+    config,     // bad URL, duration, template, config file    -> exit 2
+    connection, // unreachable, refused, reset                 -> exit 3
+    auth,       // refused authentication                      -> exit 3
+    timeout,    // connect or command deadline passed          -> exit 3
+    tls,        // handshake or certificate failure            -> exit 3
+    protocol,   // the peer does not speak RESP                -> exit 4
+    data,       // malformed payload, wrong shape              -> exit 4
+    server,     // an error reply: WRONGTYPE, NOPERM, OOM, ... -> exit 4
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
+    ErrorKind kind() const noexcept { return m_kind; }
+
+private:
+    ErrorKind m_kind;
+};
+
+// An error reply from Redis; keeps the reply's prefix (WRONGTYPE, NOPERM, ...) for callers that branch on it.
+class ServerError : public Error {
+public:
+    explicit ServerError(const std::string& reply);
+    const std::string& prefix() const noexcept { return m_prefix; }
+    const std::string& reply() const noexcept { return m_reply; }
+
+private:
+    std::string m_prefix;
+    std::string m_reply;
+};
+
+std::string_view kind_name(ErrorKind kind);
+int exit_code_for(ErrorKind kind);
+
+// Exit codes of the contract (spec §3).
+inline constexpr int k_exit_ok = 0;
+inline constexpr int k_exit_negative = 1;
+inline constexpr int k_exit_usage = 2;
+inline constexpr int k_exit_unavailable = 3;
+inline constexpr int k_exit_data = 4;
+
+} // namespace redops
