@@ -1,1 +1,68 @@
-int main() { return 0; }
+// redops: parse, dispatch, and map errors to exit codes — nothing else.
+#include "cli/app.h"
+#include "cli/askpass.h"
+#include "common/error.h"
+#include "output/error_document.h"
+#include "output/printer.h"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+namespace {
+
+int report_usage_error(const std::string& message, bool json)
+{
+    std::cerr << "redops: error: " << message << "\n";
+    if (json) {
+        std::cout << redops::output::error_document("usage", message).dump() << "\n";
+    }
+    return redops::k_exit_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    using namespace redops;
+    CLI::App app{"redops — admin and diagnostics for the shared Redis layer", "redops"};
+    app.fallthrough(); // global options are accepted after the command too
+    app.require_subcommand(1);
+    app.set_version_flag("--version", REDOPS_VERSION);
+    cli::GlobalOptions globals;
+    cli::register_global_options(app, globals);
+    cli::Runner selected;
+    cli::register_commands(app, selected);
+
+    const bool wants_json = cli::argv_wants_json(argc, argv);
+    output::OutputOptions output_options;
+    try {
+        app.parse(argc, argv);
+        output_options = cli::output_options(globals);
+    } catch (const CLI::Success& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        return report_usage_error(e.what(), wants_json);
+    } catch (const Error& e) {
+        return report_usage_error(e.what(), wants_json);
+    }
+
+    const char* no_color = std::getenv("NO_COLOR");
+    output::Printer printer(output_options, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1,
+                            no_color != nullptr && *no_color != '\0');
+    cli::Context context(globals.flags, config::process_environment(), cli::prompt_password, printer,
+                         cli::Terminal{std::cin, ::isatty(STDIN_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1});
+    try {
+        return selected(context);
+    } catch (const Error& e) {
+        printer.error(e);
+        return exit_code_for(e.kind());
+    } catch (const std::exception& e) {
+        printer.error(Error(ErrorKind::data, std::string("internal error: ") + e.what()));
+        return k_exit_data;
+    }
+}

@@ -1,0 +1,83 @@
+#include "cli/app.h"
+
+#include "cli/commands.h"
+
+#include <string_view>
+
+namespace redops::cli {
+
+void register_global_options(CLI::App& app, GlobalOptions& g)
+{
+    auto& f = g.flags;
+    const std::string conn = "Connection";
+    app.add_option("-u,--url", f.url, "redis://[user[:password]@]host[:port][/db], rediss://… or unix:///path")
+        ->group(conn);
+    app.add_option("--host", f.host, "Server host (default 127.0.0.1)")->group(conn);
+    app.add_option("-p,--port", f.port, "Server port (default 6379)")->group(conn);
+    app.add_option("-n,--db", f.db, "Database number")->group(conn);
+    app.add_option("--user", f.user, "ACL user name")->group(conn);
+    app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE")->group(conn);
+    app.add_flag("--askpass", f.askpass, "Prompt for the password without echo")->group(conn);
+    app.add_option("-a,--password", f.password, "Password (visible to other users: prefer --askpass)")->group(conn);
+    app.add_option("--connect-timeout", f.connect_timeout, "Connect timeout, e.g. 2s (default 2s)")->group(conn);
+    app.add_option("--timeout", f.timeout, "Per-command timeout, e.g. 500ms (default 5s)")->group(conn);
+    app.add_option("--config", f.config_file, "Config file (default $XDG_CONFIG_HOME/redops/config.json)")
+        ->group(conn);
+    app.add_option("--profile", f.profile, "Profile of the config file to use")->group(conn);
+
+    const std::string tls = "TLS";
+    app.add_flag("--tls", f.tls, "Connect with TLS")->group(tls);
+    app.add_option("--cacert", f.cacert, "CA certificate file")->group(tls);
+    app.add_option("--cacertdir", f.cacertdir, "CA certificate directory")->group(tls);
+    app.add_option("--cert", f.cert, "Client certificate (mutual TLS)")->group(tls);
+    app.add_option("--key", f.key, "Client private key")->group(tls);
+    app.add_option("--sni", f.sni, "Server name for SNI and verification")->group(tls);
+    app.add_flag("--insecure", f.insecure, "Skip certificate verification (warns)")->group(tls);
+
+    const std::string topo = "Topology";
+    app.add_flag("--cluster", f.cluster, "Redis Cluster mode")->group(topo);
+    app.add_option("--sentinel", f.sentinels, "Sentinel HOST:PORT (repeatable)")->group(topo);
+    app.add_option("--master", f.master, "Sentinel master name")->group(topo);
+
+    const std::string out = "Output";
+    app.add_option("-o,--output", g.output, "table or json")->group(out);
+    app.add_flag("--json", g.json, "Same as -o json")->group(out);
+    app.add_option("--color", g.color, "auto, always or never (NO_COLOR is honoured)")->group(out);
+    app.add_flag("--reveal", g.reveal, "Print secrets (tokens, owner tokens, session ids) in full")->group(out);
+}
+
+void register_commands(CLI::App& app, Runner& selected)
+{
+    // The command table: one line per command group.
+    register_ping(app, selected);
+    register_config(app, selected);
+    register_completion(app, selected);
+}
+
+output::OutputOptions output_options(const GlobalOptions& g)
+{
+    output::OutputOptions options;
+    options.format = g.json ? output::Format::json : output::parse_format(g.output);
+    options.color = output::parse_color_mode(g.color);
+    options.reveal = g.reveal;
+    return options;
+}
+
+bool argv_wants_json(int argc, const char* const* argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            break;
+        }
+        if (arg == "--json" || arg == "-ojson" || arg == "--output=json") {
+            return true;
+        }
+        if ((arg == "-o" || arg == "--output") && i + 1 < argc && std::string_view(argv[i + 1]) == "json") {
+            return true;
+        }
+    }
+    return false;
+}
+
+} // namespace redops::cli

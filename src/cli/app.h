@@ -1,0 +1,32 @@
+// Builds the command line: global options (accepted before or after the command) and the command table.
+#pragma once
+
+#include "cli/context.h"
+#include "config/loader.h"
+#include "output/options.h"
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+namespace redops::cli {
+
+struct GlobalOptions {
+    config::FlagValues flags;
+    std::string output = "table";
+    bool json = false;
+    std::string color = "auto";
+    bool reveal = false;
+};
+
+// The selected command, set by its subcommand's parse callback and run by main.
+using Runner = std::function<int(Context&)>;
+
+void register_global_options(CLI::App& app, GlobalOptions& globals);
+void register_commands(CLI::App& app, Runner& selected);
+// Throws Error(usage) for a bad -o/--color value.
+output::OutputOptions output_options(const GlobalOptions& globals);
+// Whether argv asks for JSON, read without the parser, so a parse error can still be reported as JSON.
+bool argv_wants_json(int argc, const char* const* argv);
+
+} // namespace redops::cli

@@ -1,0 +1,48 @@
+// What a running command may use: the effective settings, the Redis client and the printer — all created lazily.
+#pragma once
+
+#include "config/loader.h"
+#include "config/settings.h"
+#include "output/printer.h"
+#include "redis/client.h"
+
+#include <iosfwd>
+#include <memory>
+#include <optional>
+
+namespace redops::cli {
+
+struct Terminal {
+    std::istream& in;
+    bool stdin_is_tty = false;
+    bool stdout_is_tty = false;
+};
+
+class Context {
+public:
+    Context(config::FlagValues flags, config::EnvLookup env, config::PasswordPrompt prompt, output::Printer& printer,
+            Terminal terminal);
+
+    // Loads the configuration on first use, so commands that need none (completion) never fail on it.
+    const config::Settings& settings();
+    // Connects on first use, with the topology the settings ask for.
+    redis::Client& client();
+    output::Printer& printer() { return m_printer; }
+    Terminal& terminal() { return m_terminal; }
+    const config::EnvLookup& env() const { return m_env; }
+    const config::FlagValues& flags() const { return m_flags; }
+
+    // Asks "question [y/N]" on a TTY; off a TTY returns false unless `assume_yes` (the caller's --yes).
+    bool confirm(const std::string& question, bool assume_yes);
+
+private:
+    config::FlagValues m_flags;
+    config::EnvLookup m_env;
+    config::PasswordPrompt m_prompt;
+    output::Printer& m_printer;
+    Terminal m_terminal;
+    std::optional<config::Settings> m_settings;
+    std::unique_ptr<redis::Client> m_client;
+};
+
+} // namespace redops::cli

@@ -1,0 +1,163 @@
+// `redops ping`: connectivity, latency, role and version per node, with thresholds and a Nagios format.
+#include "cli/commands.h"
+#include "common/error.h"
+#include "config/duration.h"
+#include "output/table.h"
+#include "repo/health_repository.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+namespace redops::cli {
+
+namespace {
+
+struct PingOptions {
+    int count = 1;
+    std::string interval = "1s";
+    std::optional<double> warn_ms;
+    std::optional<double> crit_ms;
+    std::string format = "default";
+};
+
+enum class Verdict { ok = 0, warning = 1, critical = 2 };
+
+Verdict verdict_of(const repo::NodePing& node, const PingOptions& o)
+{
+    if (!node.reachable) {
+        return Verdict::critical;
+    }
+    if (o.crit_ms && node.max_ms > *o.crit_ms) {
+        return Verdict::critical;
+    }
+    if (o.warn_ms && node.max_ms > *o.warn_ms) {
+        return Verdict::warning;
+    }
+    return Verdict::ok;
+}
+
+std::string_view verdict_name(Verdict v)
+{
+    switch (v) {
+    case Verdict::ok: return "ok";
+    case Verdict::warning: return "warning";
+    case Verdict::critical: return "critical";
+    }
+    return "unknown";
+}
+
+std::string ms(double value)
+{
+    return fmt::format("{:.3f}", value);
+}
+
+nlohmann::ordered_json node_json(const repo::NodePing& n, Verdict v)
+{
+    nlohmann::ordered_json j;
+    j["address"] = n.address;
+    j["reachable"] = n.reachable;
+    j["role"] = n.role;
+    j["version"] = n.version;
+    j["mode"] = n.mode;
+    j["samples"] = n.samples;
+    j["latency_ms"] = n.avg_ms;
+    j["min_latency_ms"] = n.min_ms;
+    j["max_latency_ms"] = n.max_ms;
+    j["status"] = n.reachable ? verdict_name(v) : "unreachable";
+    if (!n.reachable) {
+        j["error"] = {{"kind", kind_name(*n.error_kind)}, {"message", n.error}};
+    }
+    return j;
+}
+
+void render_nagios(Context& ctx, const std::vector<repo::NodePing>& nodes, const PingOptions& o, Verdict worst)
+{
+    static constexpr std::string_view k_state[] = {"OK", "WARNING", "CRITICAL"};
+    std::string summary;
+    std::string perfdata;
+    for (const auto& n : nodes) {
+        if (!summary.empty()) {
+            summary += ", ";
+        }
+        summary += n.reachable ? fmt::format("{} {} {} {}ms", n.address, n.role, n.version, ms(n.max_ms))
+                               : fmt::format("{} unreachable: {}", n.address, n.error);
+        perfdata += fmt::format("{}'{}_latency'={}ms;{};{};0; ", perfdata.empty() ? "" : "", n.address,
+                                n.reachable ? ms(n.max_ms) : "U", o.warn_ms ? ms(*o.warn_ms) : "",
+                                o.crit_ms ? ms(*o.crit_ms) : "");
+    }
+    if (!perfdata.empty()) {
+        perfdata.pop_back();
+    }
+    ctx.printer().line(fmt::format("REDIS {} - {} | {}", k_state[static_cast<int>(worst)], summary, perfdata));
+}
+
+int run_ping(const PingOptions& o, Context& ctx)
+{
+    if (o.count < 1) {
+        throw Error(ErrorKind::usage, fmt::format("--count must be at least 1, got {}", o.count));
+    }
+    if (o.format != "default" && o.format != "nagios") {
+        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use nagios)", o.format));
+    }
+    auto interval = config::parse_duration(o.interval);
+    repo::HealthRepository health(ctx.client());
+    std::vector<repo::NodePing> nodes = health.ping(o.count, interval);
+
+    Verdict worst = Verdict::ok;
+    bool unreachable = false;
+    for (const auto& n : nodes) {
+        worst = std::max(worst, verdict_of(n, o));
+        unreachable = unreachable || !n.reachable;
+    }
+    if (o.format == "nagios") {
+        render_nagios(ctx, nodes, o, worst);
+        return static_cast<int>(worst);
+    }
+    // Only --crit fails a plain ping; --warn is reported but exits 0 (in nagios format it is a WARNING).
+    int exit_code = unreachable ? k_exit_unavailable : (worst == Verdict::critical ? k_exit_negative : k_exit_ok);
+    if (ctx.printer().json()) {
+        nlohmann::ordered_json doc;
+        doc["ok"] = exit_code == k_exit_ok;
+        doc["topology"] = ctx.client().topology();
+        doc["status"] = unreachable ? "unreachable" : verdict_name(worst);
+        doc["nodes"] = nlohmann::ordered_json::array();
+        for (const auto& n : nodes) {
+            doc["nodes"].push_back(node_json(n, verdict_of(n, o)));
+        }
+        ctx.printer().json_document(doc);
+        return exit_code;
+    }
+    output::Table table({"NODE", "ROLE", "VERSION", "MIN_MS", "AVG_MS", "MAX_MS", "STATUS"});
+    for (size_t c = 3; c <= 5; ++c) {
+        table.align_right(c);
+    }
+    for (const auto& n : nodes) {
+        Verdict v = verdict_of(n, o);
+        if (!n.reachable) {
+            table.add_row({{n.address}, {"-"}, {"-"}, {"-"}, {"-"}, {"-"}, {"unreachable: " + n.error, output::Color::red}});
+            continue;
+        }
+        output::Color colour = v == Verdict::ok ? output::Color::green
+                               : v == Verdict::warning ? output::Color::yellow : output::Color::red;
+        table.add_row({{n.address}, {n.role}, {n.version}, {ms(n.min_ms)}, {ms(n.avg_ms)}, {ms(n.max_ms)},
+                       {std::string(verdict_name(v)), colour}});
+    }
+    ctx.printer().table(table);
+    return exit_code;
+}
+
+} // namespace
+
+void register_ping(CLI::App& app, Runner& selected)
+{
+    auto options = std::make_shared<PingOptions>();
+    CLI::App* sub = app.add_subcommand("ping", "Connectivity, latency, role and version per node");
+    sub->add_option("-c,--count", options->count, "Number of PINGs per node (default 1)");
+    sub->add_option("-i,--interval", options->interval, "Pause between PINGs (default 1s)");
+    sub->add_option("--warn", options->warn_ms, "Warn when a latency exceeds MS milliseconds");
+    sub->add_option("--crit", options->crit_ms, "Fail (exit 1) when a latency exceeds MS milliseconds");
+    sub->add_option("--format", options->format, "nagios: one plugin line with perfdata, exit 0/1/2/3");
+    sub->callback([options, &selected] { selected = [options](Context& ctx) { return run_ping(*options, ctx); }; });
+}
+
+} // namespace redops::cli

@@ -1,0 +1,27 @@
+#include "config/connection_options.h"
+
+namespace redops::config {
+
+redis::ConnectionOptions connection_options(const Settings& settings)
+{
+    const ConnectionSettings& c = settings.connection;
+    redis::ConnectionOptions options;
+    options.endpoint.host = c.host.value;
+    options.endpoint.port = c.port.value;
+    options.endpoint.unix_path = c.unix_path.value;
+    options.user = c.user.value;
+    options.password = c.password.value;
+    options.db = c.db.value;
+    options.tls.enabled = c.tls.enabled.value;
+    options.tls.cacert = c.tls.cacert.value;
+    options.tls.cacertdir = c.tls.cacertdir.value;
+    options.tls.cert = c.tls.cert.value;
+    options.tls.key = c.tls.key.value;
+    options.tls.sni = c.tls.sni.value;
+    options.tls.insecure = c.tls.insecure.value;
+    options.connect_timeout = c.connect_timeout.value;
+    options.command_timeout = c.command_timeout.value;
+    return options;
+}
+
+} // namespace redops::config

@@ -1,0 +1,276 @@
+#include "redis/connection.h"
+
+#include "common/error.h"
+#include "redis/transport_factory.h"
+
+#include <array>
+#include <fmt/format.h>
+#include <hiredis/hiredis.h>
+
+namespace redops::redis {
+
+namespace {
+
+Reply convert(const redisReply& raw)
+{
+    Reply reply;
+    switch (raw.type) {
+    case REDIS_REPLY_STRING:
+        reply.type = Reply::Type::string;
+        reply.str.assign(raw.str, raw.len);
+        break;
+    case REDIS_REPLY_STATUS:
+        reply.type = Reply::Type::status;
+        reply.str.assign(raw.str, raw.len);
+        break;
+    case REDIS_REPLY_ERROR:
+        reply.type = Reply::Type::error;
+        reply.str.assign(raw.str, raw.len);
+        break;
+    case REDIS_REPLY_INTEGER:
+        reply.type = Reply::Type::integer;
+        reply.integer = raw.integer;
+        break;
+    case REDIS_REPLY_ARRAY:
+        reply.type = Reply::Type::array;
+        reply.elements.reserve(raw.elements);
+        for (size_t i = 0; i < raw.elements; ++i) {
+            reply.elements.push_back(convert(*raw.element[i]));
+        }
+        break;
+    default:
+        reply.type = Reply::Type::nil;
+        break;
+    }
+    return reply;
+}
+
+// Turns a refused handshake into the one-line message an operator can act on.
+[[noreturn]] void throw_auth_failure(const Reply& reply, const ConnectionOptions& options, const std::string& peer)
+{
+    const std::string user = options.user.empty() ? "default" : options.user;
+    if (reply.str.rfind("NOAUTH", 0) == 0) {
+        throw Error(ErrorKind::auth, fmt::format("authentication required by {}: give a password with --askpass, "
+                                                 "--password-file or REDIS_PASSWORD",
+                                                 peer));
+    }
+    if (reply.str.rfind("WRONGPASS", 0) == 0 || reply.str.find("invalid password") != std::string::npos) {
+        throw Error(ErrorKind::auth,
+                    fmt::format("authentication failed for user \"{}\" on {}: wrong password or no such user", user,
+                                peer));
+    }
+    throw ServerError(reply.str);
+}
+
+std::string field_of(const std::vector<std::pair<std::string, std::string>>& info, std::string_view name)
+{
+    for (const auto& [key, value] : info) {
+        if (key == name) {
+            return value;
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+void Connection::ReaderDeleter::operator()(redisReader* reader) const
+{
+    redisReaderFree(reader);
+}
+
+Connection::Connection(std::unique_ptr<Transport> transport, ConnectionOptions options)
+    : m_transport(std::move(transport)), m_reader(redisReaderCreate()), m_options(std::move(options))
+{
+    if (!m_reader) {
+        throw Error(ErrorKind::connection, "out of memory creating a RESP reader");
+    }
+}
+
+Connection::Connection(Connection&&) noexcept = default;
+Connection& Connection::operator=(Connection&&) noexcept = default;
+Connection::~Connection() = default;
+
+Connection Connection::open(const ConnectionOptions& options)
+{
+    Deadline deadline(options.connect_timeout);
+    Connection connection(open_transport(options, deadline), options);
+    connection.handshake();
+    return connection;
+}
+
+const std::string& Connection::peer() const
+{
+    return m_transport->peer();
+}
+
+void Connection::handshake()
+{
+    // One round trip: HELLO authenticates, names the client and reports version/role/mode; SELECT rides along.
+    Command hello = cmd("HELLO", "2");
+    if (!m_options.password.empty()) {
+        hello.args.insert(hello.args.end(),
+                          {"AUTH", m_options.user.empty() ? "default" : m_options.user, m_options.password});
+    }
+    hello.args.insert(hello.args.end(), {"SETNAME", m_options.client_name});
+    std::vector<Command> batch{hello};
+    if (m_options.db != 0) {
+        batch.push_back(cmd("SELECT", m_options.db));
+    }
+    Deadline deadline(m_options.connect_timeout);
+    std::string payload;
+    for (const auto& command : batch) {
+        append_resp(command, payload);
+    }
+    send(payload, deadline);
+    std::vector<Reply> replies;
+    for (size_t i = 0; i < batch.size(); ++i) {
+        replies.push_back(read_reply(deadline));
+    }
+    const Reply& hello_reply = replies.front();
+    if (hello_reply.is_error()) {
+        if (hello_reply.str.rfind("ERR unknown command", 0) == 0) {
+            handshake_without_hello();
+            return;
+        }
+        throw_auth_failure(hello_reply, m_options, peer());
+    }
+    const auto& fields = hello_reply.as_array("HELLO");
+    for (size_t i = 0; i + 1 < fields.size(); i += 2) {
+        const std::string& key = fields[i].str;
+        if (key == "version") {
+            m_server.version = fields[i + 1].str;
+        } else if (key == "role") {
+            m_server.role = fields[i + 1].str;
+        } else if (key == "mode") {
+            m_server.mode = fields[i + 1].str;
+        }
+    }
+    if (replies.size() > 1) {
+        replies[1].check();
+    }
+}
+
+// Redis before 6.0: AUTH, CLIENT SETNAME, SELECT, and INFO for version and role.
+void Connection::handshake_without_hello()
+{
+    if (!m_options.password.empty()) {
+        Command auth = m_options.user.empty() ? cmd("AUTH", m_options.password)
+                                              : cmd("AUTH", m_options.user, m_options.password);
+        Reply reply = call_raw(auth);
+        if (reply.is_error()) {
+            throw_auth_failure(reply, m_options, peer());
+        }
+    }
+    call(cmd("CLIENT", "SETNAME", m_options.client_name));
+    if (m_options.db != 0) {
+        call(cmd("SELECT", m_options.db));
+    }
+    auto info = parse_info(call(cmd("INFO")).as_string("INFO"));
+    m_server.version = field_of(info, "redis_version");
+    m_server.role = field_of(info, "role");
+    m_server.mode = field_of(info, "redis_mode");
+}
+
+void Connection::ensure_usable() const
+{
+    if (m_broken) {
+        throw Error(ErrorKind::connection,
+                    fmt::format("connection to {} is unusable after an earlier failure", m_transport->peer()));
+    }
+}
+
+void Connection::send(const std::string& payload, const Deadline& deadline)
+{
+    try {
+        m_transport->write_all(payload.data(), payload.size(), deadline);
+    } catch (...) {
+        m_broken = true;
+        throw;
+    }
+}
+
+Reply Connection::read_reply(const Deadline& deadline)
+{
+    try {
+        for (;;) {
+            void* raw = nullptr;
+            if (redisReaderGetReply(m_reader.get(), &raw) != REDIS_OK) {
+                throw Error(ErrorKind::protocol,
+                            fmt::format("protocol error from {}: {}", peer(), m_reader->errstr));
+            }
+            if (raw != nullptr) {
+                std::unique_ptr<redisReply, decltype(&freeReplyObject)> owned(static_cast<redisReply*>(raw),
+                                                                              &freeReplyObject);
+                return convert(*owned);
+            }
+            std::array<char, 16384> buffer{};
+            std::size_t n = m_transport->read_some(buffer.data(), buffer.size(), deadline);
+            redisReaderFeed(m_reader.get(), buffer.data(), n);
+        }
+    } catch (...) {
+        m_broken = true;
+        throw;
+    }
+}
+
+Reply Connection::call_raw(const Command& command)
+{
+    ensure_usable();
+    Deadline deadline(m_options.command_timeout);
+    std::string payload;
+    append_resp(command, payload);
+    send(payload, deadline);
+    return read_reply(deadline);
+}
+
+Reply Connection::call(const Command& command)
+{
+    Reply reply = call_raw(command);
+    reply.check();
+    return reply;
+}
+
+std::vector<Reply> Connection::pipeline(const std::vector<Command>& commands)
+{
+    ensure_usable();
+    std::vector<Reply> replies;
+    if (commands.empty()) {
+        return replies;
+    }
+    Deadline deadline(m_options.command_timeout);
+    std::string payload;
+    for (const auto& command : commands) {
+        append_resp(command, payload);
+    }
+    send(payload, deadline);
+    replies.reserve(commands.size());
+    for (size_t i = 0; i < commands.size(); ++i) {
+        replies.push_back(read_reply(deadline));
+    }
+    return replies;
+}
+
+std::vector<std::pair<std::string, std::string>> parse_info(std::string_view text)
+{
+    std::vector<std::pair<std::string, std::string>> fields;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+        if (!line.empty() && line.back() == '\r') {
+            line.remove_suffix(1);
+        }
+        if (line.empty() || line.front() == '#') {
+            continue;
+        }
+        auto colon = line.find(':');
+        if (colon == std::string_view::npos) {
+            continue;
+        }
+        fields.emplace_back(std::string(line.substr(0, colon)), std::string(line.substr(colon + 1)));
+    }
+    return fields;
+}
+
+} // namespace redops::redis
