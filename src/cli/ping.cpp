@@ -81,14 +81,28 @@ void render_nagios(Context& ctx, const std::vector<repo::NodePing>& nodes, const
         }
         summary += n.reachable ? fmt::format("{} {} {} {}ms", n.address, n.role, n.version, ms(n.max_ms))
                                : fmt::format("{} unreachable: {}", n.address, n.error);
-        perfdata += fmt::format("{}'{}_latency'={}ms;{};{};0; ", perfdata.empty() ? "" : "", n.address,
-                                n.reachable ? ms(n.max_ms) : "U", o.warn_ms ? ms(*o.warn_ms) : "",
-                                o.crit_ms ? ms(*o.crit_ms) : "");
+        // Nagios perfdata: 'label'=value[UOM];warn;crit;min; "U" marks an unknown value.
+        perfdata += fmt::format("'{}_latency'={};{};{};0 ", n.address, n.reachable ? ms(n.max_ms) + "ms" : "U",
+                                o.warn_ms ? ms(*o.warn_ms) : "", o.crit_ms ? ms(*o.crit_ms) : "");
     }
     if (!perfdata.empty()) {
         perfdata.pop_back();
     }
     ctx.printer().line(fmt::format("REDIS {} - {} | {}", k_state[static_cast<int>(worst)], summary, perfdata));
+}
+
+int run_ping(const PingOptions& o, Context& ctx);
+
+// Nagios plugins answer every failure with a status line: CRITICAL when Redis is down, UNKNOWN otherwise.
+int run_ping_nagios(const PingOptions& o, Context& ctx)
+{
+    try {
+        return run_ping(o, ctx);
+    } catch (const Error& e) {
+        bool down = exit_code_for(e.kind()) == k_exit_unavailable;
+        ctx.printer().line(fmt::format("REDIS {} - {}", down ? "CRITICAL" : "UNKNOWN", e.what()));
+        return down ? 2 : 3;
+    }
 }
 
 int run_ping(const PingOptions& o, Context& ctx)
@@ -157,7 +171,9 @@ void register_ping(CLI::App& app, Runner& selected)
     sub->add_option("--warn", options->warn_ms, "Warn when a latency exceeds MS milliseconds");
     sub->add_option("--crit", options->crit_ms, "Fail (exit 1) when a latency exceeds MS milliseconds");
     sub->add_option("--format", options->format, "nagios: one plugin line with perfdata, exit 0/1/2/3");
-    sub->callback([options, &selected] { selected = [options](Context& ctx) { return run_ping(*options, ctx); }; });
+    sub->callback([options, &selected] { selected = [options](Context& ctx) {
+            return options->format == "nagios" ? run_ping_nagios(*options, ctx) : run_ping(*options, ctx);
+        }; });
 }
 
 } // namespace redops::cli

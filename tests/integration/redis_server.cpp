@@ -1,0 +1,191 @@
+#include "redis_server.h"
+
+#include "redis/connection.h"
+
+#include <arpa/inet.h>
+#include <csignal>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <fstream>
+#include <netinet/in.h>
+#include <sstream>
+#include <stdexcept>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <thread>
+#include <unistd.h>
+
+namespace redops::test {
+
+namespace {
+
+std::filesystem::path make_temp_dir()
+{
+    std::string tmpl = (std::filesystem::temp_directory_path() / "redops-test-XXXXXX").string();
+    if (::mkdtemp(tmpl.data()) == nullptr) {
+        throw std::runtime_error("mkdtemp failed");
+    }
+    return tmpl;
+}
+
+std::string read_file(const std::filesystem::path& path)
+{
+    std::ifstream in(path);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+} // namespace
+
+int free_port()
+{
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = 0;
+    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    socklen_t len = sizeof addr;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    ::close(fd);
+    return ntohs(addr.sin_port);
+}
+
+RedisServer::RedisServer(ServerConfig config) : m_config(std::move(config)), m_dir(make_temp_dir())
+{
+    m_port = m_config.port != 0 ? m_config.port : free_port();
+    if (m_config.unix_socket) {
+        m_unix_path = (m_dir / "redis.sock").string();
+    }
+    if (!m_config.acl_users.empty()) {
+        std::ofstream acl(m_dir / "users.acl");
+        acl << (m_config.requirepass.empty() ? "user default on nopass ~* &* +@all\n"
+                                             : "user default on >" + m_config.requirepass + " ~* &* +@all\n");
+        for (const auto& line : m_config.acl_users) {
+            acl << line << "\n";
+        }
+    }
+    start();
+}
+
+RedisServer::~RedisServer()
+{
+    stop();
+    std::error_code ignored;
+    std::filesystem::remove_all(m_dir, ignored);
+}
+
+void RedisServer::start()
+{
+    std::vector<std::string> args{"redis-server", "--port", std::to_string(m_port), "--bind", "127.0.0.1",
+                                  "--dir", m_dir.string(), "--save", "", "--appendonly", "no",
+                                  "--daemonize", "no", "--logfile", (m_dir / "redis.log").string()};
+    if (!m_unix_path.empty()) {
+        args.insert(args.end(), {"--unixsocket", m_unix_path, "--unixsocketperm", "700"});
+    }
+    if (!m_config.acl_users.empty()) {
+        args.insert(args.end(), {"--aclfile", (m_dir / "users.acl").string()});
+    } else if (!m_config.requirepass.empty()) {
+        args.insert(args.end(), {"--requirepass", m_config.requirepass});
+    }
+    args.insert(args.end(), m_config.extra_args.begin(), m_config.extra_args.end());
+    pid_t pid = ::fork();
+    if (pid == 0) {
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a crashed test
+        int devnull = ::open("/dev/null", O_RDWR);
+        ::dup2(devnull, 0);
+        ::dup2(devnull, 1);
+        ::dup2(devnull, 2);
+        std::vector<char*> argv;
+        for (auto& a : args) {
+            argv.push_back(a.data());
+        }
+        argv.push_back(nullptr);
+        ::execvp("redis-server", argv.data());
+        ::_exit(127);
+    }
+    if (pid < 0) {
+        throw std::runtime_error("fork failed");
+    }
+    m_pid = pid;
+    wait_ready();
+}
+
+void RedisServer::wait_ready()
+{
+    for (int attempt = 0; attempt < 250; ++attempt) {
+        int status = 0;
+        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_pid = -1;
+            throw std::runtime_error(fmt::format("redis-server exited at start-up (is it installed?); log:\n{}",
+                                                 read_file(m_dir / "redis.log")));
+        }
+        try {
+            redis::ConnectionOptions o = options();
+            o.connect_timeout = std::chrono::milliseconds(200);
+            o.command_timeout = std::chrono::milliseconds(200);
+            auto connection = redis::Connection::open(o);
+            if (connection.call(redis::cmd("PING")).str == "PONG") {
+                return;
+            }
+        } catch (const std::exception&) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
+    }
+    throw std::runtime_error("redis-server did not answer PING within 5 s");
+}
+
+void RedisServer::stop()
+{
+    if (m_pid <= 0) {
+        return;
+    }
+    ::kill(m_pid, SIGTERM);
+    for (int i = 0; i < 500; ++i) {
+        int status = 0;
+        if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
+            m_pid = -1;
+            return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    ::kill(m_pid, SIGKILL);
+    ::waitpid(m_pid, nullptr, 0);
+    m_pid = -1;
+}
+
+std::string RedisServer::url() const
+{
+    return fmt::format("redis://127.0.0.1:{}", m_port);
+}
+
+redis::ConnectionOptions RedisServer::options() const
+{
+    redis::ConnectionOptions o;
+    o.endpoint.host = "127.0.0.1";
+    o.endpoint.port = m_port;
+    o.password = m_config.requirepass;
+    return o;
+}
+
+SilentPeer::SilentPeer()
+{
+    m_fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    ::listen(m_fd, 16); // the kernel completes handshakes; nobody ever reads or writes
+    socklen_t len = sizeof addr;
+    ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
+    m_port = ntohs(addr.sin_port);
+}
+
+SilentPeer::~SilentPeer()
+{
+    ::close(m_fd);
+}
+
+} // namespace redops::test
