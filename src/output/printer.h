@@ -1,0 +1,65 @@
+// The one object commands emit results through: table or JSON on stdout, diagnostics on stderr.
+#pragma once
+
+#include "common/error.h"
+#include "output/json_stream.h"
+#include "output/options.h"
+#include "output/style.h"
+#include "output/table.h"
+
+#include <nlohmann/json.hpp>
+
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace redops::output {
+
+// Constructed once in main with the real streams (tests pass string streams); holds no global state.
+// Diagnostics on stderr stay uncoloured: colour follows stdout's terminal, and stderr often goes to a log.
+class Printer {
+public:
+    Printer(OutputOptions opts, std::ostream& out, std::ostream& err, bool out_is_tty, bool no_color_env);
+
+    bool json() const noexcept { return m_options.format == Format::json; }
+    bool reveal() const noexcept { return m_options.reveal; }
+    bool colour() const noexcept { return m_colour; }
+
+    // The secret masked unless --reveal.
+    std::string secret(std::string_view s) const;
+    std::string paint(std::string_view text, Color c) const;
+
+    // "redops: warning: <message>" on stderr, control characters escaped.
+    void warn(std::string_view message);
+    // The message alone on stderr, control characters escaped.
+    void note(std::string_view message);
+
+    // One compact document and a newline on stdout (monitor calls it once per sample: JSON Lines).
+    void json_document(const nlohmann::ordered_json& doc);
+    // Starts the streamed document of this run on stdout; throws std::logic_error when called twice.
+    JsonStream& json_stream();
+    void table(const Table& table);
+    StreamingTable streaming_table(std::vector<std::string> headers);
+    // The text and a newline on stdout, as is: callers sanitize untrusted parts (sanitize_for_terminal).
+    void line(std::string_view text);
+    std::ostream& out() noexcept { return m_out; }
+
+    // "redops: error: <message>" on stderr; in JSON mode also the error document on stdout, or, when a
+    // streamed document is open, the error closes that one, so stdout still holds one document.
+    void error(const redops::Error& error);
+    // For failures that are not a redops::Error; the caller names the kind (e.g. "internal").
+    void error(std::string_view kind, std::string_view message);
+
+private:
+    void error_json(const nlohmann::ordered_json& doc);
+
+    OutputOptions m_options;
+    std::ostream& m_out;
+    std::ostream& m_err;
+    bool m_colour;
+    std::optional<JsonStream> m_stream;
+};
+
+} // namespace redops::output
