@@ -207,11 +207,17 @@ void resolve_password(LoadState& state, const PasswordPrompt& prompt)
 // Contradictions are usage errors when a flag takes part, config errors when only files/env do.
 void check_combination(bool contradictory, const Origin& a, const Origin& b, std::string_view what)
 {
-    if (contradictory) {
-        bool by_flag = a.source == Source::flag || b.source == Source::flag;
-        throw Error(by_flag ? ErrorKind::usage : ErrorKind::config,
-                    fmt::format("{} (from {} and {})", what, describe(a), describe(b)));
+    if (!contradictory) {
+        return;
     }
+    bool by_flag = a.source == Source::flag || b.source == Source::flag;
+    std::vector<std::string> sources;
+    for (const Origin* origin : {&a, &b}) {
+        if (origin->source != Source::default_value) {
+            sources.push_back(describe(*origin));
+        }
+    }
+    throw Error(by_flag ? ErrorKind::usage : ErrorKind::config, fmt::format("{} (set by {})", what, fmt::join(sources, " and ")));
 }
 
 void check_consistency(Settings& settings)
