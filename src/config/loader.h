@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redops::config {
@@ -45,5 +46,9 @@ EnvLookup process_environment();
 
 // Throws Error(config) naming the bad value; Error(usage) for contradictory flags.
 Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt);
+
+// The last place searched for a config file; tests pass a path of their own to stay hermetic.
+inline constexpr std::string_view k_system_config_path = "/etc/redops/config.json";
+Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt, const std::string& system_config_path);
 
 } // namespace redops::config

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redops::config {
@@ -62,6 +63,10 @@ struct KeyTemplates {
     Setting<KeyTemplate> session;    // {id}
     Setting<KeyTemplate> user_index; // {user}
 };
+
+// The template setting of a kind by name ("token", ..., "user_index"); std::out_of_range for others.
+Setting<KeyTemplate>& key_template_setting(KeyTemplates& keys, std::string_view kind);
+const Setting<KeyTemplate>& key_template_setting(const KeyTemplates& keys, std::string_view kind);
 
 struct Defaults {
     Setting<long long> token_safety_buffer_s{300, {}};
