@@ -39,11 +39,7 @@ int main(int argc, char** argv)
     try {
         app.parse(argc, argv);
         output_options = cli::output_options(globals);
-    } catch (const CLI::Success& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForHelp& e) {
-        return app.exit(e);
-    } catch (const CLI::CallForAllHelp& e) {
+    } catch (const CLI::Success& e) { // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         return report_usage_error(e.what(), wants_json);

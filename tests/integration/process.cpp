@@ -105,7 +105,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
     return result;
 }
 
-ProcessResult redops(const std::vector<std::string>& args, const RunOptions& options)
+ProcessResult run_redops(const std::vector<std::string>& args, const RunOptions& options)
 {
     std::vector<std::string> argv{REDOPS_BINARY};
     argv.insert(argv.end(), args.begin(), args.end());

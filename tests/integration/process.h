@@ -23,6 +23,6 @@ struct RunOptions {
 
 ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions& options = {});
 // Runs build/redops with the arguments.
-ProcessResult redops(const std::vector<std::string>& args, const RunOptions& options = {});
+ProcessResult run_redops(const std::vector<std::string>& args, const RunOptions& options = {});
 
 } // namespace redops::test

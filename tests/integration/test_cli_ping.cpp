@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 using redops::test::RedisServer;
-using redops::test::redops;
+using redops::test::run_redops;
 using redops::test::RunOptions;
 using redops::test::ServerConfig;
 using json = nlohmann::json;
@@ -15,7 +15,7 @@ using json = nlohmann::json;
 TEST_CASE("ping prints a table and exits 0", "[cli][ping]")
 {
     RedisServer server;
-    auto r = redops({"--url", server.url(), "ping"});
+    auto r = run_redops({"--url", server.url(), "ping"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("NODE") != std::string::npos);
@@ -29,7 +29,7 @@ TEST_CASE("ping -o json gives one document with nodes", "[cli][ping]")
     RedisServer server;
     for (auto args : {std::vector<std::string>{"--url", server.url(), "-o", "json", "ping"},
                       std::vector<std::string>{"ping", "--url", server.url(), "--json"}}) {
-        auto r = redops(args);
+        auto r = run_redops(args);
         INFO(r.out << r.err);
         REQUIRE(r.exit_code == 0);
         json doc = json::parse(r.out);
@@ -44,7 +44,7 @@ TEST_CASE("ping -o json gives one document with nodes", "[cli][ping]")
 TEST_CASE("ping --count collects min/avg/max", "[cli][ping]")
 {
     RedisServer server;
-    auto r = redops({"--port", std::to_string(server.port()), "ping", "--count", "3", "--interval", "10ms", "--json"});
+    auto r = run_redops({"--port", std::to_string(server.port()), "ping", "--count", "3", "--interval", "10ms", "--json"});
     REQUIRE(r.exit_code == 0);
     json node = json::parse(r.out)["nodes"][0];
     CHECK(node["samples"] == 3);
@@ -54,34 +54,34 @@ TEST_CASE("ping --count collects min/avg/max", "[cli][ping]")
 TEST_CASE("ping thresholds and nagios format", "[cli][ping]")
 {
     RedisServer server;
-    auto crit = redops({"--url", server.url(), "ping", "--crit", "0"});
+    auto crit = run_redops({"--url", server.url(), "ping", "--crit", "0"});
     CHECK(crit.exit_code == 1);
-    auto warn = redops({"--url", server.url(), "ping", "--warn", "0"});
+    auto warn = run_redops({"--url", server.url(), "ping", "--warn", "0"});
     CHECK(warn.exit_code == 0);
-    auto nagios_ok = redops({"--url", server.url(), "ping", "--format", "nagios"});
+    auto nagios_ok = run_redops({"--url", server.url(), "ping", "--format", "nagios"});
     CHECK(nagios_ok.exit_code == 0);
     CHECK(nagios_ok.out.rfind("REDIS OK - ", 0) == 0);
     CHECK(nagios_ok.out.find("|") != std::string::npos);
-    auto nagios_warn = redops({"--url", server.url(), "ping", "--format", "nagios", "--warn", "0"});
+    auto nagios_warn = run_redops({"--url", server.url(), "ping", "--format", "nagios", "--warn", "0"});
     CHECK(nagios_warn.exit_code == 1);
     CHECK(nagios_warn.out.rfind("REDIS WARNING", 0) == 0);
-    auto nagios_crit = redops({"--url", server.url(), "ping", "--format", "nagios", "--warn", "0", "--crit", "0"});
+    auto nagios_crit = run_redops({"--url", server.url(), "ping", "--format", "nagios", "--warn", "0", "--crit", "0"});
     CHECK(nagios_crit.exit_code == 2);
-    auto nagios_down = redops({"--url", "redis://127.0.0.1:1", "ping", "--format", "nagios"});
+    auto nagios_down = run_redops({"--url", "redis://127.0.0.1:1", "ping", "--format", "nagios"});
     CHECK(nagios_down.exit_code == 2);
     CHECK(nagios_down.out.rfind("REDIS CRITICAL", 0) == 0);
 }
 
 TEST_CASE("unreachable Redis: exit 3 quickly with one line, JSON error document", "[cli][errors]")
 {
-    auto r = redops({"--url", "redis://127.0.0.1:1", "ping"});
+    auto r = run_redops({"--url", "redis://127.0.0.1:1", "ping"});
     CHECK(r.exit_code == 3);
     CHECK(r.elapsed < std::chrono::milliseconds(2500));
     CHECK(r.out.empty());
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(r.err.rfind("redops: error: ", 0) == 0);
 
-    auto j = redops({"--url", "redis://127.0.0.1:1", "ping", "-o", "json"});
+    auto j = run_redops({"--url", "redis://127.0.0.1:1", "ping", "-o", "json"});
     CHECK(j.exit_code == 3);
     json doc = json::parse(j.out);
     CHECK(doc["ok"] == false);
@@ -92,7 +92,7 @@ TEST_CASE("unreachable Redis: exit 3 quickly with one line, JSON error document"
 TEST_CASE("a peer that never answers: --timeout 500ms exits 3 saying it timed out", "[cli][errors][timeout]")
 {
     redops::test::SilentPeer peer;
-    auto r = redops({"--port", std::to_string(peer.port()), "ping", "--timeout", "500ms", "--connect-timeout", "500ms"});
+    auto r = run_redops({"--port", std::to_string(peer.port()), "ping", "--timeout", "500ms", "--connect-timeout", "500ms"});
     CHECK(r.exit_code == 3);
     CHECK(r.elapsed < std::chrono::milliseconds(1500));
     CHECK(r.err.find("timed out") != std::string::npos);
@@ -101,21 +101,21 @@ TEST_CASE("a peer that never answers: --timeout 500ms exits 3 saying it timed ou
 TEST_CASE("wrong password: exit 3, says authentication failed, never prints the password", "[cli][auth]")
 {
     RedisServer server(ServerConfig{.requirepass = "right-horse-battery"});
-    auto wrong = redops({"--port", std::to_string(server.port()), "ping"}, RunOptions{.env = {{"REDIS_PASSWORD", "Tr0ub4dor"}}});
+    auto wrong = run_redops({"--port", std::to_string(server.port()), "ping"}, RunOptions{.env = {{"REDIS_PASSWORD", "Tr0ub4dor"}}});
     CHECK(wrong.exit_code == 3);
     CHECK(wrong.err.find("authentication failed") != std::string::npos);
     CHECK(wrong.err.find("Tr0ub4dor") == std::string::npos);
     CHECK(wrong.out.find("Tr0ub4dor") == std::string::npos);
 
-    auto right = redops({"--port", std::to_string(server.port()), "ping"},
+    auto right = run_redops({"--port", std::to_string(server.port()), "ping"},
                         RunOptions{.env = {{"REDISCLI_AUTH", "right-horse-battery"}}});
     CHECK(right.exit_code == 0);
 
-    auto missing = redops({"--port", std::to_string(server.port()), "ping"});
+    auto missing = run_redops({"--port", std::to_string(server.port()), "ping"});
     CHECK(missing.exit_code == 3);
     CHECK(missing.err.find("authentication required") != std::string::npos);
 
-    auto on_argv = redops({"--port", std::to_string(server.port()), "-a", "right-horse-battery", "ping"});
+    auto on_argv = run_redops({"--port", std::to_string(server.port()), "-a", "right-horse-battery", "ping"});
     CHECK(on_argv.exit_code == 0);
     CHECK(on_argv.err.find("visible to other users") != std::string::npos);
 }
@@ -124,20 +124,20 @@ TEST_CASE("password file and ACL user from the URL", "[cli][auth]")
 {
     RedisServer server(ServerConfig{.acl_users = {"user ops on >p%40ss ~* +@all"}});
     auto url = "redis://ops:p%2540ss@127.0.0.1:" + std::to_string(server.port());
-    auto r = redops({"--url", url, "ping", "--json"});
+    auto r = run_redops({"--url", url, "ping", "--json"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
 
     auto file = server.dir() / "password";
     std::ofstream(file) << "p%40ss\n";
-    auto f = redops({"--port", std::to_string(server.port()), "--user", "ops", "--password-file", file.string(), "ping"});
+    auto f = run_redops({"--port", std::to_string(server.port()), "--user", "ops", "--password-file", file.string(), "ping"});
     CHECK(f.exit_code == 0);
 }
 
 TEST_CASE("unix socket URL", "[cli][ping]")
 {
     RedisServer server(ServerConfig{.unix_socket = true});
-    auto r = redops({"--url", "unix://" + server.unix_path(), "ping", "--json"});
+    auto r = run_redops({"--url", "unix://" + server.unix_path(), "ping", "--json"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(json::parse(r.out)["nodes"][0]["address"] == server.unix_path());
@@ -145,21 +145,21 @@ TEST_CASE("unix socket URL", "[cli][ping]")
 
 TEST_CASE("malformed URL, duration and flags are usage errors (exit 2) naming the value", "[cli][errors]")
 {
-    auto url = redops({"--url", "redis://host:99999", "ping"});
+    auto url = run_redops({"--url", "redis://host:99999", "ping"});
     CHECK(url.exit_code == 2);
     CHECK(url.err.find("99999") != std::string::npos);
 
-    auto duration = redops({"ping", "--timeout", "5 parsecs"});
+    auto duration = run_redops({"ping", "--timeout", "5 parsecs"});
     CHECK(duration.exit_code == 2);
     CHECK(duration.err.find("5 parsecs") != std::string::npos);
 
-    auto flag = redops({"ping", "--no-such-flag"});
+    auto flag = run_redops({"ping", "--no-such-flag"});
     CHECK(flag.exit_code == 2);
 
-    auto none = redops({});
+    auto none = run_redops({});
     CHECK(none.exit_code == 2);
 
-    auto json_usage = redops({"--json", "ping", "--count", "zero"});
+    auto json_usage = run_redops({"--json", "ping", "--count", "zero"});
     CHECK(json_usage.exit_code == 2);
     CHECK(json::parse(json_usage.out)["error"]["kind"] == "usage");
 }
@@ -167,17 +167,17 @@ TEST_CASE("malformed URL, duration and flags are usage errors (exit 2) naming th
 TEST_CASE("REDIS_URL and a config-file profile select the server; config show names sources", "[cli][config]")
 {
     RedisServer server;
-    auto env = redops({"ping"}, RunOptions{.env = {{"REDIS_URL", server.url()}}});
+    auto env = run_redops({"ping"}, RunOptions{.env = {{"REDIS_URL", server.url()}}});
     CHECK(env.exit_code == 0);
 
     auto file = server.dir() / "config.json";
     std::ofstream(file) << "{\n  // comments are allowed\n  \"profiles\": {\"local\": {\"port\": " << server.port()
                         << ", \"keys\": {\"token\": \"genesys:token:{tenant}\"}}}\n}\n";
-    auto profile = redops({"--config", file.string(), "--profile", "local", "ping"});
+    auto profile = run_redops({"--config", file.string(), "--profile", "local", "ping"});
     INFO(profile.err);
     CHECK(profile.exit_code == 0);
 
-    auto show = redops({"--config", file.string(), "--profile", "local", "config", "show", "--json"},
+    auto show = run_redops({"--config", file.string(), "--profile", "local", "config", "show", "--json"},
                        RunOptions{.env = {{"REDIS_PASSWORD", "hunter2"}}});
     INFO(show.err);
     REQUIRE(show.exit_code == 0);
@@ -191,18 +191,18 @@ TEST_CASE("REDIS_URL and a config-file profile select the server; config show na
 
     auto bad_template = server.dir() / "bad.json";
     std::ofstream(bad_template) << R"({"keys": {"lock": "lock:{nmae}"}})";
-    auto bad = redops({"--config", bad_template.string(), "config", "show"});
+    auto bad = run_redops({"--config", bad_template.string(), "config", "show"});
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("lock:{nmae}") != std::string::npos);
 }
 
 TEST_CASE("completion scripts are generated for bash, zsh and fish", "[cli][completion]")
 {
-    auto bash = redops({"completion", "bash"});
+    auto bash = run_redops({"completion", "bash"});
     CHECK(bash.exit_code == 0);
     CHECK(bash.out.find("complete -o default -F _redops redops") != std::string::npos);
     CHECK(bash.out.find("ping") != std::string::npos);
-    CHECK(redops({"completion", "fish"}).exit_code == 0);
-    CHECK(redops({"completion", "zsh"}).exit_code == 0);
-    CHECK(redops({"completion", "tcsh"}).exit_code == 2);
+    CHECK(run_redops({"completion", "fish"}).exit_code == 0);
+    CHECK(run_redops({"completion", "zsh"}).exit_code == 0);
+    CHECK(run_redops({"completion", "tcsh"}).exit_code == 2);
 }

@@ -8,6 +8,7 @@
 #include "redis/script.h"
 
 #include <catch2/catch.hpp>
+#include <set>
 
 using namespace redops;
 using namespace redops::redis;
