@@ -117,7 +117,8 @@ void Connection::handshake()
     if (m_options.db != 0) {
         batch.push_back(cmd("SELECT", m_options.db));
     }
-    Deadline deadline(m_options.connect_timeout);
+    // The handshake is the first command: it gets the per-command timeout, like every later one.
+    Deadline deadline(m_options.command_timeout);
     std::string payload;
     for (const auto& command : batch) {
         append_resp(command, payload);
