@@ -106,6 +106,20 @@ const std::string& Connection::peer() const
 
 void Connection::handshake()
 {
+    try {
+        handshake_with_hello();
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::connection || m_options.tls.enabled) {
+            throw;
+        }
+        // A TLS-only port drops a plaintext client at the first bytes; say so instead of a bare "reset".
+        throw Error(ErrorKind::connection,
+                    fmt::format("{} (does the server expect TLS? try rediss:// or --tls)", e.what()));
+    }
+}
+
+void Connection::handshake_with_hello()
+{
     // One round trip: HELLO authenticates, names the client and reports version/role/mode; SELECT rides along.
     Command hello = cmd("HELLO", "2");
     if (!m_options.password.empty()) {

@@ -44,6 +44,7 @@ public:
 private:
     Connection(std::unique_ptr<Transport> transport, ConnectionOptions options);
     void handshake();
+    void handshake_with_hello();
     void handshake_without_hello();
     void send(const std::string& payload, const Deadline& deadline);
     Reply read_reply(const Deadline& deadline);

@@ -16,6 +16,7 @@ struct ServerConfig {
     bool unix_socket = false;
     std::vector<std::string> extra_args; // passed to redis-server as "--name value" pairs
     int port = 0;                        // 0: pick a free one
+    bool tls = false;                    // TLS-only port, certificates made with openssl(1) in the temp dir
 };
 
 class RedisServer {
@@ -40,6 +41,7 @@ public:
 
 private:
     void wait_ready();
+    void make_certificates();
 
     ServerConfig m_config;
     std::filesystem::path m_dir;
