@@ -125,33 +125,69 @@ long long TokenRepository::flush(const std::optional<std::string>& provider, con
                                  bool dry_run, const FlushBatch& on_batch)
 {
     std::string pattern = m_template.scan_pattern(values(provider, tenant));
-    bool cluster = m_client.topology() == "cluster";
     long long total = 0;
+    if (!dry_run && m_client.topology() != "cluster") {
+        m_client.for_each_primary([&](redis::Connection& connection) {
+            total += flush_node(connection, pattern, on_batch);
+        });
+        return total;
+    }
     redis::scan_keys(m_client, pattern, scan_count(), [&](const std::vector<std::string>& keys) {
         long long deleted = 0;
-        if (dry_run) {
-            total += static_cast<long long>(keys.size());
-        } else {
+        if (!dry_run) {
+            // Keys of one batch live in different slots; one UNLINK per key, pipelined.
             std::vector<redis::Command> commands;
-            if (cluster) {
-                // Keys of one batch live in different slots; one UNLINK per key, pipelined.
-                for (const auto& key : keys) {
-                    commands.push_back(redis::cmd("UNLINK", key));
-                }
-            } else {
-                // One node: a single multi-key UNLINK per batch is the cheapest round trip.
-                redis::Command unlink(std::vector<std::string>{"UNLINK"});
-                unlink.args.insert(unlink.args.end(), keys.begin(), keys.end());
-                commands.push_back(std::move(unlink));
+            for (const auto& key : keys) {
+                commands.push_back(redis::cmd("UNLINK", key));
             }
             for (const auto& reply : m_client.pipeline(commands)) {
                 deleted += reply.check().as_integer("UNLINK");
             }
-            total += deleted;
         }
+        total += dry_run ? static_cast<long long>(keys.size()) : deleted;
         on_batch(keys, deleted);
         return true;
     });
+    return total;
+}
+
+long long TokenRepository::flush_node(redis::Connection& connection, const std::string& pattern,
+                                      const FlushBatch& on_batch)
+{
+    // One round trip per batch: the multi-key UNLINK of the previous batch travels with the next SCAN.
+    long long total = 0;
+    std::string cursor = "0";
+    std::vector<std::string> pending;
+    bool scanning = true;
+    while (scanning || !pending.empty()) {
+        std::vector<redis::Command> commands;
+        if (!pending.empty()) {
+            redis::Command unlink(std::vector<std::string>{"UNLINK"});
+            unlink.args.insert(unlink.args.end(), pending.begin(), pending.end());
+            commands.push_back(std::move(unlink));
+        }
+        if (scanning) {
+            commands.push_back(redis::cmd("SCAN", cursor, "MATCH", pattern, "COUNT", scan_count()));
+        }
+        auto replies = connection.pipeline(commands);
+        if (!pending.empty()) {
+            long long deleted = replies.front().check().as_integer("UNLINK");
+            total += deleted;
+            on_batch(pending, deleted);
+            pending.clear();
+        }
+        if (scanning) {
+            const auto& parts = replies.back().check().as_array("SCAN");
+            if (parts.size() != 2) {
+                throw Error(ErrorKind::protocol, "malformed reply to SCAN");
+            }
+            cursor = parts[0].as_string("SCAN");
+            for (const auto& key : parts[1].as_array("SCAN")) {
+                pending.push_back(key.as_string("SCAN"));
+            }
+            scanning = cursor != "0";
+        }
+    }
     return total;
 }
 

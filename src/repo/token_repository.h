@@ -54,6 +54,7 @@ private:
     std::map<std::string, std::string> values(const std::optional<std::string>& provider,
                                               const std::optional<std::string>& tenant) const;
     long long scan_count() const;
+    long long flush_node(redis::Connection& connection, const std::string& pattern, const FlushBatch& on_batch);
 
     redis::Client& m_client;
     const config::KeyTemplate& m_template;
