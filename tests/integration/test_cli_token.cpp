@@ -156,6 +156,12 @@ TEST_CASE("token tenant ids are literal: glob characters, UTF-8, flush of '*' de
     auto utf8 = redops_at(server, {"token", "set", "--provider", "genesys", "--tenant", "zürich-東京", "--expires-in",
                                    "3600", "--token", "x"});
     CHECK(utf8.exit_code == 0);
+    std::string binary = "bin\xff\x01\x7f";
+    auto bin = redops_at(server, {"token", "set", "--provider", "genesys", "--tenant", binary, "--expires-in", "3600",
+                                  "--token", "x"});
+    CHECK(bin.exit_code == 0);
+    CHECK(conn.call(cmd("EXISTS", "auth:token:genesys:" + binary)).integer == 1);
+    CHECK(redops_at(server, {"token", "get", "--provider", "genesys", "--tenant", binary, "--json"}).exit_code == 0);
 
     for (std::string tenant : {"*", "a", "b"}) {
         conn.call(cmd("SET", "auth:token:genesys:" + tenant, service_payload("t", now_ms() + 10'000'000, now_ms())));
@@ -179,22 +185,28 @@ TEST_CASE("token flush --all-tenants of 20000 keys, dry run first, refuses bulk 
     conn.pipeline(seed);
     conn.call(cmd("SET", "auth:token:other:t1", "{}"));
     conn.call(cmd("SET", "auth:token:genesysx:t1", "{}"));
+    conn.call(cmd("SET", "auth:token:genesys:t[0-9]*", "{}"));
+    conn.call(cmd("SET", "auth:token:genesys:*", "{}"));
+    auto glob = redops_at(server, {"token", "flush", "--provider", "genesys", "--tenant", "t[0-9]*", "--json"});
+    CHECK(json::parse(glob.out)["deleted"] == 1);
+    CHECK(conn.call(cmd("DBSIZE")).integer == 20'003);
+    CHECK(conn.call(cmd("EXISTS", "auth:token:genesys:t[0-9]*")).integer == 0);
 
     auto refused = redops_at(server, {"token", "flush", "--provider", "genesys", "--all-tenants"});
     CHECK(refused.exit_code == 2);
-    CHECK(conn.call(cmd("DBSIZE")).integer == 20'002);
+    CHECK(conn.call(cmd("DBSIZE")).integer == 20'003);
 
     auto dry = redops_at(server, {"token", "flush", "--provider", "genesys", "--all-tenants", "--dry-run", "--json"});
     REQUIRE(dry.exit_code == 0);
     json doc = json::parse(dry.out);
-    CHECK(doc["would_delete"] == 20'000);
-    CHECK(doc["keys"].size() == 20'000);
-    CHECK(conn.call(cmd("DBSIZE")).integer == 20'002);
+    CHECK(doc["would_delete"] == 20'001);
+    CHECK(doc["keys"].size() == 20'001);
+    CHECK(conn.call(cmd("DBSIZE")).integer == 20'003);
 
     auto flush = redops_at(server, {"token", "flush", "--provider", "genesys", "--all-tenants", "--yes"});
     INFO(flush.out << flush.err);
     CHECK(flush.exit_code == 0);
-    CHECK(flush.out.find("deleted 20000 keys") != std::string::npos);
+    CHECK(flush.out.find("deleted 20001 keys") != std::string::npos);
     CHECK(conn.call(cmd("DBSIZE")).integer == 2);
 
     auto all = redops_at(server, {"token", "flush", "--all", "--yes", "--json"});
