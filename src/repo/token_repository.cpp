@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 
 namespace redops::repo {
 
@@ -31,7 +32,10 @@ long long number_field(const nlohmann::json& doc, const char* name, const std::s
     }
     if (it->is_number_float()) {
         // Some writers serialise ms as 1.7e12; a whole number in a double is still a valid instant.
-        return static_cast<long long>(it->get<double>());
+        double value = it->get<double>();
+        if (std::isfinite(value) && std::fabs(value) < 9e18) {
+            return static_cast<long long>(value);
+        }
     }
     throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\": \"{}\" is not a number", key, name));
 }
