@@ -1,4 +1,5 @@
 // `redops token get|set|flush|list`: the services' cached OAuth tokens, read and written in their exact format.
+#include "cli/askpass.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
@@ -114,6 +115,9 @@ std::string read_token(const TokenOptions& o, Context& ctx)
         token = *o.token;
     } else if (!o.token_file.empty()) {
         token = read_text_file(o.token_file);
+    } else if (ctx.terminal().stdin_is_tty) {
+        // Typed by hand: ask without echo, so the token never lands on the screen or in a scrollback.
+        token = prompt_password("Token: ");
     } else {
         token = read_all(ctx.terminal().in);
     }
