@@ -8,5 +8,7 @@ namespace redops::cli {
 void register_ping(CLI::App& app, Runner& selected);
 void register_config(CLI::App& app, Runner& selected);
 void register_completion(CLI::App& app, Runner& selected);
+void register_token(CLI::App& app, Runner& selected);
+void register_dedupe(CLI::App& app, Runner& selected);
 
 } // namespace redops::cli

@@ -1,0 +1,234 @@
+// TokenRepository: the only code that knows the token payload format and how token keys are flushed.
+#include "repo/token_repository.h"
+
+#include "common/error.h"
+#include "redis/scan.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+namespace redops::repo {
+
+namespace {
+
+long long now_ms()
+{
+    using namespace std::chrono;
+    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+long long number_field(const nlohmann::json& doc, const char* name, const std::string& key)
+{
+    auto it = doc.find(name);
+    if (it == doc.end()) {
+        throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" has no \"{}\" field", key, name));
+    }
+    if (it->is_number_integer()) {
+        return it->get<long long>();
+    }
+    if (it->is_number_float()) {
+        // Some writers serialise ms as 1.7e12; a whole number in a double is still a valid instant.
+        double value = it->get<double>();
+        if (std::isfinite(value) && std::fabs(value) < 9e18) {
+            return static_cast<long long>(value);
+        }
+    }
+    throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\": \"{}\" is not a number", key, name));
+}
+
+} // namespace
+
+std::string TokenRepository::payload(const std::string& token, long long expires_at_ms, long long cached_at_ms)
+{
+    nlohmann::ordered_json doc;
+    doc["token"] = token;
+    doc["expiresAt"] = expires_at_ms;
+    doc["cachedAt"] = cached_at_ms;
+    return doc.dump();
+}
+
+void TokenRepository::parse_payload(const std::string& key, const std::string& value, TokenEntry& entry)
+{
+    nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
+    if (doc.is_discarded() || !doc.is_object()) {
+        throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" is not a JSON object", key));
+    }
+    auto token = doc.find("token");
+    if (token == doc.end() || !token->is_string()) {
+        throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" has no string \"token\" field", key));
+    }
+    entry.token = token->get<std::string>();
+    entry.expires_at_ms = number_field(doc, "expiresAt", key);
+    entry.cached_at_ms = number_field(doc, "cachedAt", key);
+}
+
+std::map<std::string, std::string> TokenRepository::values(const std::optional<std::string>& provider,
+                                                            const std::optional<std::string>& tenant) const
+{
+    std::map<std::string, std::string> known;
+    if (provider) {
+        known["provider"] = *provider;
+    }
+    if (tenant) {
+        known["tenant"] = *tenant;
+    }
+    return known;
+}
+
+long long TokenRepository::scan_count() const
+{
+    // A small COUNT makes SCAN round trips dominate a bulk flush; 1000 is the floor the contract asks for.
+    return std::max<long long>(1000, m_scan_count);
+}
+
+std::optional<TokenEntry> TokenRepository::get(const std::string& provider, const std::string& tenant)
+{
+    TokenEntry entry;
+    entry.key = m_template.render(values(provider, tenant));
+    entry.provider = provider;
+    entry.tenant = tenant;
+    auto replies = m_client.pipeline({redis::cmd("GET", entry.key), redis::cmd("TTL", entry.key)});
+    if (replies.at(0).is_error()) {
+        // WRONGTYPE and friends: name the key, an operator cannot act on a bare "WRONGTYPE Operation...".
+        throw Error(ErrorKind::server, fmt::format("{}: {}", entry.key, replies[0].str));
+    }
+    if (replies[0].is_nil()) {
+        return std::nullopt;
+    }
+    parse_payload(entry.key, replies[0].as_string("GET"), entry);
+    entry.ttl_s = replies.at(1).check().as_integer("TTL");
+    return entry;
+}
+
+TokenEntry TokenRepository::set(const std::string& provider, const std::string& tenant, const std::string& token,
+                                long long expires_in_s, long long safety_buffer_s)
+{
+    long long ttl = expires_in_s - safety_buffer_s;
+    if (ttl <= 0) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("TTL would be {}s (expires in {}s minus safety buffer {}s); nothing written", ttl,
+                                expires_in_s, safety_buffer_s));
+    }
+    TokenEntry entry;
+    entry.key = m_template.render(values(provider, tenant));
+    entry.provider = provider;
+    entry.tenant = tenant;
+    entry.token = token;
+    entry.cached_at_ms = now_ms();
+    entry.expires_at_ms = entry.cached_at_ms + expires_in_s * 1000;
+    entry.ttl_s = ttl;
+    m_client.call(redis::cmd("SET", entry.key, payload(token, entry.expires_at_ms, entry.cached_at_ms), "EX", ttl));
+    return entry;
+}
+
+long long TokenRepository::flush(const std::optional<std::string>& provider, const std::optional<std::string>& tenant,
+                                 bool dry_run, const FlushBatch& on_batch)
+{
+    std::string pattern = m_template.scan_pattern(values(provider, tenant));
+    long long total = 0;
+    if (!dry_run && m_client.topology() != "cluster") {
+        m_client.for_each_primary([&](redis::Connection& connection) {
+            total += flush_node(connection, pattern, on_batch);
+        });
+        return total;
+    }
+    redis::scan_keys(m_client, pattern, scan_count(), [&](const std::vector<std::string>& keys) {
+        long long deleted = 0;
+        if (!dry_run) {
+            // Keys of one batch live in different slots; one UNLINK per key, pipelined.
+            std::vector<redis::Command> commands;
+            for (const auto& key : keys) {
+                commands.push_back(redis::cmd("UNLINK", key));
+            }
+            for (const auto& reply : m_client.pipeline(commands)) {
+                deleted += reply.check().as_integer("UNLINK");
+            }
+        }
+        total += dry_run ? static_cast<long long>(keys.size()) : deleted;
+        on_batch(keys, deleted);
+        return true;
+    });
+    return total;
+}
+
+long long TokenRepository::flush_node(redis::Connection& connection, const std::string& pattern,
+                                      const FlushBatch& on_batch)
+{
+    // One round trip per batch: the multi-key UNLINK of the previous batch travels with the next SCAN.
+    long long total = 0;
+    std::string cursor = "0";
+    std::vector<std::string> pending;
+    bool scanning = true;
+    while (scanning || !pending.empty()) {
+        std::vector<redis::Command> commands;
+        if (!pending.empty()) {
+            redis::Command unlink(std::vector<std::string>{"UNLINK"});
+            unlink.args.insert(unlink.args.end(), pending.begin(), pending.end());
+            commands.push_back(std::move(unlink));
+        }
+        if (scanning) {
+            commands.push_back(redis::cmd("SCAN", cursor, "MATCH", pattern, "COUNT", scan_count()));
+        }
+        auto replies = connection.pipeline(commands);
+        if (!pending.empty()) {
+            long long deleted = replies.front().check().as_integer("UNLINK");
+            total += deleted;
+            on_batch(pending, deleted);
+            pending.clear();
+        }
+        if (scanning) {
+            const auto& parts = replies.back().check().as_array("SCAN");
+            if (parts.size() != 2) {
+                throw Error(ErrorKind::protocol, "malformed reply to SCAN");
+            }
+            cursor = parts[0].as_string("SCAN");
+            for (const auto& key : parts[1].as_array("SCAN")) {
+                pending.push_back(key.as_string("SCAN"));
+            }
+            scanning = cursor != "0";
+        }
+    }
+    return total;
+}
+
+void TokenRepository::list(const std::optional<std::string>& provider, const EntryCallback& on_entry)
+{
+    std::string pattern = m_template.scan_pattern(values(provider, std::nullopt));
+    redis::scan_keys(m_client, pattern, scan_count(), [&](const std::vector<std::string>& keys) {
+        std::vector<redis::Command> commands;
+        commands.reserve(keys.size() * 2);
+        for (const auto& key : keys) {
+            commands.push_back(redis::cmd("GET", key));
+            commands.push_back(redis::cmd("TTL", key));
+        }
+        auto replies = m_client.pipeline(commands);
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const auto& value = replies.at(2 * i);
+            if (value.is_nil()) {
+                continue; // expired or deleted since SCAN saw it
+            }
+            TokenEntry entry;
+            entry.key = keys[i];
+            if (auto parts = m_template.match(keys[i])) {
+                entry.provider = (*parts)["provider"];
+                entry.tenant = (*parts)["tenant"];
+            }
+            const auto& ttl = replies.at(2 * i + 1);
+            entry.ttl_s = ttl.is_integer() ? ttl.integer : -1;
+            try {
+                parse_payload(keys[i], value.check().as_string("GET"), entry);
+            } catch (const Error& e) {
+                // One bad key must not hide the others in a listing; it is reported in its row.
+                entry.problem = e.what();
+            }
+            on_entry(entry);
+        }
+        return true;
+    });
+}
+
+} // namespace redops::repo
