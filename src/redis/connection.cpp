@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "redis/transport_factory.h"
 
+#include <algorithm>
 #include <array>
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
@@ -131,8 +132,8 @@ void Connection::handshake_with_hello()
     if (m_options.db != 0) {
         batch.push_back(cmd("SELECT", m_options.db));
     }
-    // The handshake is the first command: it gets the per-command timeout, like every later one.
-    Deadline deadline(m_options.command_timeout);
+    // The handshake is part of connecting and also a command: it must fit both the connect and the command timeout.
+    Deadline deadline(std::min(m_options.connect_timeout, m_options.command_timeout));
     std::string payload;
     for (const auto& command : batch) {
         append_resp(command, payload);
