@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 #include "config/connection_options.h"
+#include "redis/sentinel.h"
 
 #include <iostream>
 #include <string>
@@ -30,10 +31,18 @@ redis::Client& Context::client()
 {
     if (!m_client) {
         const config::Settings& s = settings();
-        if (s.connection.cluster.value || !s.connection.sentinels.value.empty()) {
-            throw Error(ErrorKind::usage, "cluster and sentinel topologies are not supported yet (issue 8)");
+        if (s.connection.cluster.value) {
+            throw Error(ErrorKind::usage, "Redis Cluster mode is not implemented yet (--cluster)");
         }
-        m_client = std::make_unique<redis::StandaloneClient>(config::connection_options(s));
+        redis::ConnectionOptions options = config::connection_options(s);
+        if (!s.connection.sentinels.value.empty()) {
+            redis::SentinelQuery query{s.connection.sentinels.value, s.connection.master.value,
+                                       s.connection.sentinel_password.value};
+            m_client = std::make_unique<redis::StandaloneClient>(redis::resolve_sentinel_primary(query, options),
+                                                                 "sentinel");
+        } else {
+            m_client = std::make_unique<redis::StandaloneClient>(options);
+        }
     }
     return *m_client;
 }

@@ -40,19 +40,23 @@ public:
 // A single Redis server over one connection, opened lazily on first use.
 class StandaloneClient : public Client {
 public:
-    explicit StandaloneClient(ConnectionOptions options) : m_options(std::move(options)) {}
+    explicit StandaloneClient(ConnectionOptions options, std::string topology = "standalone")
+        : m_options(std::move(options)), m_topology(std::move(topology))
+    {
+    }
 
     Reply call(const Command& command) override;
     std::vector<Reply> pipeline(const std::vector<Command>& commands) override;
     void for_each_primary(const std::function<void(Connection&)>& fn) override;
     std::vector<NodeAddress> nodes() override;
     void with_node(const NodeAddress& node, const std::function<void(Connection&)>& fn) override;
-    std::string topology() const override { return "standalone"; }
+    std::string topology() const override { return m_topology; }
 
     Connection& connection();
 
 private:
     ConnectionOptions m_options;
+    std::string m_topology;
     std::unique_ptr<Connection> m_connection;
 };
 

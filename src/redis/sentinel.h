@@ -1,0 +1,24 @@
+// Finds the current primary of a Sentinel-managed set: asks each sentinel in turn, then checks ROLE.
+#pragma once
+
+#include "redis/options.h"
+
+#include <string>
+#include <vector>
+
+namespace redops::redis {
+
+struct SentinelQuery {
+    std::vector<std::string> sentinels; // "host:port"
+    std::string master;                 // the monitored master's name
+    std::string password;               // sentinels may require their own AUTH
+};
+
+// Returns options for the primary (the base options with its address). Throws Error(connection) naming every
+// sentinel's failure when none can tell, Error(config) when no sentinel knows the master name.
+ConnectionOptions resolve_sentinel_primary(const SentinelQuery& query, const ConnectionOptions& base);
+
+// "host:port" or "[v6]:port" split; throws Error(config).
+Endpoint parse_host_port(const std::string& text);
+
+} // namespace redops::redis
