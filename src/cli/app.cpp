@@ -52,6 +52,7 @@ void register_commands(CLI::App& app, Runner& selected)
     register_ping(app, selected);
     register_config(app, selected);
     register_completion(app, selected);
+    register_lock(app, selected);
 }
 
 output::OutputOptions output_options(const GlobalOptions& g)

@@ -8,5 +8,6 @@ namespace redops::cli {
 void register_ping(CLI::App& app, Runner& selected);
 void register_config(CLI::App& app, Runner& selected);
 void register_completion(CLI::App& app, Runner& selected);
+void register_lock(CLI::App& app, Runner& selected);
 
 } // namespace redops::cli
