@@ -260,7 +260,7 @@ repo::AcquireResult acquire_with_wait(repo::LockRepository& locks, const std::st
         if (r.acquired || !wait || now >= deadline) {
             return r;
         }
-        // Full jitter in [backoff/2, backoff], so a crowd of waiters does not retry in lock-step.
+        // "Equal jitter": a pause in [backoff/2, backoff], so a crowd of waiters does not retry in lock-step.
         std::uniform_int_distribution<long long> jitter(backoff.count() / 2, backoff.count());
         auto pause = std::chrono::milliseconds(jitter(rng));
         auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);

@@ -210,3 +210,53 @@ TEST_CASE("lock run --kill-on-loss terminates the command when another owner tak
     CHECK(run.err.find("lost lock") != std::string::npos);
     CHECK(conn.call(redops::redis::cmd("GET", "lock:lost")).str == "someone-else");
 }
+
+TEST_CASE("lock acquire --wait acquires soon after the holder releases", "[cli][lock]")
+{
+    RedisServer server;
+    auto holder = run_redops(with_url(server, {"lock", "acquire", "w2", "--ttl", "1m"}));
+    REQUIRE(holder.exit_code == 0);
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(1s);
+        run_redops(with_url(server, {"lock", "release", "w2", "--owner", trim(holder.out)}));
+    });
+    auto waiter = run_redops(with_url(server, {"lock", "acquire", "w2", "--wait", "5s", "--json"}));
+    releaser.join();
+    CHECK(waiter.exit_code == 0);
+    CHECK(json::parse(waiter.out)["acquired"] == true);
+    CHECK(waiter.elapsed < 2500ms);
+}
+
+TEST_CASE("lock list: names are matched literally unless --match gives a glob", "[cli][lock]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    for (std::string name : {"report-a", "report-b", "other", "star*"}) {
+        REQUIRE(run_redops(with_url(server, {"lock", "acquire", name})).exit_code == 0);
+    }
+    conn.call(redops::redis::cmd("SET", "unrelated", "x"));
+
+    auto all = run_redops(with_url(server, {"lock", "list", "--json"}));
+    CHECK(json::parse(all.out)["count"] == 4);
+    auto reports = run_redops(with_url(server, {"lock", "list", "--match", "report-*", "--json"}));
+    CHECK(json::parse(reports.out)["count"] == 2);
+    auto table = run_redops(with_url(server, {"lock", "list"}));
+    CHECK(table.exit_code == 0);
+    CHECK(table.out.find("report-a") != std::string::npos);
+    CHECK(table.out.find("unrelated") == std::string::npos);
+}
+
+TEST_CASE("lock run --kill-on-loss terminates the command when Redis goes away past the TTL", "[cli][lock][run]")
+{
+    RedisServer server;
+    redops::test::ProcessResult run;
+    std::thread runner([&] {
+        run = run_redops(with_url(server, {"lock", "run", "gone", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
+    });
+    std::this_thread::sleep_for(500ms);
+    server.stop();
+    runner.join();
+    CHECK(run.exit_code == 143);
+    CHECK(run.elapsed < 6s);
+    CHECK(run.err.find("lost lock") != std::string::npos);
+}
