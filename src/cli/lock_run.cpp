@@ -69,7 +69,7 @@ void renew_loop(Renewal& state, const config::Settings& settings, const std::str
             }
             last_ok = Clock::now();
             pause = interval;
-        } catch (const Error& e) {
+        } catch (const std::exception& e) {
             // A broken connection is not reused; the next attempt opens a fresh one.
             client = std::make_unique<redis::StandaloneClient>(config::connection_options(settings));
             if (Clock::now() - last_ok >= ttl) {
@@ -146,8 +146,11 @@ int supervise(Context& ctx, pid_t child, const sigset_t& signals, Renewal& renew
             kill(child, SIGKILL);
             kill_sent = true;
         }
-        int sig = sigtimedwait(&signals, nullptr, &tick);
-        if (sig == SIGINT || sig == SIGTERM) {
+        siginfo_t info{};
+        int sig = sigtimedwait(&signals, &info, &tick);
+        // A terminal's Ctrl-C (SI_KERNEL) already reached the child, which shares our process group: sending it
+        // again would look like a second Ctrl-C to programs that force-quit on one.
+        if ((sig == SIGINT || sig == SIGTERM) && info.si_code != SI_KERNEL) {
             kill(child, sig);
         }
     }

@@ -260,3 +260,16 @@ TEST_CASE("lock run --kill-on-loss terminates the command when Redis goes away p
     CHECK(run.elapsed < 6s);
     CHECK(run.err.find("lost lock") != std::string::npos);
 }
+
+TEST_CASE("lock run forwards SIGTERM to the command, exits 143 and releases", "[cli][lock][run]")
+{
+    RedisServer server;
+    std::string script = std::string("\"$0\" --url \"$1\" lock run term -- sleep 10 & pid=$!; sleep 0.5; ") +
+                         "kill -TERM $pid; wait $pid; echo $?";
+    auto r = redops::test::run_process({"sh", "-c", script, REDOPS_BINARY, server.url()});
+    INFO(r.err);
+    CHECK(trim(r.out) == "143");
+    CHECK(r.elapsed < 5s);
+    auto conn = redops::redis::Connection::open(server.options());
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:term")).integer == 0);
+}
