@@ -82,6 +82,10 @@ int run_acquire(const LockOptions& o, Context& ctx)
     } else if (r.acquired) {
         p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
         p.note(fmt::format("acquired {} for {}", key, ttl_text(ttl.count())));
+    } else if (r.owner == owner) {
+        // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
+        p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
+                           ttl_text(r.holder_ttl_ms)));
     } else {
         p.note(fmt::format("lock \"{}\" is held by another owner ({}), expires in {}", o.name, p.secret(r.owner),
                            ttl_text(r.holder_ttl_ms)));

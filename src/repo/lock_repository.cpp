@@ -114,18 +114,22 @@ AcquireResult LockRepository::acquire(std::string_view name, std::chrono::millis
         throw Error(ErrorKind::usage, "the lock TTL must be positive");
     }
     std::string key = key_of(name);
-    redis::Reply set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
-    set.check();
     AcquireResult result;
-    if (!set.is_nil()) {
-        result.acquired = true;
-        result.owner = owner;
-        return result;
+    // The holder is read after the SET, so it may have gone in between: then one more SET is worth trying.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        redis::Reply set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
+        if (!set.is_nil()) {
+            result.acquired = true;
+            result.owner = owner;
+            return result;
+        }
+        LockStatus holder = status(name);
+        result.owner = holder.owner;
+        result.holder_ttl_ms = holder.ttl_ms;
+        if (holder.held) {
+            break;
+        }
     }
-    // Not atomic with the SET, so the holder may have gone in between: reported as ttl -2 / empty owner.
-    LockStatus holder = status(name);
-    result.owner = holder.owner;
-    result.holder_ttl_ms = holder.ttl_ms;
     return result;
 }
 

@@ -101,6 +101,11 @@ TEST_CASE("lock release and extend with a wrong owner never touch the key", "[cl
     auto extend_ok = run_redops(with_url(server, {"lock", "extend", "job", "--owner", "the-real-owner", "--ttl", "2m"}));
     CHECK(extend_ok.exit_code == 0);
     CHECK(conn.call(redops::redis::cmd("PTTL", "lock:job")).integer > 60'000);
+
+    auto missing = run_redops(with_url(server, {"lock", "extend", "nothing", "--owner", "x", "--ttl", "1m", "--json"}));
+    CHECK(missing.exit_code == 1);
+    CHECK(json::parse(missing.out)["reason"] == "not_held");
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:nothing")).integer == 0);
 }
 
 TEST_CASE("lock release --force: refuses off a TTY without --yes, removes with it", "[cli][lock]")
