@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <condition_variable>
 #include <csignal>
+#include <exception>
 #include <cstring>
 #include <mutex>
 #include <thread>
@@ -191,6 +192,7 @@ int run_lock(const RunOptions& o, Context& ctx)
     pthread_sigmask(SIG_BLOCK, &signals, &original); // before the thread starts, so it inherits the mask
 
     int code = k_exit_data;
+    std::exception_ptr failure; // rethrown only after the renewal thread is joined and the lock released
     Renewal renewal;
     std::thread renewer;
     try {
@@ -198,21 +200,25 @@ int run_lock(const RunOptions& o, Context& ctx)
         renewer = std::thread(renew_loop, std::ref(renewal), std::cref(settings), o.name, owner, ttl);
         code = supervise(ctx, child, signals, renewal, o);
     } catch (...) {
-        pthread_sigmask(SIG_SETMASK, &original, nullptr);
-        throw;
+        failure = std::current_exception();
     }
     {
         std::lock_guard lock(renewal.mutex);
         renewal.stop = true;
     }
     renewal.wake.notify_all();
-    renewer.join();
+    if (renewer.joinable()) {
+        renewer.join();
+    }
     pthread_sigmask(SIG_SETMASK, &original, nullptr);
     try {
         // The compare-and-delete leaves a lock someone else took in the meantime alone.
         locks.release(o.name, owner);
     } catch (const Error& e) {
         p.warn(fmt::format("could not release lock \"{}\" (it expires after its TTL): {}", o.name, e.what()));
+    }
+    if (failure) {
+        std::rethrow_exception(failure);
     }
     return code;
 }

@@ -167,6 +167,8 @@ TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[c
     CHECK(three.exit_code == 3);
     auto signalled = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -TERM $$"}));
     CHECK(signalled.exit_code == 143);
+    auto interrupted = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -INT $$"}));
+    CHECK(interrupted.exit_code == 130);
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
 
     redops::test::ProcessResult first;
