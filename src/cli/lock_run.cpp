@@ -98,9 +98,11 @@ pid_t spawn(const std::vector<std::string>& command, const sigset_t& original_ma
     if (pid == 0) {
         pthread_sigmask(SIG_SETMASK, &original_mask, nullptr);
         execvp(argv[0], argv.data());
-        const char message[] = "redops: cannot execute the command\n";
-        [[maybe_unused]] auto ignored = write(STDERR_FILENO, message, sizeof(message) - 1);
-        _exit(127);
+        // As the shells do: 127 when the command is not found, 126 when it cannot be executed.
+        int code = errno == ENOENT ? 127 : 126;
+        std::string message = fmt::format("redops: cannot execute {}: {}\n", command[0], std::strerror(errno));
+        [[maybe_unused]] auto ignored = write(STDERR_FILENO, message.data(), message.size());
+        _exit(code);
     }
     return pid;
 }

@@ -169,6 +169,9 @@ TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[c
     CHECK(signalled.exit_code == 143);
     auto interrupted = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -INT $$"}));
     CHECK(interrupted.exit_code == 130);
+    auto not_found = run_redops(with_url(server, {"lock", "run", "job", "--", "/nonexistent/redops-test"}));
+    CHECK(not_found.exit_code == 127);
+    CHECK(not_found.err.find("/nonexistent/redops-test") != std::string::npos);
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
 
     redops::test::ProcessResult first;
