@@ -51,9 +51,10 @@ void register_commands(CLI::App& app, Runner& selected)
     // The command table: one line per command group.
     register_ping(app, selected);
     register_config(app, selected);
-    register_completion(app, selected);
     register_token(app, selected);
     register_dedupe(app, selected);
+    register_lock(app, selected);
+    register_completion(app, selected);
 }
 
 output::OutputOptions output_options(const GlobalOptions& g)

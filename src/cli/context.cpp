@@ -27,9 +27,9 @@ const config::Settings& Context::settings()
     return *m_settings;
 }
 
-redis::Client& Context::client()
+redis::ConnectionOptions Context::primary_options()
 {
-    if (!m_client) {
+    if (!m_primary_options) {
         const config::Settings& s = settings();
         if (s.connection.cluster.value) {
             throw Error(ErrorKind::usage, "Redis Cluster mode is not implemented yet (--cluster)");
@@ -38,11 +38,19 @@ redis::Client& Context::client()
         if (!s.connection.sentinels.value.empty()) {
             redis::SentinelQuery query{s.connection.sentinels.value, s.connection.master.value,
                                        s.connection.sentinel_password.value};
-            m_client = std::make_unique<redis::StandaloneClient>(redis::resolve_sentinel_primary(query, options),
-                                                                 "sentinel");
-        } else {
-            m_client = std::make_unique<redis::StandaloneClient>(options);
+            options = redis::resolve_sentinel_primary(query, options);
         }
+        m_primary_options = options;
+    }
+    return *m_primary_options;
+}
+
+redis::Client& Context::client()
+{
+    if (!m_client) {
+        redis::ConnectionOptions options = primary_options();
+        m_client = std::make_unique<redis::StandaloneClient>(
+            options, settings().connection.sentinels.value.empty() ? "standalone" : "sentinel");
     }
     return *m_client;
 }

@@ -27,6 +27,8 @@ public:
     const config::Settings& settings();
     // Connects on first use, with the topology the settings ask for.
     redis::Client& client();
+    // Options for one more connection to the same primary (sentinel already resolved), e.g. a renewal thread.
+    redis::ConnectionOptions primary_options();
     output::Printer& printer() { return m_printer; }
     Terminal& terminal() { return m_terminal; }
     const config::EnvLookup& env() const { return m_env; }
@@ -43,6 +45,7 @@ private:
     Terminal m_terminal;
     std::optional<config::Settings> m_settings;
     std::unique_ptr<redis::Client> m_client;
+    std::optional<redis::ConnectionOptions> m_primary_options;
 };
 
 } // namespace redops::cli

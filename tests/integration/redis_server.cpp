@@ -116,6 +116,15 @@ void RedisServer::start()
         args.insert(args.end(), {"--requirepass", m_config.requirepass});
     }
     args.insert(args.end(), m_config.extra_args.begin(), m_config.extra_args.end());
+    if (m_config.sentinel_for != 0) {
+        // Sentinels rewrite their config file, so it lives in the temp dir.
+        std::ofstream conf(m_dir / "sentinel.conf");
+        conf << "port " << m_port << "\nbind 127.0.0.1\ndir " << m_dir.string() << "\nlogfile "
+             << (m_dir / "redis.log").string() << "\nsentinel monitor mymaster 127.0.0.1 " << m_config.sentinel_for
+             << " 1\nsentinel down-after-milliseconds mymaster 1000\n";
+        conf.close();
+        args = {"redis-server", (m_dir / "sentinel.conf").string(), "--sentinel"};
+    }
     pid_t pid = ::fork();
     if (pid == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a crashed test

@@ -1,0 +1,311 @@
+// `redops lock`: acquire, release, extend, inspect and list the services' distributed locks.
+#include "cli/commands.h"
+#include "cli/lock_common.h"
+#include "common/error.h"
+#include "config/duration.h"
+#include "output/table.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <random>
+#include <thread>
+
+namespace redops::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+struct LockOptions {
+    std::string name;
+    std::optional<std::string> ttl;
+    std::optional<std::string> wait;
+    std::optional<std::string> owner;
+    bool force = false;
+    bool yes = false;
+    std::string match;
+};
+
+repo::LockRepository repository(Context& ctx)
+{
+    return repo::LockRepository(ctx.client(), ctx.settings().keys.lock.value);
+}
+
+std::string ttl_text(long long ttl_ms)
+{
+    if (ttl_ms == -1) {
+        return "no expiry";
+    }
+    if (ttl_ms < 0) {
+        return "-";
+    }
+    return config::format_duration(std::chrono::milliseconds(ttl_ms));
+}
+
+std::string failure_message(repo::LockFailure reason, const std::string& name)
+{
+    return reason == repo::LockFailure::not_held ? fmt::format("lock \"{}\" is not held", name)
+                                                 : fmt::format("lock \"{}\" is held by another owner", name);
+}
+
+const std::string& require_owner(const LockOptions& o, std::string_view command)
+{
+    if (!o.owner || o.owner->empty()) {
+        throw Error(ErrorKind::usage, fmt::format("lock {} needs --owner TOKEN", command));
+    }
+    return *o.owner;
+}
+
+int run_acquire(const LockOptions& o, Context& ctx)
+{
+    auto ttl = lock_ttl(ctx, o.ttl);
+    std::optional<std::chrono::milliseconds> wait;
+    if (o.wait) {
+        wait = config::parse_duration(*o.wait);
+    }
+    std::string owner = o.owner ? *o.owner : repo::new_owner_token();
+    if (owner.empty()) {
+        throw Error(ErrorKind::usage, "--owner must not be empty");
+    }
+    auto locks = repository(ctx);
+    std::string key = locks.key_of(o.name);
+    repo::AcquireResult r = acquire_with_wait(locks, o.name, ttl, owner, wait);
+    auto& p = ctx.printer();
+    if (p.json()) {
+        Json doc{{"ok", r.acquired}, {"name", o.name}, {"key", key}, {"acquired", r.acquired}};
+        // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
+        doc["owner"] = r.acquired ? r.owner : p.secret(r.owner);
+        doc["ttl_ms"] = r.acquired ? static_cast<long long>(ttl.count()) : r.holder_ttl_ms;
+        p.json_document(doc);
+    } else if (r.acquired) {
+        p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
+        p.note(fmt::format("acquired {} for {}", key, ttl_text(ttl.count())));
+    } else if (r.owner == owner) {
+        // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
+        p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
+                           ttl_text(r.holder_ttl_ms)));
+    } else {
+        p.note(fmt::format("lock \"{}\" is held by another owner ({}), expires in {}", o.name, p.secret(r.owner),
+                           ttl_text(r.holder_ttl_ms)));
+    }
+    return r.acquired ? k_exit_ok : k_exit_negative;
+}
+
+int run_force_release(const LockOptions& o, Context& ctx)
+{
+    auto locks = repository(ctx);
+    std::string key = locks.key_of(o.name);
+    if (!o.yes && !ctx.terminal().stdin_is_tty) {
+        throw Error(ErrorKind::usage, fmt::format("refusing to force-release {} off a terminal without --yes", key));
+    }
+    if (!ctx.confirm(fmt::format("Force-release {}, whoever holds it?", key), o.yes)) {
+        ctx.printer().note("aborted, nothing deleted");
+        return k_exit_negative;
+    }
+    std::optional<std::string> removed = locks.force_release(o.name);
+    auto& p = ctx.printer();
+    if (p.json()) {
+        Json doc{{"ok", removed.has_value()}, {"name", o.name}, {"key", key}, {"released", removed.has_value()}};
+        doc["owner"] = removed ? Json(p.secret(*removed)) : Json(nullptr);
+        if (!removed) {
+            doc["reason"] = "not_held";
+        }
+        p.json_document(doc);
+    } else if (removed) {
+        p.line(fmt::format("released {} (owner {})", key, p.secret(*removed)));
+    } else {
+        p.note(failure_message(repo::LockFailure::not_held, o.name));
+    }
+    return removed ? k_exit_ok : k_exit_negative;
+}
+
+int run_release(const LockOptions& o, Context& ctx)
+{
+    if (o.force) {
+        if (o.owner) {
+            throw Error(ErrorKind::usage, "use either --owner or --force, not both");
+        }
+        return run_force_release(o, ctx);
+    }
+    const std::string& owner = require_owner(o, "release");
+    auto locks = repository(ctx);
+    std::string key = locks.key_of(o.name);
+    repo::ReleaseResult r = locks.release(o.name, owner);
+    auto& p = ctx.printer();
+    if (p.json()) {
+        Json doc{{"ok", r.released}, {"name", o.name}, {"key", key}, {"released", r.released}};
+        if (!r.released) {
+            doc["reason"] = repo::failure_name(r.reason);
+        }
+        p.json_document(doc);
+    } else if (r.released) {
+        p.line(fmt::format("released {}", key));
+    } else {
+        p.note(failure_message(r.reason, o.name));
+    }
+    return r.released ? k_exit_ok : k_exit_negative;
+}
+
+int run_extend(const LockOptions& o, Context& ctx)
+{
+    const std::string& owner = require_owner(o, "extend");
+    if (!o.ttl) {
+        throw Error(ErrorKind::usage, "lock extend needs --ttl DUR");
+    }
+    auto ttl = lock_ttl(ctx, o.ttl);
+    auto locks = repository(ctx);
+    std::string key = locks.key_of(o.name);
+    repo::ExtendResult r = locks.extend(o.name, owner, ttl);
+    auto& p = ctx.printer();
+    if (p.json()) {
+        Json doc{{"ok", r.extended}, {"name", o.name}, {"key", key}, {"extended", r.extended}};
+        if (r.extended) {
+            doc["ttl_ms"] = static_cast<long long>(ttl.count());
+        } else {
+            doc["reason"] = repo::failure_name(r.reason);
+        }
+        p.json_document(doc);
+    } else if (r.extended) {
+        p.line(fmt::format("extended {} to {}", key, ttl_text(ttl.count())));
+    } else {
+        p.note(failure_message(r.reason, o.name));
+    }
+    return r.extended ? k_exit_ok : k_exit_negative;
+}
+
+int run_status(const LockOptions& o, Context& ctx)
+{
+    auto locks = repository(ctx);
+    std::string key = locks.key_of(o.name);
+    repo::LockStatus s = locks.status(o.name);
+    auto& p = ctx.printer();
+    if (p.json()) {
+        Json doc{{"ok", s.held}, {"name", o.name}, {"key", key}, {"held", s.held}};
+        doc["owner"] = s.held ? Json(p.secret(s.owner)) : Json(nullptr);
+        doc["ttl_ms"] = s.held ? Json(s.ttl_ms) : Json(nullptr);
+        p.json_document(doc);
+    } else {
+        output::Table table({"NAME", "KEY", "HELD", "OWNER", "TTL"});
+        table.add_row({{o.name}, {key}, {s.held ? "yes" : "no", s.held ? output::Color::yellow : output::Color::green},
+                       {s.held ? p.secret(s.owner) : "-"}, {s.held ? ttl_text(s.ttl_ms) : "-"}});
+        p.table(table);
+    }
+    return s.held ? k_exit_ok : k_exit_negative;
+}
+
+int run_list(const LockOptions& o, Context& ctx)
+{
+    auto locks = repository(ctx);
+    long long count = ctx.settings().defaults.scan_count.value;
+    auto& p = ctx.printer();
+    if (p.json()) {
+        output::JsonStream& stream = p.json_stream();
+        stream.begin_array("locks");
+        long long total = 0;
+        locks.list(o.match, count, [&](const repo::LockEntry& e) {
+            stream.item(Json{{"name", e.name}, {"key", e.key}, {"owner", p.secret(e.owner)}, {"ttl_ms", e.ttl_ms}});
+            ++total;
+        });
+        stream.end_array();
+        stream.field("count", total);
+        stream.field("ok", true);
+        stream.finish();
+        return k_exit_ok;
+    }
+    output::StreamingTable table = p.streaming_table({"NAME", "KEY", "OWNER", "TTL"});
+    table.align_right(3);
+    locks.list(o.match, count, [&](const repo::LockEntry& e) {
+        table.add_row({e.name, e.key, p.secret(e.owner), ttl_text(e.ttl_ms)});
+    });
+    table.finish();
+    return k_exit_ok;
+}
+
+using LockRunner = int (*)(const LockOptions&, Context&);
+
+CLI::App* add_lock_command(CLI::App& lock, Runner& selected, const std::string& name, const std::string& help,
+                           const std::shared_ptr<LockOptions>& options, LockRunner runner)
+{
+    CLI::App* sub = lock.add_subcommand(name, help);
+    if (name != "list") {
+        sub->add_option("name", options->name, "Lock name (the {name} of the lock key template)")->required();
+    }
+    sub->callback([options, runner, &selected] {
+        selected = [options, runner](Context& ctx) { return runner(*options, ctx); };
+    });
+    return sub;
+}
+
+} // namespace
+
+std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::string>& flag)
+{
+    auto ttl = flag ? config::parse_duration(*flag) : ctx.settings().defaults.lock_ttl.value;
+    if (ttl.count() <= 0) {
+        throw Error(ErrorKind::usage, "--ttl must be positive");
+    }
+    return ttl;
+}
+
+repo::AcquireResult acquire_with_wait(repo::LockRepository& locks, const std::string& name,
+                                      std::chrono::milliseconds ttl, const std::string& owner,
+                                      std::optional<std::chrono::milliseconds> wait)
+{
+    using Clock = std::chrono::steady_clock;
+    const auto deadline = Clock::now() + wait.value_or(std::chrono::milliseconds(0));
+    std::mt19937_64 rng(std::random_device{}());
+    std::chrono::milliseconds backoff(50);
+    const std::chrono::milliseconds cap(1000);
+    while (true) {
+        repo::AcquireResult r = locks.acquire(name, ttl, owner);
+        auto now = Clock::now();
+        if (r.acquired || !wait || now >= deadline) {
+            return r;
+        }
+        // "Equal jitter": a pause in [backoff/2, backoff], so a crowd of waiters does not retry in lock-step.
+        std::uniform_int_distribution<long long> jitter(backoff.count() / 2, backoff.count());
+        auto pause = std::chrono::milliseconds(jitter(rng));
+        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - now);
+        std::this_thread::sleep_for(std::min(pause, left));
+        backoff = std::min(backoff * 2, cap);
+    }
+}
+
+void register_lock(CLI::App& app, Runner& selected)
+{
+    CLI::App* lock = app.add_subcommand("lock", "Distributed locks: acquire, release, extend, status, list, run");
+    lock->require_subcommand(1);
+
+    auto acquire = std::make_shared<LockOptions>();
+    CLI::App* a = add_lock_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token",
+                                   acquire, run_acquire);
+    a->add_option("--ttl", acquire->ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)");
+    a->add_option("--wait", acquire->wait, "Retry with back-off for up to DUR while another owner holds it");
+    a->add_option("--owner", acquire->owner, "Owner token to use (default: a random UUID)");
+
+    auto release = std::make_shared<LockOptions>();
+    CLI::App* r = add_lock_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one",
+                                   release, run_release);
+    r->add_option("--owner", release->owner, "The owner token printed by acquire");
+    r->add_flag("--force", release->force, "Delete the lock whoever holds it (asks on a TTY)");
+    r->add_flag("-y,--yes", release->yes, "Do not ask (needed with --force off a TTY)");
+
+    auto extend = std::make_shared<LockOptions>();
+    CLI::App* e = add_lock_command(*lock, selected, "extend", "Reset the TTL of a lock you own", extend, run_extend);
+    e->add_option("--owner", extend->owner, "The owner token printed by acquire");
+    e->add_option("--ttl", extend->ttl, "New TTL from now, e.g. 30s");
+
+    auto status = std::make_shared<LockOptions>();
+    add_lock_command(*lock, selected, "status", "Whether a lock is held, by whom (masked) and for how long", status,
+                     run_status);
+
+    auto list = std::make_shared<LockOptions>();
+    CLI::App* l = add_lock_command(*lock, selected, "list", "Stream the locks that are held (SCAN)", list, run_list);
+    l->add_option("--match", list->match, "Glob on lock names (raw MATCH syntax), e.g. 'report-*'");
+
+    register_lock_run(*lock, selected);
+}
+
+} // namespace redops::cli

@@ -1,0 +1,24 @@
+// Pieces shared by the `lock` subcommands: option parsing helpers and the acquire-with-wait loop.
+#pragma once
+
+#include "cli/app.h"
+#include "cli/context.h"
+#include "repo/lock_repository.h"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace redops::cli {
+
+// The --ttl flag or settings.defaults.lock_ttl; Error(config) on a bad duration, Error(usage) when not positive.
+std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::string>& flag);
+
+// One SET NX PX, or with `wait` retries with jittered exponential back-off (capped at 1 s) until the deadline.
+repo::AcquireResult acquire_with_wait(repo::LockRepository& locks, const std::string& name,
+                                      std::chrono::milliseconds ttl, const std::string& owner,
+                                      std::optional<std::chrono::milliseconds> wait);
+
+void register_lock_run(CLI::App& lock, Runner& selected);
+
+} // namespace redops::cli

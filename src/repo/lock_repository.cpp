@@ -1,0 +1,217 @@
+#include "repo/lock_repository.h"
+
+#include "common/error.h"
+#include "redis/scan.h"
+#include "redis/script.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <sys/random.h>
+
+namespace redops::repo {
+
+namespace {
+
+// Deletes KEYS[1] only if it still holds ARGV[1]; replies 1 released, 0 not held, -1 held by another owner.
+const redis::Script& release_script()
+{
+    static const redis::Script script(R"lua(
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+if v ~= ARGV[1] then return -1 end
+redis.call('DEL', KEYS[1])
+return 1
+)lua");
+    return script;
+}
+
+// PEXPIREs KEYS[1] to ARGV[2] ms only if it still holds ARGV[1]; replies 1 extended, 0 not held, -1 other owner.
+const redis::Script& extend_script()
+{
+    static const redis::Script script(R"lua(
+local v = redis.call('GET', KEYS[1])
+if not v then return 0 end
+if v ~= ARGV[1] then return -1 end
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+)lua");
+    return script;
+}
+
+// GET then DEL of KEYS[1] in one step; replies the removed value, or nil when nothing was there.
+const redis::Script& force_release_script()
+{
+    static const redis::Script script(R"lua(
+local v = redis.call('GET', KEYS[1])
+if v then redis.call('DEL', KEYS[1]) end
+return v
+)lua");
+    return script;
+}
+
+LockFailure failure_of(long long code)
+{
+    return code == 0 ? LockFailure::not_held : LockFailure::other_owner;
+}
+
+void require_name(std::string_view name)
+{
+    if (name.empty()) {
+        throw Error(ErrorKind::usage, "the lock name must not be empty");
+    }
+}
+
+} // namespace
+
+std::string_view failure_name(LockFailure reason)
+{
+    switch (reason) {
+    case LockFailure::none: return "none";
+    case LockFailure::not_held: return "not_held";
+    case LockFailure::other_owner: return "other_owner";
+    }
+    return "none";
+}
+
+std::string new_owner_token()
+{
+    std::array<unsigned char, 16> bytes{};
+    std::size_t filled = 0;
+    while (filled < bytes.size()) {
+        ssize_t n = getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+        if (n < 0) {
+            if (errno == EINTR) {
+                continue;
+            }
+            throw Error(ErrorKind::data, fmt::format("getrandom failed: {}", std::strerror(errno)));
+        }
+        filled += static_cast<std::size_t>(n);
+    }
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0f) | 0x40); // version 4
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3f) | 0x80); // RFC 4122 variant
+    std::string text;
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            text += '-';
+        }
+        text += fmt::format("{:02x}", bytes[i]);
+    }
+    return text;
+}
+
+std::string LockRepository::key_of(std::string_view name) const
+{
+    require_name(name);
+    return m_template.render({{"name", std::string(name)}});
+}
+
+AcquireResult LockRepository::acquire(std::string_view name, std::chrono::milliseconds ttl, const std::string& owner)
+{
+    if (ttl.count() <= 0) {
+        throw Error(ErrorKind::usage, "the lock TTL must be positive");
+    }
+    std::string key = key_of(name);
+    AcquireResult result;
+    // The holder is read after the SET, so it may have gone in between: then one more SET is worth trying.
+    for (int attempt = 0; attempt < 2; ++attempt) {
+        redis::Reply set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
+        if (!set.is_nil()) {
+            result.acquired = true;
+            result.owner = owner;
+            return result;
+        }
+        LockStatus holder = status(name);
+        result.owner = holder.owner;
+        result.holder_ttl_ms = holder.ttl_ms;
+        if (holder.held) {
+            break;
+        }
+    }
+    return result;
+}
+
+ReleaseResult LockRepository::release(std::string_view name, const std::string& owner)
+{
+    long long code = redis::run_script(m_client, release_script(), {{key_of(name)}, {owner}}).as_integer("lock release");
+    return code == 1 ? ReleaseResult{true, LockFailure::none} : ReleaseResult{false, failure_of(code)};
+}
+
+ExtendResult LockRepository::extend(std::string_view name, const std::string& owner, std::chrono::milliseconds ttl)
+{
+    if (ttl.count() <= 0) {
+        throw Error(ErrorKind::usage, "the lock TTL must be positive");
+    }
+    redis::ScriptCall call{{key_of(name)}, {owner, std::to_string(ttl.count())}};
+    long long code = redis::run_script(m_client, extend_script(), call).as_integer("lock extend");
+    return code == 1 ? ExtendResult{true, LockFailure::none} : ExtendResult{false, failure_of(code)};
+}
+
+std::optional<std::string> LockRepository::force_release(std::string_view name)
+{
+    redis::Reply reply = redis::run_script(m_client, force_release_script(), {{key_of(name)}, {}});
+    if (reply.is_nil()) {
+        return std::nullopt;
+    }
+    return reply.as_string("lock force release");
+}
+
+LockStatus LockRepository::status(std::string_view name)
+{
+    std::string key = key_of(name);
+    std::vector<redis::Reply> replies = m_client.pipeline({redis::cmd("GET", key), redis::cmd("PTTL", key)});
+    replies.at(0).check();
+    replies.at(1).check();
+    LockStatus status;
+    if (!replies[0].is_nil()) {
+        status.held = true;
+        status.owner = replies[0].as_string("lock GET");
+    }
+    status.ttl_ms = replies[1].as_integer("lock PTTL");
+    return status;
+}
+
+void LockRepository::list(const std::string& name_glob, long long scan_count,
+                          const std::function<void(const LockEntry&)>& on_entry)
+{
+    std::string pattern = m_template.scan_pattern({});
+    if (!name_glob.empty()) {
+        // A raw glob for {name}: put it where the placeholder goes, keeping the literal parts escaped.
+        const std::string marker = "\x01redops-name\x01";
+        pattern = m_template.scan_pattern({{"name", marker}});
+        auto at = pattern.find(config::glob_escape(marker));
+        if (at == std::string::npos) {
+            throw Error(ErrorKind::config, fmt::format("the lock key template \"{}\" has no {{name}}", m_template.text()));
+        }
+        pattern.replace(at, config::glob_escape(marker).size(), name_glob);
+    }
+    redis::scan_keys(m_client, pattern, scan_count, [&](const std::vector<std::string>& keys) {
+        std::vector<redis::Command> commands;
+        commands.reserve(keys.size() * 2);
+        for (const auto& key : keys) {
+            commands.push_back(redis::cmd("GET", key));
+            commands.push_back(redis::cmd("PTTL", key));
+        }
+        std::vector<redis::Reply> replies = keys.empty() ? std::vector<redis::Reply>{} : m_client.pipeline(commands);
+        for (std::size_t i = 0; i < keys.size(); ++i) {
+            const redis::Reply& value = replies[2 * i];
+            auto values = m_template.match(keys[i]);
+            if (!values || value.is_nil() || !value.is_string()) {
+                continue; // gone since SCAN saw it, another kind sharing the prefix, or not a lock value
+            }
+            LockEntry entry;
+            auto name = values->find("name");
+            entry.name = name != values->end() ? name->second : "";
+            entry.key = keys[i];
+            entry.owner = value.str;
+            const redis::Reply& ttl = replies[2 * i + 1];
+            entry.ttl_ms = ttl.is_integer() ? ttl.integer : -2;
+            on_entry(entry);
+        }
+        return true;
+    });
+}
+
+} // namespace redops::repo

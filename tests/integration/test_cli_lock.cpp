@@ -1,0 +1,285 @@
+// `redops lock` end to end against a real redis-server: ownership, atomicity under contention, waiting and `lock run`.
+#include "process.h"
+#include "redis/connection.h"
+#include "redis_server.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <atomic>
+#include <thread>
+
+using redops::test::RedisServer;
+using redops::test::run_redops;
+using json = nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::vector<std::string> with_url(const RedisServer& server, std::vector<std::string> args)
+{
+    args.insert(args.begin(), {"--url", server.url()});
+    return args;
+}
+
+std::string trim(std::string s)
+{
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
+        s.pop_back();
+    }
+    return s;
+}
+
+} // namespace
+
+TEST_CASE("lock acquire / status / release round trip, table and JSON", "[cli][lock]")
+{
+    RedisServer server;
+    auto acquired = run_redops(with_url(server, {"lock", "acquire", "nightly", "--ttl", "30s"}));
+    INFO(acquired.err);
+    REQUIRE(acquired.exit_code == 0);
+    std::string token = trim(acquired.out);
+    CHECK(token.size() == 36); // UUID text, in full: it is what releases the lock
+    CHECK(token[14] == '4');
+
+    auto conn = redops::redis::Connection::open(server.options());
+    CHECK(conn.call(redops::redis::cmd("GET", "lock:nightly")).str == token);
+    long long pttl = conn.call(redops::redis::cmd("PTTL", "lock:nightly")).integer;
+    CHECK(pttl > 25'000);
+    CHECK(pttl <= 30'000);
+
+    auto held = run_redops(with_url(server, {"lock", "acquire", "nightly", "--json"}));
+    CHECK(held.exit_code == 1);
+    json held_doc = json::parse(held.out);
+    CHECK(held_doc["acquired"] == false);
+    CHECK(held_doc["ttl_ms"].get<long long>() > 0);
+    CHECK(held_doc["owner"].get<std::string>().find(token) == std::string::npos); // masked
+
+    auto status = run_redops(with_url(server, {"lock", "status", "nightly", "--json"}));
+    CHECK(status.exit_code == 0);
+    json status_doc = json::parse(status.out);
+    CHECK(status_doc["held"] == true);
+    CHECK(status_doc["key"] == "lock:nightly");
+    CHECK(status.out.find(token) == std::string::npos);
+    auto revealed = run_redops(with_url(server, {"lock", "status", "nightly", "--json", "--reveal"}));
+    CHECK(json::parse(revealed.out)["owner"] == token);
+
+    auto list = run_redops(with_url(server, {"lock", "list", "--json"}));
+    CHECK(list.exit_code == 0);
+    json list_doc = json::parse(list.out);
+    REQUIRE(list_doc["locks"].size() == 1);
+    CHECK(list_doc["locks"][0]["name"] == "nightly");
+
+    auto released = run_redops(with_url(server, {"lock", "release", "nightly", "--owner", token, "--json"}));
+    CHECK(released.exit_code == 0);
+    CHECK(json::parse(released.out)["released"] == true);
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:nightly")).integer == 0);
+
+    auto again = run_redops(with_url(server, {"lock", "release", "nightly", "--owner", token, "--json"}));
+    CHECK(again.exit_code == 1);
+    CHECK(json::parse(again.out)["reason"] == "not_held");
+    auto gone = run_redops(with_url(server, {"lock", "status", "nightly"}));
+    CHECK(gone.exit_code == 1);
+}
+
+TEST_CASE("lock release and extend with a wrong owner never touch the key", "[cli][lock]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    conn.call(redops::redis::cmd("SET", "lock:job", "the-real-owner", "PX", "60000"));
+
+    auto release = run_redops(with_url(server, {"lock", "release", "job", "--owner", "impostor", "--json"}));
+    CHECK(release.exit_code == 1);
+    CHECK(json::parse(release.out)["reason"] == "other_owner");
+    auto extend = run_redops(with_url(server, {"lock", "extend", "job", "--owner", "impostor", "--ttl", "1h"}));
+    CHECK(extend.exit_code == 1);
+    CHECK(extend.err.find("another owner") != std::string::npos);
+
+    CHECK(conn.call(redops::redis::cmd("GET", "lock:job")).str == "the-real-owner");
+    CHECK(conn.call(redops::redis::cmd("PTTL", "lock:job")).integer <= 60'000);
+
+    auto extend_ok = run_redops(with_url(server, {"lock", "extend", "job", "--owner", "the-real-owner", "--ttl", "2m"}));
+    CHECK(extend_ok.exit_code == 0);
+    CHECK(conn.call(redops::redis::cmd("PTTL", "lock:job")).integer > 60'000);
+
+    auto missing = run_redops(with_url(server, {"lock", "extend", "nothing", "--owner", "x", "--ttl", "1m", "--json"}));
+    CHECK(missing.exit_code == 1);
+    CHECK(json::parse(missing.out)["reason"] == "not_held");
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:nothing")).integer == 0);
+}
+
+TEST_CASE("lock release --force: refuses off a TTY without --yes, removes with it", "[cli][lock]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    conn.call(redops::redis::cmd("SET", "lock:stuck", "dead-worker-token-0123456789", "PX", "60000"));
+
+    auto refused = run_redops(with_url(server, {"lock", "release", "stuck", "--force"}));
+    CHECK(refused.exit_code == 2);
+    CHECK(conn.call(redops::redis::cmd("GET", "lock:stuck")).str == "dead-worker-token-0123456789");
+
+    auto forced = run_redops(with_url(server, {"lock", "release", "stuck", "--force", "--yes", "--json"}));
+    CHECK(forced.exit_code == 0);
+    json doc = json::parse(forced.out);
+    CHECK(doc["released"] == true);
+    CHECK(doc["owner"].get<std::string>().find("dead-worker-token-0123456789") == std::string::npos);
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:stuck")).integer == 0);
+}
+
+TEST_CASE("lock acquire: 20 concurrent processes, exactly one wins", "[cli][lock][concurrency]")
+{
+    RedisServer server;
+    constexpr int k_processes = 20;
+    std::vector<int> codes(k_processes, -1);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < k_processes; ++i) {
+        threads.emplace_back([&, i] { codes[i] = run_redops(with_url(server, {"lock", "acquire", "same"})).exit_code; });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    CHECK(std::count(codes.begin(), codes.end(), 0) == 1);
+    CHECK(std::count(codes.begin(), codes.end(), 1) == k_processes - 1);
+}
+
+TEST_CASE("lock acquire --wait gets the lock once the holder releases", "[cli][lock]")
+{
+    RedisServer server;
+    auto holder = run_redops(with_url(server, {"lock", "acquire", "w", "--ttl", "1s"}));
+    REQUIRE(holder.exit_code == 0);
+    // The holder's TTL lapses after 1 s: a waiter with --wait 5s must get it within about 1.5 s.
+    auto waiter = run_redops(with_url(server, {"lock", "acquire", "w", "--wait", "5s"}));
+    CHECK(waiter.exit_code == 0);
+    CHECK(waiter.elapsed < 2500ms);
+
+    auto no_wait = run_redops(with_url(server, {"lock", "acquire", "w", "--wait", "300ms", "--json"}));
+    CHECK(no_wait.exit_code == 1);
+    CHECK(no_wait.elapsed >= 250ms);
+}
+
+TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[cli][lock][run]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    auto ok = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "exit 0"}));
+    CHECK(ok.exit_code == 0);
+    auto three = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "exit 3"}));
+    CHECK(three.exit_code == 3);
+    auto signalled = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -TERM $$"}));
+    CHECK(signalled.exit_code == 143);
+    auto interrupted = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -INT $$"}));
+    CHECK(interrupted.exit_code == 130);
+    auto not_found = run_redops(with_url(server, {"lock", "run", "job", "--", "/nonexistent/redops-test"}));
+    CHECK(not_found.exit_code == 127);
+    CHECK(not_found.err.find("/nonexistent/redops-test") != std::string::npos);
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
+
+    redops::test::ProcessResult first;
+    std::thread runner([&] { first = run_redops(with_url(server, {"lock", "run", "job", "--", "sleep", "1.5"})); });
+    std::this_thread::sleep_for(500ms);
+    auto conflict = run_redops(with_url(server, {"lock", "run", "job", "--", "true"}));
+    auto custom = run_redops(with_url(server, {"lock", "run", "job", "--conflict-exit-code", "75", "--", "true"}));
+    runner.join();
+    CHECK(first.exit_code == 0);
+    CHECK(conflict.exit_code == 1);
+    CHECK(custom.exit_code == 75);
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
+}
+
+TEST_CASE("lock run renews a 1s lock throughout a 3s command", "[cli][lock][run]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    redops::test::ProcessResult run;
+    std::thread runner([&] { run = run_redops(with_url(server, {"lock", "run", "long", "--ttl", "1s", "--", "sleep", "3"})); });
+    std::this_thread::sleep_for(300ms);
+    int held = 0;
+    for (int i = 0; i < 12; ++i) { // 2.4 s of polling, well past the 1 s TTL
+        held += conn.call(redops::redis::cmd("EXISTS", "lock:long")).integer == 1 ? 1 : 0;
+        std::this_thread::sleep_for(200ms);
+    }
+    runner.join();
+    CHECK(held == 12);
+    CHECK(run.exit_code == 0);
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:long")).integer == 0);
+}
+
+TEST_CASE("lock run --kill-on-loss terminates the command when another owner takes the lock", "[cli][lock][run]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    redops::test::ProcessResult run;
+    std::thread runner([&] {
+        run = run_redops(with_url(server, {"lock", "run", "lost", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
+    });
+    std::this_thread::sleep_for(500ms);
+    conn.call(redops::redis::cmd("SET", "lock:lost", "someone-else"));
+    runner.join();
+    CHECK(run.exit_code == 143);
+    CHECK(run.elapsed < 5s);
+    CHECK(run.err.find("lost lock") != std::string::npos);
+    CHECK(conn.call(redops::redis::cmd("GET", "lock:lost")).str == "someone-else");
+}
+
+TEST_CASE("lock acquire --wait acquires soon after the holder releases", "[cli][lock]")
+{
+    RedisServer server;
+    auto holder = run_redops(with_url(server, {"lock", "acquire", "w2", "--ttl", "1m"}));
+    REQUIRE(holder.exit_code == 0);
+    std::thread releaser([&] {
+        std::this_thread::sleep_for(1s);
+        run_redops(with_url(server, {"lock", "release", "w2", "--owner", trim(holder.out)}));
+    });
+    auto waiter = run_redops(with_url(server, {"lock", "acquire", "w2", "--wait", "5s", "--json"}));
+    releaser.join();
+    CHECK(waiter.exit_code == 0);
+    CHECK(json::parse(waiter.out)["acquired"] == true);
+    CHECK(waiter.elapsed < 2500ms);
+}
+
+TEST_CASE("lock list: names are matched literally unless --match gives a glob", "[cli][lock]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    for (std::string name : {"report-a", "report-b", "other", "star*"}) {
+        REQUIRE(run_redops(with_url(server, {"lock", "acquire", name})).exit_code == 0);
+    }
+    conn.call(redops::redis::cmd("SET", "unrelated", "x"));
+
+    auto all = run_redops(with_url(server, {"lock", "list", "--json"}));
+    CHECK(json::parse(all.out)["count"] == 4);
+    auto reports = run_redops(with_url(server, {"lock", "list", "--match", "report-*", "--json"}));
+    CHECK(json::parse(reports.out)["count"] == 2);
+    auto table = run_redops(with_url(server, {"lock", "list"}));
+    CHECK(table.exit_code == 0);
+    CHECK(table.out.find("report-a") != std::string::npos);
+    CHECK(table.out.find("unrelated") == std::string::npos);
+}
+
+TEST_CASE("lock run --kill-on-loss terminates the command when Redis goes away past the TTL", "[cli][lock][run]")
+{
+    RedisServer server;
+    redops::test::ProcessResult run;
+    std::thread runner([&] {
+        run = run_redops(with_url(server, {"lock", "run", "gone", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
+    });
+    std::this_thread::sleep_for(500ms);
+    server.stop();
+    runner.join();
+    CHECK(run.exit_code == 143);
+    CHECK(run.elapsed < 6s);
+    CHECK(run.err.find("lost lock") != std::string::npos);
+}
+
+TEST_CASE("lock run forwards SIGTERM to the command, exits 143 and releases", "[cli][lock][run]")
+{
+    RedisServer server;
+    std::string script = std::string("\"$0\" --url \"$1\" lock run term -- sleep 10 & pid=$!; sleep 0.5; ") +
+                         "kill -TERM $pid; wait $pid; echo $?";
+    auto r = redops::test::run_process({"sh", "-c", script, REDOPS_BINARY, server.url()});
+    INFO(r.err);
+    CHECK(trim(r.out) == "143");
+    CHECK(r.elapsed < 5s);
+    auto conn = redops::redis::Connection::open(server.options());
+    CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:term")).integer == 0);
+}

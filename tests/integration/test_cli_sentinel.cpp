@@ -1,0 +1,41 @@
+// Sentinel: redops asks the sentinels for the primary and talks to it; unknown names and dead sentinels exit 3.
+#include "process.h"
+#include "redis_server.h"
+
+#include "redis/connection.h"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+using redops::test::RedisServer;
+using redops::test::run_redops;
+using redops::test::ServerConfig;
+
+TEST_CASE("--sentinel/--master find the primary", "[cli][sentinel][topology]")
+{
+    RedisServer primary;
+    RedisServer sentinel(ServerConfig{.sentinel_for = primary.port()});
+    const std::string at = "127.0.0.1:" + std::to_string(sentinel.port());
+    const std::string dead = "127.0.0.1:" + std::to_string(redops::test::free_port());
+
+    // The first sentinel is down: the next one in turn answers.
+    auto ping = run_redops({"--sentinel", dead, "--sentinel", at, "--master", "mymaster", "ping", "--json"});
+    INFO(ping.err);
+    REQUIRE(ping.exit_code == 0);
+    auto doc = nlohmann::json::parse(ping.out);
+    CHECK(doc["topology"] == "sentinel");
+    CHECK(doc["nodes"][0]["address"] == "127.0.0.1:" + std::to_string(primary.port()));
+    CHECK(doc["nodes"][0]["role"] == "master");
+
+    auto lock = run_redops({"--sentinel", at, "--master", "mymaster", "lock", "acquire", "via-sentinel"});
+    CHECK(lock.exit_code == 0);
+    auto c = redops::redis::Connection::open(primary.options());
+    CHECK(c.call(redops::redis::cmd("EXISTS", "lock:via-sentinel")).integer == 1);
+
+    auto unknown = run_redops({"--sentinel", at, "--master", "nosuch", "ping"});
+    CHECK(unknown.exit_code == 3);
+    CHECK(unknown.err.find("nosuch") != std::string::npos);
+
+    auto no_master = run_redops({"--sentinel", at, "ping"});
+    CHECK(no_master.exit_code == 2);
+}
