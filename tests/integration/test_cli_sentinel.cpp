@@ -11,7 +11,7 @@ using redops::test::RedisServer;
 using redops::test::run_redops;
 using redops::test::ServerConfig;
 
-TEST_CASE("--sentinel/--master find the primary", "[cli][sentinel][topology]")
+TEST_CASE("sentinels in turn name the primary", "[cli][sentinel][topology]")
 {
     RedisServer primary;
     RedisServer sentinel(ServerConfig{.sentinel_for = primary.port()});
