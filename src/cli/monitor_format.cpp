@@ -179,9 +179,9 @@ CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t
                                           : fmt::format("{}", fmt::join(reasons, ", "));
     auto opt = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); };
     // Nagios perfdata: 'label'=value[UOM];warn;crit;min;max
-    std::string perfdata = fmt::format("latency={:.3f}ms;{};{};0 memory={}%;{};{};0;100 evictions={:.2f};;{};0",
+    std::string perfdata = fmt::format("latency={:.3f}ms;{};{};0 memory={};{};{};0;100 evictions={:.2f};;{};0",
                                        s.latency_ms, opt(t.warn_latency_ms), opt(t.crit_latency_ms),
-                                       memory ? fmt::format("{:.2f}", *memory) : "U", opt(t.warn_memory_pct),
+                                       memory ? fmt::format("{:.2f}%", *memory) : "U", opt(t.warn_memory_pct),
                                        opt(t.crit_memory_pct), evictions, opt(t.crit_evictions_per_s));
     return {state, fmt::format("REDIS {} - {} | {}", k_state[static_cast<size_t>(state)], summary, perfdata)};
 }

@@ -131,3 +131,10 @@ TEST_CASE("sparkline scales between the lowest and highest value with failures a
     CHECK(redops::cli::sparkline({1, 8, -1, 4.5}) == "▁█×▅");
     CHECK(redops::cli::sparkline({2, 2}) == "▁▁");
 }
+
+TEST_CASE("check perfdata marks memory unknown without maxmemory", "[monitor][check]")
+{
+    HealthSample s = parsed();
+    s.maxmemory = 0;
+    CHECK(redops::cli::check_verdict(s, {}).line.find(" memory=U;;;0;100 ") != std::string::npos);
+}
