@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "redis/client.h"
+#include "repo/health_sample.h"
 
 #include <chrono>
 #include <optional>
@@ -32,6 +33,8 @@ public:
     // PINGs every node `count` times, `interval` apart. With a single node a failure is thrown
     // (one clear error, exit 3); with several, each node's failure is reported in its entry.
     std::vector<NodePing> ping(int count, std::chrono::milliseconds interval);
+    // One monitor sample of the client's node: PING latency and one INFO; throws when Redis does not answer.
+    HealthSample sample();
 
 private:
     redis::Client& m_client;

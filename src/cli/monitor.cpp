@@ -1,0 +1,216 @@
+// `redops monitor`: health samples over time, degraded-mode transitions, Prometheus and Nagios output.
+#include "cli/commands.h"
+#include "cli/monitor_format.h"
+#include "cli/monitor_view.h"
+#include "common/error.h"
+#include "config/duration.h"
+#include "output/text_width.h"
+#include "output/time_format.h"
+#include "repo/health_repository.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <thread>
+
+namespace redops::cli {
+
+namespace {
+
+struct MonitorOptions {
+    std::string interval = "2s";
+    int count = 0; // 0: until interrupted
+    bool once = false;
+    std::string format = "default";
+    std::string output_file;
+    bool check = false;
+    CheckThresholds thresholds;
+};
+
+long long now_ms()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// Takes samples on its own connection: a failed sample drops it, and the next one connects afresh
+// (a Connection that failed refuses reuse), so a Redis restart is picked up without back-off beyond the interval.
+class Sampler {
+public:
+    explicit Sampler(Context& ctx) : m_ctx(ctx) {}
+
+    repo::HealthSample take()
+    {
+        try {
+            if (!m_client) {
+                m_client = std::make_unique<redis::StandaloneClient>(m_ctx.primary_options());
+            }
+            repo::HealthSample sample = repo::HealthRepository(*m_client).sample();
+            if (m_previous) {
+                repo::apply_rates(sample, *m_previous);
+            }
+            m_previous = sample;
+            return sample;
+        } catch (const Error& e) {
+            m_client.reset();
+            repo::HealthSample failed;
+            failed.time_ms = now_ms();
+            failed.error = e.what();
+            return failed;
+        }
+    }
+
+private:
+    Context& m_ctx;
+    std::unique_ptr<redis::StandaloneClient> m_client;
+    std::optional<repo::HealthSample> m_previous;
+};
+
+// Temp file beside the target, then rename: a node-exporter textfile reader never sees half a file.
+void write_atomically(const std::string& path, const std::string& content)
+{
+    std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out << content;
+        out.flush();
+        if (!out) {
+            std::filesystem::remove(temp);
+            throw Error(ErrorKind::config, fmt::format("cannot write {}", temp));
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(temp, path, ec);
+    if (ec) {
+        std::filesystem::remove(temp);
+        throw Error(ErrorKind::config, fmt::format("cannot rename {} to {}: {}", temp, path, ec.message()));
+    }
+}
+
+void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
+{
+    if (o.format == "prometheus") {
+        std::string text = prometheus_text(s);
+        if (!o.output_file.empty()) {
+            write_atomically(o.output_file, text);
+        } else {
+            ctx.printer().out() << text << std::flush;
+        }
+    } else if (ctx.printer().json()) {
+        ctx.printer().json_document(sample_json(s));
+    } else {
+        ctx.printer().line(output::sanitize_for_terminal(sample_line(s)));
+        ctx.printer().out().flush();
+    }
+}
+
+// --check: one verdict; a rate threshold needs a second sample one interval later.
+int run_check(const MonitorOptions& o, Context& ctx, std::chrono::milliseconds interval)
+{
+    Sampler sampler(ctx);
+    repo::HealthSample sample = sampler.take();
+    if (sample.healthy && o.thresholds.crit_evictions_per_s) {
+        std::this_thread::sleep_for(interval);
+        sample = sampler.take();
+    }
+    CheckVerdict verdict = check_verdict(sample, o.thresholds);
+    ctx.printer().line(output::sanitize_for_terminal(verdict.line));
+    return verdict.exit_code;
+}
+
+void validate(const MonitorOptions& o)
+{
+    if (o.count < 0) {
+        throw Error(ErrorKind::usage, fmt::format("--count must not be negative, got {}", o.count));
+    }
+    if (o.format != "default" && o.format != "prometheus") {
+        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use prometheus)", o.format));
+    }
+    if (!o.output_file.empty() && o.format != "prometheus") {
+        throw Error(ErrorKind::usage, "--output-file needs --format prometheus");
+    }
+}
+
+// The transition a sample makes, as logged: empty when health did not change.
+std::string transition(const repo::HealthSample& s, std::optional<bool>& was_healthy)
+{
+    std::string event;
+    if (!s.healthy && was_healthy.value_or(true)) {
+        event = fmt::format("{} redops: monitor: unhealthy — degraded mode: {}", output::rfc3339_utc_ms(s.time_ms),
+                            s.error);
+    } else if (s.healthy && was_healthy.has_value() && !*was_healthy) {
+        event = fmt::format("{} redops: monitor: recovered", output::rfc3339_utc_ms(s.time_ms));
+    }
+    was_healthy = s.healthy;
+    return event;
+}
+
+int run_monitor(const MonitorOptions& o, Context& ctx)
+{
+    validate(o);
+    auto interval = config::parse_duration(o.interval);
+    if (o.check) {
+        return run_check(o, ctx, interval);
+    }
+    int count = o.once ? 1 : o.count;
+    bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty && !ctx.printer().json() &&
+                o.format == "default";
+    std::optional<LiveView> view;
+    if (live) {
+        view.emplace(ctx.printer().out(), STDIN_FILENO);
+    }
+    Sampler sampler(ctx);
+    std::optional<bool> was_healthy;
+    auto next = std::chrono::steady_clock::now();
+    bool healthy = false;
+    for (int taken = 0; count == 0 || taken < count; ++taken) {
+        if (taken > 0) {
+            next += interval;
+            if (view && !view->wait_until(next)) {
+                break;
+            }
+            std::this_thread::sleep_until(next);
+            next = std::max(next, std::chrono::steady_clock::now()); // a slow sample does not cause a burst
+        }
+        repo::HealthSample sample = sampler.take();
+        std::string event = transition(sample, was_healthy);
+        if (view) {
+            view->render(sample, event);
+        } else {
+            if (!event.empty()) {
+                ctx.printer().note(event);
+            }
+            emit(ctx, o, sample);
+        }
+        healthy = sample.healthy;
+    }
+    // Like ping: the exit code says whether Redis answered the last sample (3: unavailable).
+    return healthy ? k_exit_ok : k_exit_unavailable;
+}
+
+} // namespace
+
+void register_monitor(CLI::App& app, Runner& selected)
+{
+    auto o = std::make_shared<MonitorOptions>();
+    CLI::App* sub = app.add_subcommand("monitor", "Health samples over time; Prometheus and Nagios output");
+    sub->add_option("-i,--interval", o->interval, "Time between samples (default 2s)");
+    auto* count = sub->add_option("-c,--count", o->count, "Stop after N samples (default: run until interrupted)");
+    sub->add_flag("--once", o->once, "Take one sample and exit")->excludes(count);
+    sub->add_option("--format", o->format, "prometheus: text exposition format");
+    sub->add_option("--output-file", o->output_file, "Write the Prometheus text to FILE atomically (temp + rename)");
+    sub->add_flag("--check", o->check, "One Nagios verdict line with perfdata, exit 0/1/2/3");
+    sub->add_option("--warn-latency", o->thresholds.warn_latency_ms, "--check: warn above MS milliseconds");
+    sub->add_option("--crit-latency", o->thresholds.crit_latency_ms, "--check: critical above MS milliseconds");
+    sub->add_option("--warn-memory", o->thresholds.warn_memory_pct, "--check: warn above PCT percent of maxmemory");
+    sub->add_option("--crit-memory", o->thresholds.crit_memory_pct, "--check: critical above PCT percent of maxmemory");
+    sub->add_option("--crit-evictions", o->thresholds.crit_evictions_per_s,
+                    "--check: critical above N evictions per second (two samples one --interval apart)");
+    sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_monitor(*o, ctx); }; });
+}
+
+} // namespace redops::cli
