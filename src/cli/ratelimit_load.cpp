@@ -156,6 +156,16 @@ std::unique_ptr<HitTarget> make_degraded_target(const std::string& resource, con
     return std::make_unique<DegradedTarget>(resource, subject, spec);
 }
 
+LoadVerdict judge_load(const repo::PeekResult& before, long long requests, long long allowed, long long elapsed_us)
+{
+    LoadVerdict v;
+    v.expected_allowed = std::min(requests, before.remaining);
+    // Capacity that frees up while the hits run makes the count inexact; then it may only grow, never shrink.
+    v.exact = before.next_free_in_ms < 0 || elapsed_us < before.next_free_in_ms * 1000;
+    v.ok = v.exact ? allowed == v.expected_allowed : allowed >= v.expected_allowed && allowed <= requests;
+    return v;
+}
+
 int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& plan, Context& ctx)
 {
     long long workers = std::clamp(plan.concurrency, 1LL, plan.requests);
@@ -176,10 +186,10 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
             first_denied = static_cast<long long>(i);
         }
     }
-    long long expected = std::min(plan.requests, before.remaining);
-    // Capacity that frees up while the hits run makes the count inexact; then it may only grow, never shrink.
-    bool exact = before.next_free_in_ms < 0 || elapsed_us < before.next_free_in_ms * 1000;
-    bool ok = exact ? allowed == expected : allowed >= expected;
+    LoadVerdict verdict = judge_load(before, plan.requests, allowed, elapsed_us);
+    long long expected = verdict.expected_allowed;
+    bool exact = verdict.exact;
+    bool ok = verdict.ok;
     int exit_code = ok ? k_exit_ok : k_exit_negative;
     double hits_per_s = static_cast<double>(plan.requests) * 1e6 / static_cast<double>(elapsed_us);
 

@@ -32,6 +32,14 @@ struct LoadPlan {
     bool degraded = false;
 };
 
+struct LoadVerdict {
+    long long expected_allowed = 0;
+    bool exact = false; // no capacity could free up during the run
+    bool ok = false;
+};
+// Did `allowed` of `requests` hits match what the state `before` permitted? Exact unless the window moved.
+LoadVerdict judge_load(const repo::PeekResult& before, long long requests, long long allowed, long long elapsed_us);
+
 // Peeks, sends the hits from the workers at once, reports; 0 when exactly the permitted number passed.
 int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& plan, Context& ctx);
 

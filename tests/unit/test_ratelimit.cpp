@@ -1,6 +1,7 @@
 // The degraded in-memory limiter with an injected clock, and the GCRA arithmetic the peek relies on.
 #include "common/error.h"
 #include "common/sliding_limiter.h"
+#include "cli/ratelimit_load.h"
 #include "repo/ratelimit_repository.h"
 
 #include <catch2/catch.hpp>
@@ -78,4 +79,24 @@ TEST_CASE("ratelimit algorithm names round-trip and unknown ones are refused", "
         CHECK(redops::repo::parse_algorithm(redops::repo::algorithm_name(a)) == a);
     }
     CHECK_THROWS_AS(redops::repo::parse_algorithm("token-bucket"), redops::Error);
+}
+
+TEST_CASE("ratelimit load verdict: exact count unless the window moved during the run", "[ratelimit]")
+{
+    redops::repo::PeekResult before;
+    before.remaining = 100;
+    before.next_free_in_ms = 10'000;
+    auto exact = redops::cli::judge_load(before, 150, 100, 50'000);
+    CHECK(exact.exact);
+    CHECK(exact.expected_allowed == 100);
+    CHECK(exact.ok);
+    CHECK_FALSE(redops::cli::judge_load(before, 150, 101, 50'000).ok); // a non-atomic limiter lets one more through
+    CHECK_FALSE(redops::cli::judge_load(before, 150, 99, 50'000).ok);
+    CHECK(redops::cli::judge_load(before, 40, 40, 50'000).ok);
+    auto moved = redops::cli::judge_load(before, 150, 101, 10'000'000);
+    CHECK_FALSE(moved.exact);
+    CHECK(moved.ok);
+    CHECK_FALSE(redops::cli::judge_load(before, 150, 99, 10'000'000).ok);
+    before.next_free_in_ms = -1; // a counter without TTL never frees
+    CHECK(redops::cli::judge_load(before, 150, 100, 10'000'000).exact);
 }
