@@ -55,6 +55,7 @@ void register_commands(CLI::App& app, Runner& selected)
     register_dedupe(app, selected);
     register_lock(app, selected);
     register_monitor(app, selected);
+    register_ratelimit(app, selected);
     register_completion(app, selected);
 }
 

@@ -12,5 +12,6 @@ void register_token(CLI::App& app, Runner& selected);
 void register_dedupe(CLI::App& app, Runner& selected);
 void register_lock(CLI::App& app, Runner& selected);
 void register_monitor(CLI::App& app, Runner& selected);
+void register_ratelimit(CLI::App& app, Runner& selected);
 
 } // namespace redops::cli

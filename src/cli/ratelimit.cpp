@@ -1,0 +1,181 @@
+// `redops ratelimit test|reset`: peek at a subject's limit, prove a limiter atomic under load, unblock a subject.
+#include "cli/commands.h"
+#include "cli/input.h"
+#include "cli/ratelimit_load.h"
+#include "common/error.h"
+#include "config/duration.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+
+namespace redops::cli {
+
+namespace {
+
+struct RateLimitOptions {
+    std::string resource;
+    std::string subject;
+    std::optional<long long> limit;
+    std::optional<std::string> window;
+    std::string algorithm = "fixed-window";
+    long long burst = 0;
+    bool peek = false;
+    std::optional<long long> requests;
+    long long concurrency = 1;
+    bool trace = false;
+    bool degraded = false;
+    bool all_subjects = false;
+    bool yes = false;
+};
+
+repo::LimitSpec spec_of(const RateLimitOptions& o, Context& ctx)
+{
+    repo::LimitSpec spec;
+    spec.algorithm = repo::parse_algorithm(o.algorithm);
+    spec.burst = o.burst;
+    if (o.degraded) {
+        // The services' fallback: degraded_limit per degraded_window unless overridden.
+        spec.algorithm = repo::Algorithm::sliding_log;
+        spec.limit = o.limit.value_or(ctx.settings().defaults.degraded_limit.value);
+        spec.window = o.window ? config::parse_duration(*o.window) : ctx.settings().defaults.degraded_window.value;
+    } else {
+        if (!o.limit || !o.window) {
+            throw Error(ErrorKind::usage, "--limit and --window are required (except with --degraded)");
+        }
+        spec.limit = *o.limit;
+        spec.window = config::parse_duration(*o.window);
+    }
+    if (spec.limit <= 0 || spec.window.count() <= 0) {
+        throw Error(ErrorKind::usage, "--limit and --window must be positive");
+    }
+    return spec;
+}
+
+int run_peek(const RateLimitOptions& o, const repo::LimitSpec& spec, HitTarget& target, Context& ctx)
+{
+    repo::PeekResult p = target.peek();
+    int exit_code = p.limited ? k_exit_negative : k_exit_ok;
+    auto& printer = ctx.printer();
+    if (p.no_ttl) {
+        printer.warn(fmt::format("{} has no TTL: it never expires and may block the subject forever "
+                                 "(`redops ratelimit reset` clears it)", target.key()));
+    }
+    if (printer.json()) {
+        printer.json_document({{"algorithm", o.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
+                               {"key", target.key()}, {"limit", p.capacity}, {"window_ms", spec.window.count()},
+                               {"exists", p.exists}, {"current", p.current}, {"remaining", p.remaining},
+                               {"reset_in_ms", p.reset_in_ms}, {"limited", p.limited}, {"no_ttl", p.no_ttl},
+                               {"ok", exit_code == k_exit_ok}});
+    } else {
+        printer.line(fmt::format("{}: {} of {} used, {} remaining, resets in {} ms{}{}", target.key(), p.current,
+                                 p.capacity, p.remaining, p.reset_in_ms, p.limited ? " — LIMITED" : "",
+                                 p.no_ttl ? " (no TTL)" : ""));
+    }
+    return exit_code;
+}
+
+int run_single(const repo::LimitSpec& spec, HitTarget& target, Context& ctx)
+{
+    repo::HitResult r = target.hit(0);
+    int exit_code = r.limited ? k_exit_negative : k_exit_ok;
+    auto& printer = ctx.printer();
+    if (printer.json()) {
+        printer.json_document({{"algorithm", std::string(repo::algorithm_name(spec.algorithm))}, {"key", target.key()},
+                               {"limited", r.limited}, {"current", r.current}, {"remaining", r.remaining},
+                               {"reset_in_ms", r.reset_in_ms},
+                               {"retry_after_ms", r.retry_after_ms}, {"ok", exit_code == k_exit_ok}});
+    } else {
+        printer.line(fmt::format("{}: {} ({} used, {} remaining, resets in {} ms)", target.key(),
+                                 r.limited ? "LIMITED" : "allowed", r.current, r.remaining, r.reset_in_ms));
+    }
+    return exit_code;
+}
+
+int run_test(const RateLimitOptions& o, Context& ctx)
+{
+    require_nonempty("--resource", o.resource);
+    require_nonempty("--subject", o.subject);
+    repo::LimitSpec spec = spec_of(o, ctx);
+    std::unique_ptr<HitTarget> target = o.degraded ? make_degraded_target(o.resource, o.subject, spec)
+                                                   : make_redis_target(ctx, o.resource, o.subject, spec);
+    if (o.peek) {
+        return run_peek(o, spec, *target, ctx);
+    }
+    if (!o.requests) {
+        return run_single(spec, *target, ctx);
+    }
+    if (*o.requests <= 0 || o.concurrency <= 0) {
+        throw Error(ErrorKind::usage, "--requests and --concurrency must be positive");
+    }
+    return run_load(*target, spec, LoadPlan{*o.requests, o.concurrency, o.trace, o.degraded}, ctx);
+}
+
+int run_reset(const RateLimitOptions& o, Context& ctx)
+{
+    require_nonempty("--resource", o.resource);
+    repo::RateLimitRepository limits(ctx.client(), ctx.settings().keys.ratelimit.value);
+    auto& printer = ctx.printer();
+    if (o.all_subjects) {
+        if (!o.subject.empty()) {
+            throw Error(ErrorKind::usage, "--all-subjects and --subject exclude each other");
+        }
+        if (!ctx.confirm(fmt::format("Reset the rate limits of every subject of {}?", o.resource), o.yes)) {
+            throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
+                                              ? "not confirmed; nothing reset"
+                                              : "--all-subjects needs --yes when stdin is not a terminal; nothing reset");
+        }
+        long long removed = limits.reset_all(o.resource, ctx.settings().defaults.scan_count.value);
+        if (printer.json()) {
+            printer.json_document({{"resource", o.resource}, {"deleted", removed}, {"ok", true}});
+        } else {
+            printer.line(fmt::format("reset {} subject{} of {}", removed, removed == 1 ? "" : "s", o.resource));
+        }
+        return k_exit_ok;
+    }
+    require_nonempty("--subject", o.subject);
+    std::string key = limits.key_of(o.resource, o.subject);
+    bool removed = limits.reset(o.resource, o.subject);
+    // Nothing to clear is the "miss" answer, as for dedupe forget.
+    int exit_code = removed ? k_exit_ok : k_exit_negative;
+    if (printer.json()) {
+        printer.json_document({{"key", key}, {"reset", removed}, {"ok", exit_code == k_exit_ok}});
+    } else {
+        printer.line(removed ? fmt::format("reset {}", key) : fmt::format("{} had no state", key));
+    }
+    return exit_code;
+}
+
+} // namespace
+
+void register_ratelimit(CLI::App& app, Runner& selected)
+{
+    auto o = std::make_shared<RateLimitOptions>();
+    CLI::App* group = app.add_subcommand("ratelimit", "Rate limits: test (peek, load check, degraded), reset");
+    group->require_subcommand(1);
+
+    CLI::App* test = group->add_subcommand("test", "Hit or peek at a subject's limit; --requests checks atomicity");
+    test->add_option("--resource", o->resource, "Limited resource (the {resource} of the key template)");
+    test->add_option("--subject", o->subject, "User, IP or tenant (the {subject})");
+    test->add_option("--limit", o->limit, "Hits allowed per window");
+    test->add_option("--window", o->window, "Window length, e.g. 10s, 1m");
+    test->add_option("--algorithm", o->algorithm, "fixed-window (default), sliding-log or gcra");
+    test->add_option("--burst", o->burst, "gcra: hits allowed at once (default: the limit)");
+    test->add_flag("--peek", o->peek, "Only read the state; exit 1 when limited now");
+    test->add_option("--requests", o->requests, "Send this many hits and check the limit held exactly");
+    test->add_option("--concurrency", o->concurrency, "Connections (threads) sending the hits (default 1)");
+    test->add_flag("--trace", o->trace, "With --requests: one JSON line per hit");
+    test->add_flag("--degraded", o->degraded, "The in-memory fallback limiter, no Redis (default 10 per 60 s)");
+    test->callback([o, &selected] { selected = [o](Context& ctx) { return run_test(*o, ctx); }; });
+
+    CLI::App* reset = group->add_subcommand("reset", "Clear a subject's limit state (UNLINK)");
+    reset->add_option("--resource", o->resource, "Limited resource");
+    reset->add_option("--subject", o->subject, "Subject to unblock");
+    reset->add_flag("--all-subjects", o->all_subjects, "Every subject of the resource (SCAN)");
+    reset->add_flag("-y,--yes", o->yes, "Do not ask (needed with --all-subjects off a TTY)");
+    reset->callback([o, &selected] { selected = [o](Context& ctx) { return run_reset(*o, ctx); }; });
+}
+
+} // namespace redops::cli

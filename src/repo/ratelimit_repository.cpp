@@ -1,0 +1,295 @@
+#include "repo/ratelimit_repository.h"
+
+#include "common/error.h"
+#include "redis/scan.h"
+#include "redis/script.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace redops::repo {
+
+namespace {
+
+// The services' fixed window. KEYS[1] counter; ARGV limit, window ms. Replies {limited, current, ttl_ms}.
+const redis::Script& fixed_window_script()
+{
+    static const redis::Script script(R"lua(
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+if current >= limit then
+  local ttl = redis.call('PTTL', KEYS[1])
+  if ttl < 0 then
+    redis.call('PEXPIRE', KEYS[1], window)
+    ttl = window
+  end
+  return {1, current, ttl}
+end
+current = redis.call('INCR', KEYS[1])
+if current == 1 then redis.call('PEXPIRE', KEYS[1], window) end
+return {0, current, redis.call('PTTL', KEYS[1])}
+)lua");
+    return script;
+}
+
+// KEYS[1] zset of hit times (ms, server TIME); ARGV limit, window ms. Replies {limited, count, ttl_ms}.
+const redis::Script& sliding_log_script()
+{
+    static const redis::Script script(R"lua(
+local limit = tonumber(ARGV[1])
+local window = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+local count = redis.call('ZCARD', KEYS[1])
+if count >= limit then
+  return {1, count, redis.call('PTTL', KEYS[1])}
+end
+-- now and the count make the member unique: within one ms the count only grows.
+redis.call('ZADD', KEYS[1], now, now .. '-' .. count)
+redis.call('PEXPIRE', KEYS[1], window)
+return {0, count + 1, window}
+)lua");
+    return script;
+}
+
+// KEYS[1] sliding log; ARGV window ms; read-only. Replies {count, oldest_ms or -1, newest_ms or -1, now_ms, pttl}.
+const redis::Script& sliding_log_peek_script()
+{
+    static const redis::Script script(R"lua(
+local window = tonumber(ARGV[1])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local live = redis.call('ZRANGEBYSCORE', KEYS[1], '(' .. (now - window), '+inf', 'WITHSCORES')
+local oldest, newest = -1, -1
+if #live > 0 then
+  oldest = tonumber(live[2])
+  newest = tonumber(live[#live])
+end
+return {#live / 2, oldest, newest, now, redis.call('PTTL', KEYS[1])}
+)lua");
+    return script;
+}
+
+// KEYS[1] theoretical arrival time (us); ARGV interval us, burst.
+// Replies like CL.THROTTLE, in us: {limited, burst, remaining, retry_after or -1, reset_after}.
+const redis::Script& gcra_script()
+{
+    static const redis::Script script(R"lua(
+local interval = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local tat = tonumber(redis.call('GET', KEYS[1]) or now)
+if tat < now then tat = now end
+local offset = interval * burst
+local new_tat = tat + interval
+local allow_at = new_tat - offset
+if now < allow_at then
+  return {1, burst, math.max(0, math.floor((now - tat + offset) / interval)), allow_at - now, tat - now}
+end
+redis.call('SET', KEYS[1], string.format('%d', new_tat), 'PX', math.ceil((new_tat - now) / 1000))
+return {0, burst, math.floor((now - allow_at) / interval), -1, new_tat - now}
+)lua");
+    return script;
+}
+
+// KEYS[1] theoretical arrival time; read-only. Replies {tat or '', seconds, microseconds, pttl}.
+const redis::Script& gcra_peek_script()
+{
+    static const redis::Script script(R"lua(
+local t = redis.call('TIME')
+return {redis.call('GET', KEYS[1]) or '', t[1], t[2], redis.call('PTTL', KEYS[1])}
+)lua");
+    return script;
+}
+
+long long to_number(const redis::Reply& reply, std::string_view context)
+{
+    if (reply.is_integer()) {
+        return reply.as_integer(context);
+    }
+    const std::string& text = reply.as_string(context);
+    try {
+        std::size_t used = 0;
+        long long value = std::stoll(text, &used);
+        if (used == text.size()) {
+            return value;
+        }
+    } catch (const std::exception&) {
+    }
+    throw Error(ErrorKind::data, fmt::format("{}: not an integer: \"{}\"", context, text));
+}
+
+void validate(const LimitSpec& spec)
+{
+    if (spec.limit <= 0) {
+        throw Error(ErrorKind::usage, "--limit must be positive");
+    }
+    if (spec.window.count() <= 0) {
+        throw Error(ErrorKind::usage, "--window must be positive");
+    }
+    if (spec.burst < 0) {
+        throw Error(ErrorKind::usage, "--burst must not be negative");
+    }
+}
+
+long long us_to_ms(long long us)
+{
+    return us <= 0 ? us : (us + 999) / 1000;
+}
+
+} // namespace
+
+Algorithm parse_algorithm(std::string_view name)
+{
+    if (name == "fixed-window") {
+        return Algorithm::fixed_window;
+    }
+    if (name == "sliding-log") {
+        return Algorithm::sliding_log;
+    }
+    if (name == "gcra") {
+        return Algorithm::gcra;
+    }
+    throw Error(ErrorKind::usage, fmt::format("unknown algorithm \"{}\" (fixed-window, sliding-log, gcra)", name));
+}
+
+std::string_view algorithm_name(Algorithm algorithm)
+{
+    switch (algorithm) {
+    case Algorithm::fixed_window: return "fixed-window";
+    case Algorithm::sliding_log: return "sliding-log";
+    case Algorithm::gcra: return "gcra";
+    }
+    return "fixed-window";
+}
+
+long long gcra_burst(const LimitSpec& spec)
+{
+    return spec.burst > 0 ? spec.burst : spec.limit;
+}
+
+long long gcra_interval_us(const LimitSpec& spec)
+{
+    return std::max<long long>(1, spec.window.count() * 1000 / spec.limit);
+}
+
+GcraState gcra_peek(long long tat_us, long long now_us, long long interval_us, long long burst)
+{
+    long long tat = std::max(tat_us, now_us);
+    long long offset = interval_us * burst;
+    GcraState state;
+    state.remaining = std::clamp<long long>((now_us - tat + offset) / interval_us, 0, burst);
+    state.reset_after_us = tat - now_us;
+    state.limited = state.remaining == 0;
+    // The next hit passes once now reaches tat + interval - offset.
+    state.retry_after_us = state.limited ? tat + interval_us - offset - now_us : -1;
+    return state;
+}
+
+std::string RateLimitRepository::key_of(std::string_view resource, std::string_view subject) const
+{
+    if (resource.empty() || subject.empty()) {
+        throw Error(ErrorKind::usage, "--resource and --subject must not be empty");
+    }
+    return m_template.render({{"resource", std::string(resource)}, {"subject", std::string(subject)}});
+}
+
+HitResult RateLimitRepository::hit(std::string_view resource, std::string_view subject, const LimitSpec& spec)
+{
+    validate(spec);
+    std::string key = key_of(resource, subject);
+    std::string window = std::to_string(spec.window.count());
+    HitResult r;
+    if (spec.algorithm == Algorithm::gcra) {
+        redis::ScriptCall call{{key}, {std::to_string(gcra_interval_us(spec)), std::to_string(gcra_burst(spec))}};
+        redis::Reply reply = redis::run_script(m_client, gcra_script(), call);
+        const auto& a = reply.as_array("gcra reply");
+        r.limited = a.at(0).as_integer("gcra limited") == 1;
+        r.remaining = a.at(2).as_integer("gcra remaining");
+        r.current = a.at(1).as_integer("gcra limit") - r.remaining;
+        long long retry = a.at(3).as_integer("gcra retry_after");
+        r.retry_after_ms = retry < 0 ? -1 : us_to_ms(retry);
+        r.reset_in_ms = us_to_ms(a.at(4).as_integer("gcra reset_after"));
+        return r;
+    }
+    const redis::Script& script = spec.algorithm == Algorithm::fixed_window ? fixed_window_script() : sliding_log_script();
+    redis::ScriptCall call{{key}, {std::to_string(spec.limit), window}};
+    redis::Reply reply = redis::run_script(m_client, script, call);
+    const auto& a = reply.as_array("rate limit reply");
+    r.limited = a.at(0).as_integer("limited") == 1;
+    r.current = a.at(1).as_integer("current");
+    r.remaining = std::max<long long>(0, spec.limit - r.current);
+    r.reset_in_ms = a.at(2).as_integer("ttl");
+    return r;
+}
+
+PeekResult RateLimitRepository::peek(std::string_view resource, std::string_view subject, const LimitSpec& spec)
+{
+    validate(spec);
+    std::string key = key_of(resource, subject);
+    PeekResult p;
+    p.capacity = spec.algorithm == Algorithm::gcra ? gcra_burst(spec) : spec.limit;
+    long long pttl = -2;
+    if (spec.algorithm == Algorithm::fixed_window) {
+        auto replies = m_client.pipeline({redis::cmd("GET", key), redis::cmd("PTTL", key)});
+        replies.at(0).check();
+        pttl = replies.at(1).check().as_integer("PTTL");
+        p.current = replies[0].is_nil() ? 0 : to_number(replies[0], "fixed-window counter");
+        p.reset_in_ms = std::max<long long>(0, pttl);
+        p.next_free_in_ms = pttl >= 0 ? pttl : (replies[0].is_nil() ? spec.window.count() : -1);
+    } else if (spec.algorithm == Algorithm::sliding_log) {
+        redis::ScriptCall call{{key}, {std::to_string(spec.window.count())}};
+        redis::Reply reply = redis::run_script(m_client, sliding_log_peek_script(), call);
+        const auto& a = reply.as_array("sliding-log peek");
+        p.current = a.at(0).as_integer("count");
+        long long oldest = a.at(1).as_integer("oldest");
+        long long newest = a.at(2).as_integer("newest");
+        long long now = a.at(3).as_integer("now");
+        pttl = a.at(4).as_integer("PTTL");
+        p.reset_in_ms = p.current > 0 ? newest + spec.window.count() - now : 0;
+        p.next_free_in_ms = p.current > 0 ? oldest + spec.window.count() - now : spec.window.count();
+    } else {
+        redis::Reply reply = redis::run_script(m_client, gcra_peek_script(), {{key}, {}});
+        const auto& a = reply.as_array("gcra peek");
+        long long now = to_number(a.at(1), "TIME") * 1'000'000 + to_number(a.at(2), "TIME");
+        bool has_tat = !a.at(0).as_string("gcra state").empty();
+        long long tat = has_tat ? to_number(a.at(0), "gcra state") : now;
+        pttl = a.at(3).as_integer("PTTL");
+        GcraState s = gcra_peek(tat, now, gcra_interval_us(spec), p.capacity);
+        p.current = p.capacity - s.remaining;
+        p.reset_in_ms = us_to_ms(s.reset_after_us);
+        p.next_free_in_ms = us_to_ms(s.limited ? s.retry_after_us : gcra_interval_us(spec));
+    }
+    p.exists = pttl != -2;
+    p.no_ttl = pttl == -1;
+    p.remaining = std::max<long long>(0, p.capacity - p.current);
+    p.limited = p.remaining == 0;
+    return p;
+}
+
+bool RateLimitRepository::reset(std::string_view resource, std::string_view subject)
+{
+    return m_client.call(redis::cmd("UNLINK", key_of(resource, subject))).as_integer("UNLINK") > 0;
+}
+
+long long RateLimitRepository::reset_all(std::string_view resource, long long scan_count)
+{
+    if (resource.empty()) {
+        throw Error(ErrorKind::usage, "--resource must not be empty");
+    }
+    std::string pattern = m_template.scan_pattern({{"resource", std::string(resource)}});
+    long long removed = 0;
+    redis::scan_keys(m_client, pattern, scan_count, [&](const std::vector<std::string>& keys) {
+        for (const auto& key : keys) {
+            removed += m_client.call(redis::cmd("UNLINK", key)).as_integer("UNLINK");
+        }
+        return true;
+    });
+    return removed;
+}
+
+} // namespace redops::repo
