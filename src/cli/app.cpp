@@ -54,6 +54,7 @@ void register_commands(CLI::App& app, Runner& selected)
     register_token(app, selected);
     register_dedupe(app, selected);
     register_lock(app, selected);
+    register_sessions(app, selected);
     register_completion(app, selected);
 }
 

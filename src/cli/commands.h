@@ -11,5 +11,6 @@ void register_completion(CLI::App& app, Runner& selected);
 void register_token(CLI::App& app, Runner& selected);
 void register_dedupe(CLI::App& app, Runner& selected);
 void register_lock(CLI::App& app, Runner& selected);
+void register_sessions(CLI::App& app, Runner& selected);
 
 } // namespace redops::cli
