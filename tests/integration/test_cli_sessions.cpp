@@ -166,3 +166,40 @@ TEST_CASE("sessions list --all streams 20000 sessions and --limit stops early", 
     CHECK(table.exit_code == 0);
     CHECK(std::count(table.out.begin(), table.out.end(), '\n') == 20'001);
 }
+
+namespace {
+
+// Peak RSS in KiB of one `redops sessions list --all` child, as /usr/bin/time reports it on its last line.
+long long peak_rss_kib(const RedisServer& server)
+{
+    auto r = redops::test::run_process(
+        {"/usr/bin/time", "-f", "%M", REDOPS_BINARY, "--url", server.url(), "sessions", "list", "--all"},
+        RunOptions{.timeout = std::chrono::milliseconds(120'000)});
+    INFO(r.err.substr(r.err.size() > 300 ? r.err.size() - 300 : 0));
+    REQUIRE(r.exit_code == 0);
+    auto end = r.err.find_last_not_of('\n');
+    auto start = r.err.find_last_of('\n', end);
+    return std::stoll(r.err.substr(start == std::string::npos ? 0 : start + 1));
+}
+
+void fill_sessions(Connection& conn, int from, int to)
+{
+    conn.call(cmd("EVAL",
+                  "for i = tonumber(ARGV[1]), tonumber(ARGV[2]) do redis.call('SET', 'session:s' .. i, "
+                  "cjson.encode({userId = 'u' .. (i % 50), createdAt = 1763800000000})) end return 1",
+                  0, from, to));
+}
+
+} // namespace
+
+TEST_CASE("sessions list --all peak RSS stays flat from 2000 to 50000 sessions", "[cli][sessions][rss]")
+{
+    RedisServer server;
+    auto conn = Connection::open(server.options());
+    fill_sessions(conn, 1, 2'000);
+    long long small = peak_rss_kib(server);
+    fill_sessions(conn, 2'001, 50'000);
+    long long large = peak_rss_kib(server);
+    INFO("peak RSS KiB: 2000 sessions " << small << ", 50000 sessions " << large);
+    CHECK(large - small < 2 * 1024); // measured ~0.6 MiB apart; holding 50000 rows would cost far more
+}
