@@ -13,5 +13,6 @@ void register_dedupe(CLI::App& app, Runner& selected);
 void register_lock(CLI::App& app, Runner& selected);
 void register_monitor(CLI::App& app, Runner& selected);
 void register_ratelimit(CLI::App& app, Runner& selected);
+void register_sessions(CLI::App& app, Runner& selected);
 
 } // namespace redops::cli

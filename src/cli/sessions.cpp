@@ -1,0 +1,327 @@
+// `redops sessions list|invalidate|prune`: inspect and end user sessions, keep the per-user indexes clean.
+#include "cli/commands.h"
+#include "cli/input.h"
+#include "common/error.h"
+#include "output/text_width.h"
+#include "output/time_format.h"
+#include "repo/session_repository.h"
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace redops::cli {
+
+namespace {
+
+// Shorter ids are too likely to match by accident; a prefix names a session only within one user's index.
+constexpr std::size_t k_min_prefix = 8;
+
+struct SessionsOptions {
+    std::string user;
+    bool all = false;
+    std::optional<long long> limit;
+    bool count = false;
+    std::vector<std::string> sessions;
+    bool dry_run = false;
+    bool yes = false;
+    bool all_users = false;
+};
+
+repo::SessionRepository repository(Context& ctx)
+{
+    const auto& s = ctx.settings();
+    return repo::SessionRepository(ctx.client(), s.keys.session.value, s.keys.user_index.value,
+                                   s.defaults.scan_count.value);
+}
+
+std::string status_name(repo::SessionStatus status)
+{
+    switch (status) {
+    case repo::SessionStatus::stale:
+        return "stale";
+    case repo::SessionStatus::malformed:
+        return "malformed";
+    case repo::SessionStatus::ok:
+        break;
+    }
+    return "ok";
+}
+
+nlohmann::ordered_json entry_json(Context& ctx, const repo::SessionEntry& e)
+{
+    nlohmann::ordered_json doc;
+    doc["id"] = ctx.printer().secret(e.id);
+    doc["user"] = e.user.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.user);
+    doc["status"] = status_name(e.status);
+    if (e.status == repo::SessionStatus::stale) {
+        return doc;
+    }
+    doc["ttl_s"] = e.ttl_s;
+    if (e.status == repo::SessionStatus::malformed) {
+        doc["error"] = e.problem;
+        return doc;
+    }
+    doc["created_at"] = e.created_at_ms < 0 ? nlohmann::ordered_json(nullptr)
+                                            : nlohmann::ordered_json(output::rfc3339_utc_ms(e.created_at_ms));
+    doc["remember_me"] = e.remember_me;
+    doc["role"] = e.role.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.role);
+    doc["email"] = e.email.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(e.email);
+    doc["fields"] = e.other;
+    return doc;
+}
+
+std::vector<std::string> entry_row(Context& ctx, const repo::SessionEntry& e)
+{
+    bool ok = e.status == repo::SessionStatus::ok;
+    bool stale = e.status == repo::SessionStatus::stale;
+    return {ctx.printer().secret(e.id),
+            e.user.empty() ? "-" : output::sanitize_for_terminal(e.user),
+            ok && e.created_at_ms >= 0 ? output::rfc3339_utc_ms(e.created_at_ms) : "-",
+            stale ? "-" : std::to_string(e.ttl_s),
+            ok ? (e.remember_me ? "yes" : "no") : "-",
+            ok && !e.role.empty() ? output::sanitize_for_terminal(e.role) : "-",
+            status_name(e.status)};
+}
+
+struct Totals {
+    long long total = 0;
+    long long stale = 0;
+    long long malformed = 0;
+
+    void add(const repo::SessionEntry& e)
+    {
+        ++total;
+        stale += e.status == repo::SessionStatus::stale ? 1 : 0;
+        malformed += e.status == repo::SessionStatus::malformed ? 1 : 0;
+    }
+};
+
+void validate_list(const SessionsOptions& o)
+{
+    if (o.all == !o.user.empty()) {
+        throw Error(ErrorKind::usage, "sessions list needs exactly one of --user U or --all");
+    }
+    if (o.limit && *o.limit <= 0) {
+        throw Error(ErrorKind::usage, "--limit must be a positive number");
+    }
+}
+
+int run_list(const SessionsOptions& o, Context& ctx)
+{
+    validate_list(o);
+    auto& printer = ctx.printer();
+    auto sessions = repository(ctx);
+    auto each = [&](const repo::SessionCallback& on_entry) {
+        if (o.all) {
+            sessions.list_all(on_entry, o.limit);
+        } else {
+            long long seen = 0;
+            sessions.list_user(o.user, [&](const repo::SessionEntry& e) {
+                if (!o.limit || seen++ < *o.limit) {
+                    on_entry(e);
+                }
+            });
+        }
+    };
+    Totals totals;
+    auto note = [&](const repo::SessionEntry& e) {
+        totals.add(e);
+        if (e.status == repo::SessionStatus::malformed) {
+            printer.warn(fmt::format("session {}: {}", printer.secret(e.id), e.problem));
+        }
+    };
+    if (o.count) {
+        each(note);
+        if (printer.json()) {
+            printer.json_document({{"total", totals.total}, {"stale", totals.stale},
+                                   {"malformed", totals.malformed}, {"ok", true}});
+        } else {
+            printer.line(fmt::format("{} session{} ({} stale, {} malformed)", totals.total,
+                                     totals.total == 1 ? "" : "s", totals.stale, totals.malformed));
+        }
+        return k_exit_ok;
+    }
+    if (printer.json()) {
+        auto& stream = printer.json_stream();
+        stream.begin_array("sessions");
+        each([&](const repo::SessionEntry& e) {
+            note(e);
+            stream.item(entry_json(ctx, e));
+        });
+        stream.end_array();
+        stream.field("total", totals.total);
+        stream.field("stale", totals.stale);
+        stream.field("malformed", totals.malformed);
+        stream.field("ok", true);
+        stream.finish();
+        return k_exit_ok;
+    }
+    auto table = printer.streaming_table({"ID", "USER", "CREATED_AT", "TTL_S", "REMEMBER_ME", "ROLE", "STATUS"});
+    table.align_right(3);
+    each([&](const repo::SessionEntry& e) {
+        note(e);
+        table.add_row(entry_row(ctx, e));
+    });
+    table.finish();
+    return k_exit_ok;
+}
+
+// A full id, or a unique prefix of at least k_min_prefix characters within the user's index.
+std::string resolve_id(Context& ctx, repo::SessionRepository& sessions, const std::string& id,
+                       const std::string& user)
+{
+    if (user.empty() || id.size() < k_min_prefix) {
+        return id;
+    }
+    auto candidates = sessions.find_by_prefix(user, id);
+    if (candidates.empty() || std::find(candidates.begin(), candidates.end(), id) != candidates.end()) {
+        return id;
+    }
+    if (candidates.size() == 1) {
+        return candidates.front();
+    }
+    std::vector<std::string> masked;
+    for (const auto& c : candidates) {
+        masked.push_back(ctx.printer().secret(c));
+    }
+    throw Error(ErrorKind::usage, fmt::format("session prefix matches {} sessions of user {}: {}", candidates.size(),
+                                              user, fmt::join(masked, ", ")));
+}
+
+void require_confirmation(Context& ctx, const SessionsOptions& o, const std::string& question)
+{
+    if (!ctx.confirm(question, o.yes)) {
+        throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
+                                          ? "not confirmed; nothing deleted"
+                                          : "bulk deletion needs --yes when stdin is not a terminal; nothing deleted");
+    }
+}
+
+void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector<repo::InvalidatedSession>& done,
+                       bool index_dropped, int exit_code)
+{
+    auto& printer = ctx.printer();
+    long long deleted = 0;
+    long long unindexed = 0;
+    for (const auto& r : done) {
+        deleted += r.session_deleted ? 1 : 0;
+        unindexed += r.unindexed ? 1 : 0;
+    }
+    if (printer.json()) {
+        nlohmann::ordered_json doc;
+        doc["dry_run"] = o.dry_run;
+        doc["sessions"] = nlohmann::ordered_json::array();
+        for (const auto& r : done) {
+            doc["sessions"].push_back({{"id", printer.secret(r.id)},
+                                       {"user", r.user.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.user)},
+                                       {"session_deleted", r.session_deleted},
+                                       {"unindexed", r.unindexed}});
+        }
+        doc["deleted"] = deleted;
+        doc["unindexed"] = unindexed;
+        doc["index_deleted"] = index_dropped;
+        doc["ok"] = exit_code == k_exit_ok;
+        printer.json_document(doc);
+        return;
+    }
+    output::Table table({"ID", "USER", "SESSION", "INDEX_ENTRY"});
+    const char* verb = o.dry_run ? "would delete" : "deleted";
+    for (const auto& r : done) {
+        table.add_row({printer.secret(r.id), r.user.empty() ? "-" : output::sanitize_for_terminal(r.user),
+                       r.session_deleted ? verb : "absent", r.unindexed ? (o.dry_run ? "would remove" : "removed")
+                                                                        : "absent"});
+    }
+    printer.table(table);
+    printer.note(fmt::format("{}{} session{}, {} index entr{}{}", o.dry_run ? "dry run: would delete " : "deleted ",
+                             deleted, deleted == 1 ? "" : "s", unindexed, unindexed == 1 ? "y" : "ies",
+                             index_dropped ? ", and the user's index" : ""));
+}
+
+int run_invalidate(const SessionsOptions& o, Context& ctx)
+{
+    if (o.sessions.empty() && o.user.empty()) {
+        throw Error(ErrorKind::usage, "sessions invalidate needs --session ID (repeatable) or --user U");
+    }
+    auto sessions = repository(ctx);
+    std::vector<std::string> ids;
+    for (const auto& id : o.sessions) {
+        require_nonempty("--session", id);
+        ids.push_back(resolve_id(ctx, sessions, id, o.user));
+    }
+    bool whole_user = o.sessions.empty();
+    if (whole_user) {
+        ids = sessions.user_ids(o.user);
+    }
+    if (ids.size() > 1 && !o.dry_run) {
+        require_confirmation(ctx, o, fmt::format("Invalidate {} sessions?", ids.size()));
+    }
+    std::optional<std::string> user = o.user.empty() ? std::nullopt : std::optional(o.user);
+    std::vector<repo::InvalidatedSession> done;
+    bool touched = false;
+    for (const auto& id : ids) {
+        done.push_back(sessions.invalidate(id, user, o.dry_run));
+        touched = touched || done.back().session_deleted || done.back().unindexed;
+    }
+    bool index_dropped = whole_user && !o.dry_run && sessions.drop_index(o.user);
+    // Nothing to remove is the "miss" answer: the session (or every session of the user) was already gone.
+    int exit_code = touched || index_dropped ? k_exit_ok : k_exit_negative;
+    print_invalidated(ctx, o, done, index_dropped, exit_code);
+    return exit_code;
+}
+
+int run_prune(const SessionsOptions& o, Context& ctx)
+{
+    if (o.all_users == !o.user.empty()) {
+        throw Error(ErrorKind::usage, "sessions prune needs exactly one of --user U or --all-users");
+    }
+    if (o.all_users) {
+        require_confirmation(ctx, o, "Remove stale entries from every user's session index?");
+    }
+    auto sessions = repository(ctx);
+    auto result = o.all_users ? sessions.prune_all() : sessions.prune(o.user);
+    if (ctx.printer().json()) {
+        ctx.printer().json_document({{"users", result.users},
+                                     {"entries", result.entries},
+                                     {"stale_removed", result.stale},
+                                     {"ok", true}});
+    } else {
+        ctx.printer().line(fmt::format("removed {} stale entr{} of {} in {} index{}", result.stale,
+                                       result.stale == 1 ? "y" : "ies", result.entries, result.users,
+                                       result.users == 1 ? "" : "es"));
+    }
+    return k_exit_ok;
+}
+
+} // namespace
+
+void register_sessions(CLI::App& app, Runner& selected)
+{
+    auto o = std::make_shared<SessionsOptions>();
+    CLI::App* group = app.add_subcommand("sessions", "User sessions: list, invalidate, prune");
+    group->require_subcommand(1);
+
+    CLI::App* list = group->add_subcommand("list", "List a user's sessions (--user) or every session (--all)");
+    list->add_option("--user", o->user, "User id, taken literally");
+    list->add_flag("--all", o->all, "Every session key (SCAN, streamed)");
+    list->add_option("--limit", o->limit, "Show at most N sessions");
+    list->add_flag("--count", o->count, "Print totals only");
+    list->callback([o, &selected] { selected = [o](Context& ctx) { return run_list(*o, ctx); }; });
+
+    CLI::App* inv = group->add_subcommand("invalidate", "Delete sessions and their index entries");
+    inv->add_option("--session", o->sessions, "Session id, or a unique prefix (>= 8 chars) with --user; repeatable");
+    inv->add_option("--user", o->user, "The sessions' user; alone: every session of the user");
+    inv->add_flag("--dry-run", o->dry_run, "Show what would be removed, remove nothing");
+    inv->add_flag("-y,--yes", o->yes, "Do not ask before invalidating more than one session");
+    inv->callback([o, &selected] { selected = [o](Context& ctx) { return run_invalidate(*o, ctx); }; });
+
+    CLI::App* prune = group->add_subcommand("prune", "Remove index entries whose session is gone");
+    prune->add_option("--user", o->user, "User id, taken literally");
+    prune->add_flag("--all-users", o->all_users, "Every user's index (SCAN)");
+    prune->add_flag("-y,--yes", o->yes, "Do not ask before pruning every index");
+    prune->callback([o, &selected] { selected = [o](Context& ctx) { return run_prune(*o, ctx); }; });
+}
+
+} // namespace redops::cli
