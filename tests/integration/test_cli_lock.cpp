@@ -126,10 +126,10 @@ TEST_CASE("lock release --force: refuses off a TTY without --yes, removes with i
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:stuck")).integer == 0);
 }
 
-TEST_CASE("lock acquire: 20 concurrent processes, exactly one wins", "[cli][lock][concurrency]")
+TEST_CASE("lock acquire: 50 concurrent processes, exactly one wins", "[cli][lock][concurrency]")
 {
     RedisServer server;
-    constexpr int k_processes = 20;
+    constexpr int k_processes = 50;
     std::vector<int> codes(k_processes, -1);
     std::vector<std::thread> threads;
     for (int i = 0; i < k_processes; ++i) {
