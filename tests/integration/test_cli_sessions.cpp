@@ -203,5 +203,12 @@ TEST_CASE("sessions list --all peak RSS stays flat from 2000 to 200000 sessions"
     fill_sessions(conn, 2'001, 200'000);
     long long large = peak_rss_kib(server);
     INFO("peak RSS KiB: 2000 sessions " << small << ", 200000 sessions " << large);
+#if defined(__SANITIZE_ADDRESS__)
+    // ASan's allocator and shadow memory grow with every allocation made, live or freed, so RSS says nothing about
+    // what is held here; the same test in the plain build (the first CI pass) carries the flatness check.
+    CHECK(small > 0);
+    CHECK(large > 0);
+#else
     CHECK(large - small < 2 * 1024); // measured ~0.6 MiB apart; holding 200000 rows would cost far more
+#endif
 }
