@@ -47,9 +47,19 @@ public:
     {
         try {
             if (!m_client) {
-                m_client = std::make_unique<redis::StandaloneClient>(m_ctx.primary_options());
+                m_client = m_ctx.client_factory().make();
             }
             repo::HealthSample sample = repo::HealthRepository(*m_client).sample();
+            if (m_client->topology() == "sentinel" && sample.role != "master") {
+                // After a failover the old primary answers as a replica: ask the sentinels again, and
+                // compute no rates across two different servers.
+                m_client = m_ctx.client_factory().make();
+                m_previous.reset();
+                sample = repo::HealthRepository(*m_client).sample();
+            }
+            if (!sample.healthy) {
+                m_client.reset(); // a cluster with a node down: read the topology afresh next time
+            }
             if (m_previous) {
                 repo::apply_rates(sample, *m_previous);
             }
@@ -66,7 +76,7 @@ public:
 
 private:
     Context& m_ctx;
-    std::unique_ptr<redis::StandaloneClient> m_client;
+    std::unique_ptr<redis::Client> m_client;
     std::optional<repo::HealthSample> m_previous;
 };
 
