@@ -121,7 +121,8 @@ void RedisServer::start()
         std::ofstream conf(m_dir / "sentinel.conf");
         conf << "port " << m_port << "\nbind 127.0.0.1\ndir " << m_dir.string() << "\nlogfile "
              << (m_dir / "redis.log").string() << "\nsentinel monitor mymaster 127.0.0.1 " << m_config.sentinel_for
-             << " 1\nsentinel down-after-milliseconds mymaster 1000\n";
+             << " " << m_config.sentinel_quorum
+             << "\nsentinel down-after-milliseconds mymaster 1000\nsentinel failover-timeout mymaster 5000\n";
         conf.close();
         args = {"redis-server", (m_dir / "sentinel.conf").string(), "--sentinel"};
     }

@@ -17,6 +17,7 @@ struct ServerConfig {
     std::vector<std::string> extra_args; // passed to redis-server as "--name value" pairs
     int port = 0;                        // 0: pick a free one
     int sentinel_for = 0;                // non-zero: run a sentinel monitoring 127.0.0.1:<this port> as "mymaster"
+    int sentinel_quorum = 1;             // sentinels that must agree the primary is down
     bool tls = false;                    // TLS-only port, certificates made with openssl(1) in the temp dir
 };
 

@@ -164,7 +164,7 @@ TEST_CASE("malformed URL, duration and flags are usage errors (exit 2) naming th
     CHECK(json::parse(json_usage.out)["error"]["kind"] == "usage");
 }
 
-TEST_CASE("REDIS_URL and a config-file profile select the server; config show names sources", "[cli][config]")
+TEST_CASE("REDIS_URL and a config-file profile select the server and config show names sources", "[cli][config]")
 {
     RedisServer server;
     auto env = run_redops({"ping"}, RunOptions{.env = {{"REDIS_URL", server.url()}}});

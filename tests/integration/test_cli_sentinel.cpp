@@ -1,12 +1,17 @@
-// Sentinel: redops asks the sentinels for the primary and talks to it; unknown names and dead sentinels exit 3.
+// Sentinel: redops asks the sentinels for the primary and talks to it, and follows a failover;
+// unknown names and dead sentinels exit 3.
 #include "process.h"
+#include "redis_sentinel_set.h"
 #include "redis_server.h"
+#include "topology_probe.h"
 
 #include "redis/connection.h"
 
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <nlohmann/json.hpp>
 
+using redops::test::RedisSentinelSet;
 using redops::test::RedisServer;
 using redops::test::run_redops;
 using redops::test::ServerConfig;
@@ -38,4 +43,32 @@ TEST_CASE("sentinels in turn name the primary", "[cli][sentinel][topology]")
 
     auto no_master = run_redops({"--sentinel", at, "ping"});
     CHECK(no_master.exit_code == 2);
+}
+
+TEST_CASE("after a sentinel failover ping names the new primary", "[cli][sentinel][topology]")
+{
+    RedisSentinelSet set;
+    INFO("sentinel set start-up " << set.start_up().count() << " ms"); // run with -s to see it
+    CHECK(set.start_up() < redops::test::k_topology_start_up_limit);
+    const auto sentinels = set.sentinel_ports();
+    const std::vector<std::string> args{"--sentinel", "127.0.0.1:" + std::to_string(sentinels[0]), "--sentinel",
+                                        "127.0.0.1:" + std::to_string(sentinels[1]), "--master", "mymaster",
+                                        "ping", "-o", "json"};
+    auto address_pinged = [&args] {
+        auto ping = run_redops(args);
+        INFO(ping.out << ping.err);
+        REQUIRE(ping.exit_code == 0);
+        auto doc = nlohmann::json::parse(ping.out);
+        CHECK(doc["nodes"][0]["role"] == "master");
+        return doc["nodes"][0]["address"].get<std::string>();
+    };
+
+    const int first = set.primary_port();
+    CHECK(address_pinged() == "127.0.0.1:" + std::to_string(first));
+    const auto failing_over = std::chrono::steady_clock::now();
+    const int promoted = set.failover();
+    INFO("failover " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
+                                                                             failing_over).count() << " ms");
+    CHECK(promoted != first);
+    CHECK(address_pinged() == "127.0.0.1:" + std::to_string(promoted));
 }

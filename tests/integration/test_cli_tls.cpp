@@ -9,7 +9,7 @@ using redops::test::RedisServer;
 using redops::test::run_redops;
 using redops::test::ServerConfig;
 
-TEST_CASE("rediss:// with --cacert pings; verification failures exit 3", "[cli][tls]")
+TEST_CASE("rediss:// with --cacert pings and verification failures exit 3", "[cli][tls]")
 {
     RedisServer server(ServerConfig{.tls = true});
     const std::string ca = (server.dir() / "ca.crt").string();
