@@ -46,13 +46,13 @@ public:
     repo::HealthSample take()
     {
         try {
+            follow_sentinels();
             if (!m_client) {
                 m_client = m_ctx.client_factory().make();
             }
             repo::HealthSample sample = repo::HealthRepository(*m_client).sample();
             if (m_client->topology() == "sentinel" && sample.role != "master") {
-                // After a failover the old primary answers as a replica: ask the sentinels again, and
-                // compute no rates across two different servers.
+                // Demoted since we connected: ask the sentinels again.
                 m_client = m_ctx.client_factory().make();
                 m_previous.reset();
                 sample = repo::HealthRepository(*m_client).sample();
@@ -75,6 +75,21 @@ public:
     }
 
 private:
+    // After a failover the old primary keeps answering as master until the sentinels demote it, seconds later;
+    // what the sentinels name is the primary the services use, so sample that one from the first moment.
+    void follow_sentinels()
+    {
+        const redis::ClientFactory& factory = m_ctx.client_factory();
+        if (!m_client || !factory.uses_sentinel()) {
+            return;
+        }
+        auto named = factory.sentinel_named_primary();
+        if (named && named->describe() != m_client->nodes().front().options.endpoint.describe()) {
+            m_client.reset();
+            m_previous.reset(); // no rates across two different servers
+        }
+    }
+
     Context& m_ctx;
     std::unique_ptr<redis::Client> m_client;
     std::optional<repo::HealthSample> m_previous;
@@ -145,15 +160,31 @@ void validate(const MonitorOptions& o)
     }
 }
 
-// The transition a sample makes, as logged: empty when health did not change.
-std::string transition(const repo::HealthSample& s, std::optional<bool>& was_healthy)
+// What the monitor has seen so far, to log what changes.
+struct SeenState {
+    std::optional<bool> healthy;
+    std::string address; // of the last healthy sample
+};
+
+// The transition a sample makes, as logged: empty when health and the sampled server did not change.
+std::string transition(const repo::HealthSample& s, SeenState& seen)
 {
     std::string event;
+    std::optional<bool>& was_healthy = seen.healthy;
+    if (s.healthy && !seen.address.empty() && !s.address.empty() && s.address != seen.address) {
+        // Only a sentinel failover moves the primary under a running monitor.
+        event = fmt::format("{} redops: monitor: primary is now {} (was {})", output::rfc3339_utc_ms(s.time_ms),
+                            s.address, seen.address);
+    }
+    if (s.healthy) {
+        seen.address = s.address;
+    }
     if (!s.healthy && was_healthy.value_or(true)) {
-        event = fmt::format("{} redops: monitor: unhealthy — degraded mode: {}", output::rfc3339_utc_ms(s.time_ms),
+        event += fmt::format("{} redops: monitor: unhealthy — degraded mode: {}", output::rfc3339_utc_ms(s.time_ms),
                             s.error);
     } else if (s.healthy && was_healthy.has_value() && !*was_healthy) {
-        event = fmt::format("{} redops: monitor: recovered", output::rfc3339_utc_ms(s.time_ms));
+        event = fmt::format("{} redops: monitor: recovered{}", output::rfc3339_utc_ms(s.time_ms),
+                            event.empty() ? "" : "\n" + event);
     }
     was_healthy = s.healthy;
     return event;
@@ -174,7 +205,7 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
         view.emplace(ctx.printer().out(), STDIN_FILENO);
     }
     Sampler sampler(ctx);
-    std::optional<bool> was_healthy;
+    SeenState seen;
     auto next = std::chrono::steady_clock::now();
     bool healthy = false;
     for (int taken = 0; count == 0 || taken < count; ++taken) {
@@ -187,7 +218,7 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
             next = std::max(next, std::chrono::steady_clock::now()); // a slow sample does not cause a burst
         }
         repo::HealthSample sample = sampler.take();
-        std::string event = transition(sample, was_healthy);
+        std::string event = transition(sample, seen);
         if (view) {
             view->render(sample, event);
         } else {

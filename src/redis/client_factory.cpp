@@ -28,4 +28,12 @@ std::unique_ptr<Client> ClientFactory::make() const
     return std::make_unique<StandaloneClient>(m_base, std::move(connection));
 }
 
+std::optional<Endpoint> ClientFactory::sentinel_named_primary() const
+{
+    if (!uses_sentinel()) {
+        return std::nullopt;
+    }
+    return redis::sentinel_named_primary(m_sentinel, m_base);
+}
+
 } // namespace redops::redis

@@ -6,6 +6,7 @@
 #include "redis/sentinel.h"
 
 #include <memory>
+#include <optional>
 
 namespace redops::redis {
 
@@ -21,6 +22,9 @@ public:
     std::unique_ptr<Client> make() const;
 
     const ConnectionOptions& base() const { return m_base; }
+    bool uses_sentinel() const { return !m_sentinel.sentinels.empty(); }
+    // With sentinels: the primary they name right now (see sentinel_named_primary); else nullopt.
+    std::optional<Endpoint> sentinel_named_primary() const;
 
 private:
     ConnectionOptions m_base;

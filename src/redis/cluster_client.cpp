@@ -218,8 +218,25 @@ void ClusterClient::for_each_primary(const std::function<void(Connection&)>& fn)
 
 std::vector<NodeAddress> ClusterClient::nodes()
 {
+    // CLUSTER NODES rather than the slot map: it lists a replica before its replication offset has been
+    // gossiped, and a failed node at all, so ping and monitor report what is really there.
+    std::vector<ClusterNode> listed;
+    for (const auto& primary : m_slots.primaries()) {
+        try {
+            Reply reply = on_node(primary, [](Connection& c) { return c.call(cmd("CLUSTER", "NODES")); });
+            listed = parse_cluster_nodes(reply.as_string("CLUSTER NODES"), primary.host);
+            break;
+        } catch (const Error& e) {
+            if (!drops_connection(e.kind())) {
+                throw;
+            }
+        }
+    }
+    if (listed.empty()) {
+        listed = m_slots.nodes();
+    }
     std::vector<NodeAddress> result;
-    for (const auto& node : m_slots.nodes()) {
+    for (const auto& node : listed) {
         result.push_back(NodeAddress{options_for(node.endpoint), node.primary ? "master" : "replica"});
     }
     return result;

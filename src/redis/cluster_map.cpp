@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <tuple>
 #include <fmt/format.h>
 
 namespace redops::redis {
@@ -148,6 +149,53 @@ std::optional<Redirect> parse_redirect(const Reply& reply, const std::string& cu
     redirect.target.host = host.empty() ? current_host : std::string(host);
     redirect.target.port = parse_int(text.substr(colon + 1), "redirect port");
     return redirect;
+}
+
+std::vector<ClusterNode> parse_cluster_nodes(std::string_view text, const std::string& asked_host)
+{
+    std::vector<ClusterNode> nodes;
+    while (!text.empty()) {
+        auto end = text.find('\n');
+        std::string_view line = text.substr(0, end);
+        text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
+        // <id> <ip:port@cport[,hostname]> <flags> <master> ...
+        std::vector<std::string_view> fields;
+        for (std::size_t pos = 0; pos < line.size() && fields.size() < 3;) {
+            auto space = line.find(' ', pos);
+            fields.push_back(line.substr(pos, space == std::string_view::npos ? line.size() - pos : space - pos));
+            pos = space == std::string_view::npos ? line.size() : space + 1;
+        }
+        if (fields.size() < 3) {
+            continue;
+        }
+        std::string_view address = fields[1].substr(0, fields[1].find_first_of("@,"));
+        std::string_view flags = fields[2];
+        if (flags.find("noaddr") != std::string_view::npos || flags.find("handshake") != std::string_view::npos) {
+            continue;
+        }
+        auto colon = address.rfind(':');
+        if (colon == std::string_view::npos) {
+            throw Error(ErrorKind::protocol, fmt::format("malformed CLUSTER NODES address \"{}\"", address));
+        }
+        ClusterNode node;
+        node.endpoint.host = colon == 0 ? asked_host : std::string(address.substr(0, colon));
+        node.endpoint.port = 0;
+        auto port_text = address.substr(colon + 1);
+        auto [ptr, ec] = std::from_chars(port_text.data(), port_text.data() + port_text.size(), node.endpoint.port);
+        if (ec != std::errc() || node.endpoint.port <= 0) {
+            continue; // a node that has not told its port yet
+        }
+        (void)ptr;
+        node.primary = flags.find("master") != std::string_view::npos;
+        nodes.push_back(std::move(node));
+    }
+    std::stable_sort(nodes.begin(), nodes.end(), [](const ClusterNode& a, const ClusterNode& b) {
+        if (a.primary != b.primary) {
+            return a.primary;
+        }
+        return std::tie(a.endpoint.host, a.endpoint.port) < std::tie(b.endpoint.host, b.endpoint.port);
+    });
+    return nodes;
 }
 
 } // namespace redops::redis

@@ -6,6 +6,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace redops::redis {
@@ -39,6 +40,11 @@ private:
     std::vector<ClusterNode> m_nodes;
     std::vector<int> m_owner; // slot -> index into m_nodes, -1 when unassigned
 };
+
+// Every node a CLUSTER NODES reply lists (failed ones too: a report should show them, not lose them), primaries
+// first, each group by address. Nodes without an address yet (noaddr, handshake) are left out; an empty host is
+// `asked_host`. Unlike CLUSTER SLOTS, replicas appear before their first replication offset is gossiped.
+std::vector<ClusterNode> parse_cluster_nodes(std::string_view text, const std::string& asked_host);
 
 struct Redirect {
     enum class Kind { moved, ask };

@@ -74,6 +74,17 @@ std::optional<Endpoint> discover(const SentinelQuery& query, const ConnectionOpt
 
 } // namespace
 
+std::optional<Endpoint> sentinel_named_primary(const SentinelQuery& query, const ConnectionOptions& base)
+{
+    std::vector<std::string> failures;
+    bool known = false;
+    try {
+        return discover(query, base, failures, known);
+    } catch (const Error&) {
+        return std::nullopt;
+    }
+}
+
 ConnectionOptions resolve_sentinel_primary(const SentinelQuery& query, const ConnectionOptions& base)
 {
     std::vector<std::string> failures;

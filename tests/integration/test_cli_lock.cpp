@@ -2,6 +2,7 @@
 #include "process.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "target.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -10,6 +11,7 @@
 #include <thread>
 
 using redops::test::RedisServer;
+using redops::test::TestTarget;
 using redops::test::run_redops;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -32,93 +34,93 @@ std::string trim(std::string s)
 
 } // namespace
 
-TEST_CASE("lock acquire / status / release round trip, table and JSON", "[cli][lock]")
+TEST_CASE("lock acquire / status / release round trip, table and JSON", "[cli][lock][portable]")
 {
-    RedisServer server;
-    auto acquired = run_redops(with_url(server, {"lock", "acquire", "nightly", "--ttl", "30s"}));
+    TestTarget target;
+    auto acquired = target.redops({"lock", "acquire", "nightly", "--ttl", "30s"});
     INFO(acquired.err);
     REQUIRE(acquired.exit_code == 0);
     std::string token = trim(acquired.out);
     CHECK(token.size() == 36); // UUID text, in full: it is what releases the lock
     CHECK(token[14] == '4');
 
-    auto conn = redops::redis::Connection::open(server.options());
+    auto& conn = target.client();
     CHECK(conn.call(redops::redis::cmd("GET", "lock:nightly")).str == token);
     long long pttl = conn.call(redops::redis::cmd("PTTL", "lock:nightly")).integer;
     CHECK(pttl > 25'000);
     CHECK(pttl <= 30'000);
 
-    auto held = run_redops(with_url(server, {"lock", "acquire", "nightly", "--json"}));
+    auto held = target.redops({"lock", "acquire", "nightly", "--json"});
     CHECK(held.exit_code == 1);
     json held_doc = json::parse(held.out);
     CHECK(held_doc["acquired"] == false);
     CHECK(held_doc["ttl_ms"].get<long long>() > 0);
     CHECK(held_doc["owner"].get<std::string>().find(token) == std::string::npos); // masked
 
-    auto status = run_redops(with_url(server, {"lock", "status", "nightly", "--json"}));
+    auto status = target.redops({"lock", "status", "nightly", "--json"});
     CHECK(status.exit_code == 0);
     json status_doc = json::parse(status.out);
     CHECK(status_doc["held"] == true);
     CHECK(status_doc["key"] == "lock:nightly");
     CHECK(status.out.find(token) == std::string::npos);
-    auto revealed = run_redops(with_url(server, {"lock", "status", "nightly", "--json", "--reveal"}));
+    auto revealed = target.redops({"lock", "status", "nightly", "--json", "--reveal"});
     CHECK(json::parse(revealed.out)["owner"] == token);
 
-    auto list = run_redops(with_url(server, {"lock", "list", "--json"}));
+    auto list = target.redops({"lock", "list", "--json"});
     CHECK(list.exit_code == 0);
     json list_doc = json::parse(list.out);
     REQUIRE(list_doc["locks"].size() == 1);
     CHECK(list_doc["locks"][0]["name"] == "nightly");
 
-    auto released = run_redops(with_url(server, {"lock", "release", "nightly", "--owner", token, "--json"}));
+    auto released = target.redops({"lock", "release", "nightly", "--owner", token, "--json"});
     CHECK(released.exit_code == 0);
     CHECK(json::parse(released.out)["released"] == true);
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:nightly")).integer == 0);
 
-    auto again = run_redops(with_url(server, {"lock", "release", "nightly", "--owner", token, "--json"}));
+    auto again = target.redops({"lock", "release", "nightly", "--owner", token, "--json"});
     CHECK(again.exit_code == 1);
     CHECK(json::parse(again.out)["reason"] == "not_held");
-    auto gone = run_redops(with_url(server, {"lock", "status", "nightly"}));
+    auto gone = target.redops({"lock", "status", "nightly"});
     CHECK(gone.exit_code == 1);
 }
 
-TEST_CASE("lock release and extend with a wrong owner never touch the key", "[cli][lock]")
+TEST_CASE("lock release and extend with a wrong owner never touch the key", "[cli][lock][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     conn.call(redops::redis::cmd("SET", "lock:job", "the-real-owner", "PX", "60000"));
 
-    auto release = run_redops(with_url(server, {"lock", "release", "job", "--owner", "impostor", "--json"}));
+    auto release = target.redops({"lock", "release", "job", "--owner", "impostor", "--json"});
     CHECK(release.exit_code == 1);
     CHECK(json::parse(release.out)["reason"] == "other_owner");
-    auto extend = run_redops(with_url(server, {"lock", "extend", "job", "--owner", "impostor", "--ttl", "1h"}));
+    auto extend = target.redops({"lock", "extend", "job", "--owner", "impostor", "--ttl", "1h"});
     CHECK(extend.exit_code == 1);
     CHECK(extend.err.find("another owner") != std::string::npos);
 
     CHECK(conn.call(redops::redis::cmd("GET", "lock:job")).str == "the-real-owner");
     CHECK(conn.call(redops::redis::cmd("PTTL", "lock:job")).integer <= 60'000);
 
-    auto extend_ok = run_redops(with_url(server, {"lock", "extend", "job", "--owner", "the-real-owner", "--ttl", "2m"}));
+    auto extend_ok = target.redops({"lock", "extend", "job", "--owner", "the-real-owner", "--ttl", "2m"});
     CHECK(extend_ok.exit_code == 0);
     CHECK(conn.call(redops::redis::cmd("PTTL", "lock:job")).integer > 60'000);
 
-    auto missing = run_redops(with_url(server, {"lock", "extend", "nothing", "--owner", "x", "--ttl", "1m", "--json"}));
+    auto missing = target.redops({"lock", "extend", "nothing", "--owner", "x", "--ttl", "1m", "--json"});
     CHECK(missing.exit_code == 1);
     CHECK(json::parse(missing.out)["reason"] == "not_held");
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:nothing")).integer == 0);
 }
 
-TEST_CASE("lock release --force: refuses off a TTY without --yes, removes with it", "[cli][lock]")
+TEST_CASE("lock release --force: refuses off a TTY without --yes, removes with it", "[cli][lock][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     conn.call(redops::redis::cmd("SET", "lock:stuck", "dead-worker-token-0123456789", "PX", "60000"));
 
-    auto refused = run_redops(with_url(server, {"lock", "release", "stuck", "--force"}));
+    auto refused = target.redops({"lock", "release", "stuck", "--force"});
     CHECK(refused.exit_code == 2);
     CHECK(conn.call(redops::redis::cmd("GET", "lock:stuck")).str == "dead-worker-token-0123456789");
 
-    auto forced = run_redops(with_url(server, {"lock", "release", "stuck", "--force", "--yes", "--json"}));
+    auto forced = target.redops({"lock", "release", "stuck", "--force", "--yes", "--json"});
     CHECK(forced.exit_code == 0);
     json doc = json::parse(forced.out);
     CHECK(doc["released"] == true);
@@ -126,14 +128,14 @@ TEST_CASE("lock release --force: refuses off a TTY without --yes, removes with i
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:stuck")).integer == 0);
 }
 
-TEST_CASE("lock acquire: 50 concurrent processes, exactly one wins", "[cli][lock][concurrency]")
+TEST_CASE("lock acquire: 50 concurrent processes, exactly one wins", "[cli][lock][concurrency][portable]")
 {
-    RedisServer server;
+    TestTarget target;
     constexpr int k_processes = 50;
     std::vector<int> codes(k_processes, -1);
     std::vector<std::thread> threads;
     for (int i = 0; i < k_processes; ++i) {
-        threads.emplace_back([&, i] { codes[i] = run_redops(with_url(server, {"lock", "acquire", "same"})).exit_code; });
+        threads.emplace_back([&, i] { codes[i] = target.redops({"lock", "acquire", "same"}).exit_code; });
     }
     for (auto& t : threads) {
         t.join();
@@ -142,43 +144,43 @@ TEST_CASE("lock acquire: 50 concurrent processes, exactly one wins", "[cli][lock
     CHECK(std::count(codes.begin(), codes.end(), 1) == k_processes - 1);
 }
 
-TEST_CASE("lock acquire --wait gets the lock once the holder releases", "[cli][lock]")
+TEST_CASE("lock acquire --wait gets the lock once the holder releases", "[cli][lock][portable]")
 {
-    RedisServer server;
-    auto holder = run_redops(with_url(server, {"lock", "acquire", "w", "--ttl", "1s"}));
+    TestTarget target;
+    auto holder = target.redops({"lock", "acquire", "w", "--ttl", "1s"});
     REQUIRE(holder.exit_code == 0);
     // The holder's TTL lapses after 1 s: a waiter with --wait 5s must get it within about 1.5 s.
-    auto waiter = run_redops(with_url(server, {"lock", "acquire", "w", "--wait", "5s"}));
+    auto waiter = target.redops({"lock", "acquire", "w", "--wait", "5s"});
     CHECK(waiter.exit_code == 0);
     CHECK(waiter.elapsed < 2500ms);
 
-    auto no_wait = run_redops(with_url(server, {"lock", "acquire", "w", "--wait", "300ms", "--json"}));
+    auto no_wait = target.redops({"lock", "acquire", "w", "--wait", "300ms", "--json"});
     CHECK(no_wait.exit_code == 1);
     CHECK(no_wait.elapsed >= 250ms);
 }
 
-TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[cli][lock][run]")
+TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[cli][lock][run][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
-    auto ok = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "exit 0"}));
+    TestTarget target;
+    auto& conn = target.client();
+    auto ok = target.redops({"lock", "run", "job", "--", "sh", "-c", "exit 0"});
     CHECK(ok.exit_code == 0);
-    auto three = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "exit 3"}));
+    auto three = target.redops({"lock", "run", "job", "--", "sh", "-c", "exit 3"});
     CHECK(three.exit_code == 3);
-    auto signalled = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -TERM $$"}));
+    auto signalled = target.redops({"lock", "run", "job", "--", "sh", "-c", "kill -TERM $$"});
     CHECK(signalled.exit_code == 143);
-    auto interrupted = run_redops(with_url(server, {"lock", "run", "job", "--", "sh", "-c", "kill -INT $$"}));
+    auto interrupted = target.redops({"lock", "run", "job", "--", "sh", "-c", "kill -INT $$"});
     CHECK(interrupted.exit_code == 130);
-    auto not_found = run_redops(with_url(server, {"lock", "run", "job", "--", "/nonexistent/redops-test"}));
+    auto not_found = target.redops({"lock", "run", "job", "--", "/nonexistent/redops-test"});
     CHECK(not_found.exit_code == 127);
     CHECK(not_found.err.find("/nonexistent/redops-test") != std::string::npos);
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
 
     redops::test::ProcessResult first;
-    std::thread runner([&] { first = run_redops(with_url(server, {"lock", "run", "job", "--", "sleep", "1.5"})); });
+    std::thread runner([&] { first = target.redops({"lock", "run", "job", "--", "sleep", "1.5"}); });
     std::this_thread::sleep_for(500ms);
-    auto conflict = run_redops(with_url(server, {"lock", "run", "job", "--", "true"}));
-    auto custom = run_redops(with_url(server, {"lock", "run", "job", "--conflict-exit-code", "75", "--", "true"}));
+    auto conflict = target.redops({"lock", "run", "job", "--", "true"});
+    auto custom = target.redops({"lock", "run", "job", "--conflict-exit-code", "75", "--", "true"});
     runner.join();
     CHECK(first.exit_code == 0);
     CHECK(conflict.exit_code == 1);
@@ -186,12 +188,12 @@ TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[c
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
 }
 
-TEST_CASE("lock run renews a 1s lock throughout a 3s command", "[cli][lock][run]")
+TEST_CASE("lock run renews a 1s lock throughout a 3s command", "[cli][lock][run][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     redops::test::ProcessResult run;
-    std::thread runner([&] { run = run_redops(with_url(server, {"lock", "run", "long", "--ttl", "1s", "--", "sleep", "3"})); });
+    std::thread runner([&] { run = target.redops({"lock", "run", "long", "--ttl", "1s", "--", "sleep", "3"}); });
     std::this_thread::sleep_for(300ms);
     int held = 0;
     for (int i = 0; i < 12; ++i) { // 2.4 s of polling, well past the 1 s TTL
@@ -204,13 +206,13 @@ TEST_CASE("lock run renews a 1s lock throughout a 3s command", "[cli][lock][run]
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:long")).integer == 0);
 }
 
-TEST_CASE("lock run --kill-on-loss terminates the command when another owner takes the lock", "[cli][lock][run]")
+TEST_CASE("lock run --kill-on-loss terminates the command when another owner takes the lock", "[cli][lock][run][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     redops::test::ProcessResult run;
     std::thread runner([&] {
-        run = run_redops(with_url(server, {"lock", "run", "lost", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
+        run = target.redops({"lock", "run", "lost", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"});
     });
     std::this_thread::sleep_for(500ms);
     conn.call(redops::redis::cmd("SET", "lock:lost", "someone-else"));
@@ -221,36 +223,36 @@ TEST_CASE("lock run --kill-on-loss terminates the command when another owner tak
     CHECK(conn.call(redops::redis::cmd("GET", "lock:lost")).str == "someone-else");
 }
 
-TEST_CASE("lock acquire --wait acquires soon after the holder releases", "[cli][lock]")
+TEST_CASE("lock acquire --wait acquires soon after the holder releases", "[cli][lock][portable]")
 {
-    RedisServer server;
-    auto holder = run_redops(with_url(server, {"lock", "acquire", "w2", "--ttl", "1m"}));
+    TestTarget target;
+    auto holder = target.redops({"lock", "acquire", "w2", "--ttl", "1m"});
     REQUIRE(holder.exit_code == 0);
     std::thread releaser([&] {
         std::this_thread::sleep_for(1s);
-        run_redops(with_url(server, {"lock", "release", "w2", "--owner", trim(holder.out)}));
+        target.redops({"lock", "release", "w2", "--owner", trim(holder.out)});
     });
-    auto waiter = run_redops(with_url(server, {"lock", "acquire", "w2", "--wait", "5s", "--json"}));
+    auto waiter = target.redops({"lock", "acquire", "w2", "--wait", "5s", "--json"});
     releaser.join();
     CHECK(waiter.exit_code == 0);
     CHECK(json::parse(waiter.out)["acquired"] == true);
     CHECK(waiter.elapsed < 2500ms);
 }
 
-TEST_CASE("lock list: names are matched literally unless --match gives a glob", "[cli][lock]")
+TEST_CASE("lock list: names are matched literally unless --match gives a glob", "[cli][lock][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     for (std::string name : {"report-a", "report-b", "other", "star*"}) {
-        REQUIRE(run_redops(with_url(server, {"lock", "acquire", name})).exit_code == 0);
+        REQUIRE(target.redops({"lock", "acquire", name}).exit_code == 0);
     }
     conn.call(redops::redis::cmd("SET", "unrelated", "x"));
 
-    auto all = run_redops(with_url(server, {"lock", "list", "--json"}));
+    auto all = target.redops({"lock", "list", "--json"});
     CHECK(json::parse(all.out)["count"] == 4);
-    auto reports = run_redops(with_url(server, {"lock", "list", "--match", "report-*", "--json"}));
+    auto reports = target.redops({"lock", "list", "--match", "report-*", "--json"});
     CHECK(json::parse(reports.out)["count"] == 2);
-    auto table = run_redops(with_url(server, {"lock", "list"}));
+    auto table = target.redops({"lock", "list"});
     CHECK(table.exit_code == 0);
     CHECK(table.out.find("report-a") != std::string::npos);
     CHECK(table.out.find("unrelated") == std::string::npos);

@@ -1,26 +1,26 @@
 // `redops ratelimit` end to end against a real redis-server: every algorithm holds its limit under concurrency.
 #include "process.h"
 #include "redis/connection.h"
-#include "redis_server.h"
+#include "target.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <thread>
 
-using redops::test::RedisServer;
+using redops::test::TestTarget;
 using redops::test::run_redops;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
 namespace {
 
-std::vector<std::string> test_args(const RedisServer& server, const std::string& algorithm, const std::string& limit,
+std::vector<std::string> test_args(const TestTarget& target, const std::string& algorithm, const std::string& limit,
                                    const std::string& window, std::vector<std::string> extra)
 {
-    std::vector<std::string> args{"--url",   server.url(), "ratelimit", "test",   "--resource", "api", "--subject",
-                                  "u1",      "--limit",    limit,       "--window", window,     "--algorithm",
-                                  algorithm, "--json"};
+    std::vector<std::string> args = target.args();
+    args.insert(args.end(), {"ratelimit", "test", "--resource", "api", "--subject", "u1", "--limit", limit, "--window",
+                             window, "--algorithm", algorithm, "--json"});
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
@@ -36,16 +36,16 @@ json run_json(const std::vector<std::string>& args, int expected_exit)
 
 } // namespace
 
-TEST_CASE("ratelimit: 150 hits from 8 connections pass exactly the limit and peek consumes nothing", "[cli][ratelimit]")
+TEST_CASE("ratelimit: 150 hits from 8 connections pass exactly the limit and peek consumes nothing", "[cli][ratelimit][portable]")
 {
-    RedisServer server;
+    TestTarget target;
     for (std::string algorithm : {"fixed-window", "sliding-log", "gcra"}) {
         SECTION(algorithm)
         {
-            json peek0 = run_json(test_args(server, algorithm, "100", "1h", {"--peek"}), 0);
+            json peek0 = run_json(test_args(target, algorithm, "100", "1h", {"--peek"}), 0);
             CHECK(peek0["remaining"] == 100);
             CHECK(peek0["exists"] == false);
-            json load = run_json(test_args(server, algorithm, "100", "1h", {"--requests", "150", "--concurrency", "8"}), 0);
+            json load = run_json(test_args(target, algorithm, "100", "1h", {"--requests", "150", "--concurrency", "8"}), 0);
             CHECK(load["allowed"] == 100);
             CHECK(load["denied"] == 50);
             CHECK(load["concurrency"] == 8);
@@ -53,70 +53,71 @@ TEST_CASE("ratelimit: 150 hits from 8 connections pass exactly the limit and pee
             CHECK(load["first_denied_index"].is_number()); // hits race, so not necessarily index 100
             CHECK(load["remaining"] == 0);
             for (int i = 0; i < 3; ++i) {
-                json peek = run_json(test_args(server, algorithm, "100", "1h", {"--peek"}), 1);
+                json peek = run_json(test_args(target, algorithm, "100", "1h", {"--peek"}), 1);
                 CHECK(peek["limited"] == true);
                 CHECK(peek["current"] == 100);
                 CHECK(peek["no_ttl"] == false);
             }
             // Already at the limit: every further hit is denied, and that is what the limit permits.
-            json more = run_json(test_args(server, algorithm, "100", "1h", {"--requests", "5"}), 0);
+            json more = run_json(test_args(target, algorithm, "100", "1h", {"--requests", "5"}), 0);
             CHECK(more["allowed"] == 0);
             CHECK(more["first_denied_index"] == 0);
-            auto reset = run_redops({"--url", server.url(), "ratelimit", "reset", "--resource", "api", "--subject", "u1"});
+            auto reset = target.redops({"ratelimit", "reset", "--resource", "api", "--subject", "u1"});
             CHECK(reset.exit_code == 0);
-            json after = run_json(test_args(server, algorithm, "100", "1h", {"--peek"}), 0);
+            json after = run_json(test_args(target, algorithm, "100", "1h", {"--peek"}), 0);
             CHECK(after["remaining"] == 100);
-            auto again = run_redops({"--url", server.url(), "ratelimit", "reset", "--resource", "api", "--subject", "u1"});
+            auto again = target.redops({"ratelimit", "reset", "--resource", "api", "--subject", "u1"});
             CHECK(again.exit_code == 1);
         }
     }
 }
 
-TEST_CASE("ratelimit: a short window expires and restores capacity", "[cli][ratelimit]")
+TEST_CASE("ratelimit: a short window expires and restores capacity", "[cli][ratelimit][portable]")
 {
-    RedisServer server;
+    TestTarget target;
     for (std::string algorithm : {"fixed-window", "sliding-log", "gcra"}) {
         SECTION(algorithm)
         {
-            json first = run_json(test_args(server, algorithm, "2", "2s", {"--requests", "4", "--concurrency", "2"}), 0);
+            json first = run_json(test_args(target, algorithm, "2", "2s", {"--requests", "4", "--concurrency", "2"}), 0);
             CHECK(first["allowed"].get<long long>() >= 2);
             std::this_thread::sleep_for(2100ms);
-            json peek = run_json(test_args(server, algorithm, "2", "2s", {"--peek"}), 0);
+            json peek = run_json(test_args(target, algorithm, "2", "2s", {"--peek"}), 0);
             CHECK(peek["remaining"] == 2);
-            json second = run_json(test_args(server, algorithm, "2", "2s", {"--requests", "3"}), 0);
+            json second = run_json(test_args(target, algorithm, "2", "2s", {"--requests", "3"}), 0);
             CHECK(second["allowed"] == 2);
         }
     }
 }
 
-TEST_CASE("ratelimit: a key of the wrong type exits 4 and a counter without TTL is flagged", "[cli][ratelimit]")
+TEST_CASE("ratelimit: a key of the wrong type exits 4 and a counter without TTL is flagged", "[cli][ratelimit][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     conn.call(redops::redis::cmd("HSET", "rate:api:u1", "f", "v"));
     for (std::string algorithm : {"fixed-window", "sliding-log", "gcra"}) {
-        CHECK(run_redops(test_args(server, algorithm, "5", "10s", {"--requests", "3"})).exit_code == 4);
-        CHECK(run_redops(test_args(server, algorithm, "5", "10s", {"--peek"})).exit_code == 4);
+        CHECK(run_redops(test_args(target, algorithm, "5", "10s", {"--requests", "3"})).exit_code == 4);
+        CHECK(run_redops(test_args(target, algorithm, "5", "10s", {"--peek"})).exit_code == 4);
     }
     conn.call(redops::redis::cmd("SET", "rate:api:u1", "7"));
-    auto leak = run_redops(test_args(server, "fixed-window", "5", "10s", {"--peek"}));
+    auto leak = run_redops(test_args(target, "fixed-window", "5", "10s", {"--peek"}));
     CHECK(leak.exit_code == 1);
     json doc = json::parse(leak.out);
     CHECK(doc["no_ttl"] == true);
     CHECK(leak.err.find("no TTL") != std::string::npos);
     // The services' script sets the missing expiry when it refuses a hit.
-    run_json(test_args(server, "fixed-window", "5", "10s", {"--requests", "1"}), 0);
+    run_json(test_args(target, "fixed-window", "5", "10s", {"--requests", "1"}), 0);
     CHECK(conn.call(redops::redis::cmd("PTTL", "rate:api:u1")).integer > 0);
 }
 
-TEST_CASE("ratelimit reset --all-subjects needs --yes off a TTY and leaves other resources", "[cli][ratelimit]")
+TEST_CASE("ratelimit reset --all-subjects needs --yes off a TTY and leaves other resources", "[cli][ratelimit][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     for (std::string key : {"rate:a*b:u1", "rate:a*b:u2", "rate:axb:u3", "rate:other:u1"}) {
         conn.call(redops::redis::cmd("SET", key, "1"));
     }
-    std::vector<std::string> args{"--url", server.url(), "ratelimit", "reset", "--resource", "a*b", "--all-subjects"};
+    std::vector<std::string> args = target.args();
+    args.insert(args.end(), {"ratelimit", "reset", "--resource", "a*b", "--all-subjects"});
     CHECK(run_redops(args).exit_code == 2);
     CHECK(conn.call(redops::redis::cmd("EXISTS", "rate:a*b:u1")).integer == 1);
     args.push_back("--yes");

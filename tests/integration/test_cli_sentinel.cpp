@@ -10,6 +10,8 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
 
 using redops::test::RedisSentinelSet;
 using redops::test::RedisServer;
@@ -71,4 +73,34 @@ TEST_CASE("after a sentinel failover ping names the new primary", "[cli][sentine
                                                                              failing_over).count() << " ms");
     CHECK(promoted != first);
     CHECK(address_pinged() == "127.0.0.1:" + std::to_string(promoted));
+}
+
+TEST_CASE("monitor follows the new primary through a sentinel failover", "[cli][sentinel][monitor][topology]")
+{
+    RedisSentinelSet set;
+    const auto sentinels = set.sentinel_ports();
+    const int first = set.primary_port();
+    redops::test::ProcessResult run;
+    std::thread monitor([&] {
+        run = run_redops({"--sentinel", "127.0.0.1:" + std::to_string(sentinels[0]), "--sentinel",
+                          "127.0.0.1:" + std::to_string(sentinels[2]), "--master", "mymaster", "monitor",
+                          "--interval", "250ms", "--count", "16", "-o", "json"});
+    });
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    const int promoted = set.failover();
+    monitor.join();
+
+    INFO(run.out << run.err);
+    REQUIRE(run.exit_code == 0);
+    std::vector<nlohmann::json> samples;
+    std::istringstream lines(run.out);
+    for (std::string line; std::getline(lines, line);) {
+        samples.push_back(nlohmann::json::parse(line));
+    }
+    REQUIRE(samples.size() == 16);
+    CHECK(samples.front()["address"] == "127.0.0.1:" + std::to_string(first));
+    CHECK(samples.back()["address"] == "127.0.0.1:" + std::to_string(promoted));
+    CHECK(samples.back()["healthy"] == true);
+    CHECK(samples.back()["role"] == "master");
+    CHECK(run.err.find("primary is now 127.0.0.1:" + std::to_string(promoted)) != std::string::npos);
 }

@@ -2,6 +2,7 @@
 #include "process.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "target.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>
@@ -10,13 +11,14 @@
 using redops::redis::cmd;
 using redops::redis::Connection;
 using redops::test::RedisServer;
+using redops::test::TestTarget;
 using redops::test::run_redops;
 using redops::test::RunOptions;
 using json = nlohmann::json;
 
 namespace {
 
-void add_session(Connection& conn, const std::string& id, const std::string& user, const std::string& value,
+void add_session(redops::redis::Client& conn, const std::string& id, const std::string& user, const std::string& value,
                  long long ttl_s)
 {
     conn.call(cmd("SET", "session:" + id, value, "EX", ttl_s));
@@ -30,9 +32,9 @@ std::string payload(const std::string& user, bool remember)
         .dump();
 }
 
-json list_json(const RedisServer& server, const std::string& user)
+json list_json(const TestTarget& target, const std::string& user)
 {
-    auto r = run_redops({"--url", server.url(), "--json", "--reveal", "sessions", "list", "--user", user});
+    auto r = target.redops({"--json", "--reveal", "sessions", "list", "--user", user});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     return json::parse(r.out);
@@ -50,10 +52,10 @@ const json* find_id(const json& doc, const std::string& id)
 
 } // namespace
 
-TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malformed entries with masked ids", "[cli][sessions]")
+TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malformed entries with masked ids", "[cli][sessions][portable]")
 {
-    RedisServer server;
-    auto conn = Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     add_session(conn, "aaaaaaaa-1111", "u1", payload("u1", false), 86'400);
     add_session(conn, "bbbbbbbb-2222", "u1", payload("u1", false), 86'400);
     add_session(conn, "cccccccc-3333", "u1", payload("u1", true), 90LL * 86'400);
@@ -61,7 +63,7 @@ TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malforme
     add_session(conn, "eeeeeeee-bad0", "u1", "not json", 100);
     add_session(conn, "ffffffff-noid", "u1", R"({"createdAt":1})", 100);
 
-    json doc = list_json(server, "u1");
+    json doc = list_json(target, "u1");
     CHECK(doc["total"] == 6);
     CHECK(doc["stale"] == 1);
     CHECK(doc["malformed"] == 2);
@@ -82,39 +84,39 @@ TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malforme
     CHECK((*find_id(doc, "eeeeeeee-bad0"))["status"] == "malformed");
     CHECK((*find_id(doc, "ffffffff-noid"))["status"] == "malformed");
 
-    auto table = run_redops({"--url", server.url(), "sessions", "list", "--user", "u1"});
+    auto table = target.redops({"sessions", "list", "--user", "u1"});
     CHECK(table.exit_code == 0);
     CHECK(table.out.find("aaaaaaaa-1111") == std::string::npos); // ids are bearer secrets
     CHECK(table.out.find("stale") != std::string::npos);
     CHECK(table.out.find("malformed") != std::string::npos);
     CHECK(table.err.find("eeeeeeee-bad0") == std::string::npos);
 
-    auto count = run_redops({"--url", server.url(), "--json", "sessions", "list", "--all", "--count"});
+    auto count = target.redops({"--json", "sessions", "list", "--all", "--count"});
     CHECK(count.exit_code == 0);
     CHECK(json::parse(count.out)["total"] == 5); // --all sees keys, not index entries
 }
 
-TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and ambiguity and prune", "[cli][sessions]")
+TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and ambiguity and prune", "[cli][sessions][portable]")
 {
-    RedisServer server;
-    auto conn = Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     add_session(conn, "abcdefgh-0001", "u2", payload("u2", false), 1000);
     add_session(conn, "abcdefgh-0002", "u2", payload("u2", false), 1000);
     add_session(conn, "zyxwvuts-0003", "u2", payload("u2", true), 1000);
     add_session(conn, "other000-0004", "u3", payload("u3", false), 1000);
 
-    auto dry = run_redops({"--url", server.url(), "sessions", "invalidate", "--user", "u2", "--dry-run"});
+    auto dry = target.redops({"sessions", "invalidate", "--user", "u2", "--dry-run"});
     CHECK(dry.exit_code == 0);
-    CHECK(conn.call(cmd("EXISTS", "session:abcdefgh-0001", "session:zyxwvuts-0003")).integer == 2);
+    CHECK(target.count_existing({"session:abcdefgh-0001", "session:zyxwvuts-0003"}) == 2);
     CHECK(conn.call(cmd("SCARD", "user:sessions:u2")).integer == 3);
 
-    auto ambiguous = run_redops({"--url", server.url(), "sessions", "invalidate", "--user", "u2", "--session", "abcdefgh"});
+    auto ambiguous = target.redops({"sessions", "invalidate", "--user", "u2", "--session", "abcdefgh"});
     CHECK(ambiguous.exit_code == 2);
     CHECK(ambiguous.err.find("2 sessions") != std::string::npos);
     CHECK(ambiguous.err.find("abcdefgh-0001") == std::string::npos);
     CHECK(conn.call(cmd("SCARD", "user:sessions:u2")).integer == 3);
 
-    auto prefix = run_redops({"--url", server.url(), "--json", "--reveal", "sessions", "invalidate", "--user", "u2",
+    auto prefix = target.redops({"--json", "--reveal", "sessions", "invalidate", "--user", "u2",
                               "--session", "zyxwvuts"});
     INFO(prefix.err);
     CHECK(prefix.exit_code == 0);
@@ -123,46 +125,48 @@ TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and 
     CHECK(conn.call(cmd("SISMEMBER", "user:sessions:u2", "zyxwvuts-0003")).integer == 0);
 
     // Without --user the user comes from the session itself.
-    auto one = run_redops({"--url", server.url(), "sessions", "invalidate", "--session", "abcdefgh-0001"});
+    auto one = target.redops({"sessions", "invalidate", "--session", "abcdefgh-0001"});
     CHECK(one.exit_code == 0);
     CHECK(conn.call(cmd("SISMEMBER", "user:sessions:u2", "abcdefgh-0001")).integer == 0);
-    CHECK(run_redops({"--url", server.url(), "sessions", "invalidate", "--session", "abcdefgh-0001"}).exit_code == 1);
+    CHECK(target.redops({"sessions", "invalidate", "--session", "abcdefgh-0001"}).exit_code == 1);
 
     add_session(conn, "second00-0005", "u2", payload("u2", false), 1000);
-    auto refused = run_redops({"--url", server.url(), "sessions", "invalidate", "--user", "u2"});
+    auto refused = target.redops({"sessions", "invalidate", "--user", "u2"});
     CHECK(refused.exit_code == 2);
     CHECK(conn.call(cmd("SCARD", "user:sessions:u2")).integer == 2);
-    auto all = run_redops({"--url", server.url(), "sessions", "invalidate", "--user", "u2", "--yes"});
+    auto all = target.redops({"sessions", "invalidate", "--user", "u2", "--yes"});
     CHECK(all.exit_code == 0);
-    CHECK(conn.call(cmd("EXISTS", "session:abcdefgh-0002", "session:second00-0005", "user:sessions:u2")).integer == 0);
+    CHECK(target.count_existing({"session:abcdefgh-0002", "session:second00-0005", "user:sessions:u2"}) == 0);
     CHECK(conn.call(cmd("EXISTS", "session:other000-0004")).integer == 1);
 
     conn.call(cmd("SADD", "user:sessions:u3", "stale000-1", "stale000-2"));
     conn.call(cmd("SADD", "user:sessions:u4", "stale000-3"));
-    CHECK(run_redops({"--url", server.url(), "sessions", "prune", "--all-users"}).exit_code == 2);
-    auto prune = run_redops({"--url", server.url(), "--json", "sessions", "prune", "--all-users", "--yes"});
+    CHECK(target.redops({"sessions", "prune", "--all-users"}).exit_code == 2);
+    auto prune = target.redops({"--json", "sessions", "prune", "--all-users", "--yes"});
     CHECK(prune.exit_code == 0);
     CHECK(json::parse(prune.out)["stale_removed"] == 3);
     CHECK(conn.call(cmd("SMEMBERS", "user:sessions:u3")).elements.size() == 1);
 }
 
-TEST_CASE("sessions list --all streams 20000 sessions and --limit stops early", "[cli][sessions]")
+TEST_CASE("sessions list --all streams 20000 sessions and --limit stops early", "[cli][sessions][portable]")
 {
-    RedisServer server;
-    auto conn = Connection::open(server.options());
-    conn.call(cmd("EVAL",
-                  "for i = 1, 20000 do redis.call('SET', 'session:s' .. i, "
-                  "cjson.encode({userId = 'u' .. (i % 50), createdAt = 1763800000000})) end return 1",
-                  0));
-    auto all = run_redops({"--url", server.url(), "--json", "sessions", "list", "--all"});
+    TestTarget target;
+    auto& conn = target.client();
+    std::vector<redops::redis::Command> seed;
+    for (int i = 1; i <= 20'000; ++i) {
+        seed.push_back(cmd("SET", "session:s" + std::to_string(i),
+                           json{{"userId", "u" + std::to_string(i % 50)}, {"createdAt", 1763800000000LL}}.dump()));
+    }
+    conn.pipeline(seed);
+    auto all = target.redops({"--json", "sessions", "list", "--all"});
     INFO(all.err);
     REQUIRE(all.exit_code == 0);
     json doc = json::parse(all.out);
     CHECK(doc["sessions"].size() == 20'000);
     CHECK(doc["total"] == 20'000);
-    auto limited = run_redops({"--url", server.url(), "--json", "sessions", "list", "--all", "--limit", "25"});
+    auto limited = target.redops({"--json", "sessions", "list", "--all", "--limit", "25"});
     CHECK(json::parse(limited.out)["sessions"].size() == 25);
-    auto table = run_redops({"--url", server.url(), "sessions", "list", "--all"});
+    auto table = target.redops({"sessions", "list", "--all"});
     CHECK(table.exit_code == 0);
     CHECK(std::count(table.out.begin(), table.out.end(), '\n') == 20'001);
 }

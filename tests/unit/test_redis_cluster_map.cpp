@@ -137,3 +137,24 @@ TEST_CASE("MOVED and ASK replies parse into redirects", "[cluster]")
     CHECK_THROWS_AS(parse_redirect(error("MOVED abc h:1"), "x"), redops::Error);
     CHECK_THROWS_AS(parse_redirect(error("MOVED 12"), "x"), redops::Error);
 }
+
+TEST_CASE("CLUSTER NODES lists every node with its role, primaries first", "[cluster]")
+{
+    const std::string text =
+        "dccc 127.0.0.1:7102@17102 master - 0 1795451476673 2 connected 5461-10922\n"
+        "0f4d :7101@17101 myself,master - 0 1795451476000 7 connected 0-5460\n"
+        "3aa8 127.0.0.1:7106@17106,host-6 slave 0f4d 0 1795451476572 7 connected\n"
+        "e34c 127.0.0.1:7104@17104 slave,fail dccc 0 1795451476471 2 disconnected\n"
+        "9999 :0@0 noaddr,handshake - 0 0 0 disconnected\n";
+    auto nodes = redops::redis::parse_cluster_nodes(text, "10.0.0.1");
+    REQUIRE(nodes.size() == 4);
+    CHECK(nodes[0].endpoint.describe() == "10.0.0.1:7101");
+    CHECK(nodes[0].primary);
+    CHECK(nodes[1].endpoint.describe() == "127.0.0.1:7102");
+    CHECK(nodes[1].primary);
+    CHECK(nodes[2].endpoint.describe() == "127.0.0.1:7104"); // failed, still listed
+    CHECK_FALSE(nodes[2].primary);
+    CHECK(nodes[3].endpoint.describe() == "127.0.0.1:7106");
+    CHECK(redops::redis::parse_cluster_nodes("", "h").empty());
+    CHECK_THROWS(redops::redis::parse_cluster_nodes("id garbage master - 0 0 1 connected\n", "h"));
+}
