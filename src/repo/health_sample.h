@@ -1,6 +1,8 @@
 // One monitor sample: PING latency plus the server figures of one INFO call, and rates between two samples.
 #pragma once
 
+#include "repo/key_counts.h"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -41,6 +43,7 @@ struct HealthSample {
     std::optional<double> expirations_per_s;
     std::optional<double> commands_per_s;
     long long total_commands_processed = 0;
+    std::optional<KeyCensusReport> keys; // monitor --keys / --keys-exact only
 };
 
 // Fills the server figures of `sample` from parsed INFO fields (redis::parse_info); missing fields stay 0/empty.
