@@ -2,7 +2,6 @@
 
 #include "common/error.h"
 #include "config/connection_options.h"
-#include "redis/sentinel.h"
 
 #include <iostream>
 #include <string>
@@ -27,30 +26,21 @@ const config::Settings& Context::settings()
     return *m_settings;
 }
 
-redis::ConnectionOptions Context::primary_options()
+const redis::ClientFactory& Context::client_factory()
 {
-    if (!m_primary_options) {
+    if (!m_client_factory) {
         const config::Settings& s = settings();
-        if (s.connection.cluster.value) {
-            throw Error(ErrorKind::usage, "Redis Cluster mode is not implemented yet (--cluster)");
-        }
-        redis::ConnectionOptions options = config::connection_options(s);
-        if (!s.connection.sentinels.value.empty()) {
-            redis::SentinelQuery query{s.connection.sentinels.value, s.connection.master.value,
-                                       s.connection.sentinel_password.value};
-            options = redis::resolve_sentinel_primary(query, options);
-        }
-        m_primary_options = options;
+        redis::SentinelQuery sentinel{s.connection.sentinels.value, s.connection.master.value,
+                                      s.connection.sentinel_password.value};
+        m_client_factory.emplace(config::connection_options(s), std::move(sentinel), s.connection.cluster.value);
     }
-    return *m_primary_options;
+    return *m_client_factory;
 }
 
 redis::Client& Context::client()
 {
     if (!m_client) {
-        redis::ConnectionOptions options = primary_options();
-        m_client = std::make_unique<redis::StandaloneClient>(
-            options, settings().connection.sentinels.value.empty() ? "standalone" : "sentinel");
+        m_client = client_factory().make();
     }
     return *m_client;
 }

@@ -5,6 +5,7 @@
 #include "config/settings.h"
 #include "output/printer.h"
 #include "redis/client.h"
+#include "redis/client_factory.h"
 
 #include <iosfwd>
 #include <memory>
@@ -27,8 +28,9 @@ public:
     const config::Settings& settings();
     // Connects on first use, with the topology the settings ask for.
     redis::Client& client();
-    // Options for one more connection to the same primary (sentinel already resolved), e.g. a renewal thread.
-    redis::ConnectionOptions primary_options();
+    // Makes further clients of the same topology, each with its own connections (a renewal thread, load
+    // workers, a monitor reconnecting after a failover).
+    const redis::ClientFactory& client_factory();
     output::Printer& printer() { return m_printer; }
     Terminal& terminal() { return m_terminal; }
     const config::EnvLookup& env() const { return m_env; }
@@ -45,7 +47,7 @@ private:
     Terminal m_terminal;
     std::optional<config::Settings> m_settings;
     std::unique_ptr<redis::Client> m_client;
-    std::optional<redis::ConnectionOptions> m_primary_options;
+    std::optional<redis::ClientFactory> m_client_factory;
 };
 
 } // namespace redops::cli

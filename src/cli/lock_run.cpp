@@ -42,7 +42,7 @@ struct Renewal {
     std::string lost_reason; // written before `lost` is set, read after
 };
 
-void renew_loop(Renewal& state, const redis::ConnectionOptions& options, const config::KeyTemplate& key_template,
+void renew_loop(Renewal& state, const redis::ClientFactory& factory, const config::KeyTemplate& key_template,
                 const std::string& name, const std::string& owner, std::chrono::milliseconds ttl)
 {
     using Clock = std::chrono::steady_clock;
@@ -50,8 +50,8 @@ void renew_loop(Renewal& state, const redis::ConnectionOptions& options, const c
     const auto retry = std::max(ttl / 10, std::chrono::milliseconds(50));
     auto last_ok = Clock::now();
     auto pause = interval;
-    // Its own connection: the main thread's client is not thread-safe, and a hung call there must not stop renewal.
-    auto client = std::make_unique<redis::StandaloneClient>(options);
+    // Its own client: the main thread's is not thread-safe, and a hung call there must not stop renewal.
+    std::unique_ptr<redis::Client> client;
     while (true) {
         {
             std::unique_lock lock(state.mutex);
@@ -60,6 +60,9 @@ void renew_loop(Renewal& state, const redis::ConnectionOptions& options, const c
             }
         }
         try {
+            if (!client) {
+                client = factory.make(); // through the sentinels again after a failure: follows a failover
+            }
             repo::LockRepository locks(*client, key_template);
             repo::ExtendResult r = locks.extend(name, owner, ttl);
             if (!r.extended) {
@@ -72,7 +75,7 @@ void renew_loop(Renewal& state, const redis::ConnectionOptions& options, const c
             pause = interval;
         } catch (const std::exception& e) {
             // A broken connection is not reused; the next attempt opens a fresh one.
-            client = std::make_unique<redis::StandaloneClient>(options);
+            client.reset();
             if (Clock::now() - last_ok >= ttl) {
                 state.lost_reason = fmt::format("could not renew it for longer than its TTL: {}", e.what());
                 state.lost = true;
@@ -196,12 +199,11 @@ int run_lock(const RunOptions& o, Context& ctx)
     int code = k_exit_data;
     std::exception_ptr failure; // rethrown only after the renewal thread is joined and the lock released
     Renewal renewal;
-    // The primary's address as the main client resolved it (through the sentinels, if any).
-    const redis::ConnectionOptions renewal_options = ctx.primary_options();
+    const redis::ClientFactory& renewal_clients = ctx.client_factory();
     std::thread renewer;
     try {
         pid_t child = spawn(o.command, original);
-        renewer = std::thread(renew_loop, std::ref(renewal), std::cref(renewal_options), std::cref(settings.keys.lock.value),
+        renewer = std::thread(renew_loop, std::ref(renewal), std::cref(renewal_clients), std::cref(settings.keys.lock.value),
                               o.name, owner, ttl);
         code = supervise(ctx, child, signals, renewal, o);
     } catch (...) {

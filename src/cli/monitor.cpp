@@ -73,15 +73,27 @@ public:
     {
         try {
             if (!m_client) {
-                m_client = std::make_unique<redis::StandaloneClient>(m_ctx.primary_options());
+                m_client = m_ctx.client_factory().make();
             }
             repo::HealthSample sample = repo::HealthRepository(*m_client).sample();
+            if (m_client->topology() == "sentinel" && sample.role != "master") {
+                // After a failover the old primary answers as a replica: ask the sentinels again, and
+                // compute no rates across two different servers.
+                m_client = m_ctx.client_factory().make();
+                m_previous.reset();
+                sample = repo::HealthRepository(*m_client).sample();
+            }
+            if (!sample.healthy) {
+                m_client.reset(); // a cluster with a node down: read the topology afresh next time
+            }
             if (m_previous) {
                 repo::apply_rates(sample, *m_previous);
             }
             m_previous = sample;
-            if (m_census) {
+            if (m_census && m_client) {
                 sample.keys = m_census->step(*m_client);
+            } else if (m_census) {
+                m_census->restart(); // a node did not answer: its cursor may mean nothing next time
             }
             return sample;
         } catch (const Error& e) {
@@ -101,7 +113,7 @@ public:
 
 private:
     Context& m_ctx;
-    std::unique_ptr<redis::StandaloneClient> m_client;
+    std::unique_ptr<redis::Client> m_client;
     std::optional<repo::HealthSample> m_previous;
     std::optional<repo::KeyCensus> m_census;
 };

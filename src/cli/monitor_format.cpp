@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <array>
 #include <string_view>
 #include <vector>
@@ -41,16 +42,62 @@ std::string label_value(std::string_view text)
     return out;
 }
 
-void metric_header(std::string& out, std::string_view name, std::string_view type, std::string_view help)
-{
-    out += fmt::format("# HELP redops_{} {}\n# TYPE redops_{} {}\n", name, help, name, type);
-}
-
 void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help, double value,
             std::string_view labels = "")
 {
-    metric_header(out, name, type, help);
-    out += fmt::format("redops_{}{} {}\n", name, labels, value);
+    out += fmt::format("# HELP redops_{} {}\n# TYPE redops_{} {}\nredops_{}{} {}\n", name, help, name, type, name,
+                       labels, value);
+}
+
+// One metric family with a sample per label set (HELP and TYPE once, as the format requires).
+void metric_family(std::string& out, std::string_view name, std::string_view type, std::string_view help,
+                   const std::vector<std::pair<std::string, double>>& samples)
+{
+    out += fmt::format("# HELP redops_{} {}\n# TYPE redops_{} {}\n", name, help, name, type);
+    for (const auto& [labels, value] : samples) {
+        out += fmt::format("redops_{}{} {}\n", name, labels, value);
+    }
+}
+
+nlohmann::ordered_json nodes_json(const repo::HealthSample& s)
+{
+    auto nodes = nlohmann::ordered_json::array();
+    for (const auto& n : s.nodes) {
+        nlohmann::ordered_json j;
+        j["address"] = n.address;
+        j["role"] = n.role;
+        j["healthy"] = n.healthy;
+        if (!n.healthy) {
+            j["error"] = n.error;
+        } else {
+            j["latency_ms"] = n.latency_ms;
+            j["used_memory_bytes"] = n.used_memory;
+            j["maxmemory_bytes"] = n.maxmemory;
+            j["ops_per_s"] = n.ops_per_sec;
+            j["cluster_state"] = n.cluster_state;
+        }
+        nodes.push_back(std::move(j));
+    }
+    return nodes;
+}
+
+void node_metrics(std::string& out, const repo::HealthSample& s)
+{
+    std::vector<std::pair<std::string, double>> up;
+    std::vector<std::pair<std::string, double>> latency;
+    std::vector<std::pair<std::string, double>> memory;
+    for (const auto& n : s.nodes) {
+        std::string node = fmt::format("{{node=\"{}\"}}", label_value(n.address));
+        up.emplace_back(fmt::format("{{node=\"{}\",role=\"{}\"}}", label_value(n.address), label_value(n.role)),
+                        n.healthy ? 1 : 0);
+        if (n.healthy) {
+            latency.emplace_back(node, n.latency_ms / 1000.0);
+            memory.emplace_back(node, static_cast<double>(n.used_memory));
+        }
+    }
+    metric_family(out, "node_up", "gauge", "1 when the cluster node answered PING and INFO", up);
+    metric_family(out, "node_ping_latency_seconds", "gauge", "PING round trip per cluster node", latency);
+    metric_family(out, "node_memory_used_bytes", "gauge", "used_memory per cluster node", memory);
 }
 
 void keys_json(nlohmann::ordered_json& j, const repo::KeyCensusReport& keys, long long time_ms)
@@ -95,10 +142,11 @@ void keys_metrics(std::string& out, const repo::KeyCensusReport& keys, long long
     if (!keys.counts) {
         return; // no figure rather than a wrong one until the first pass completes
     }
-    metric_header(out, "keys", "gauge", "Keys per data kind, from the last complete SCAN pass");
+    std::vector<std::pair<std::string, double>> counts;
     for (const auto& [kind, count] : *keys.counts) {
-        out += fmt::format("redops_keys{{kind=\"{}\"}} {}\n", label_value(kind), count);
+        counts.emplace_back(fmt::format("{{kind=\"{}\"}}", label_value(kind)), static_cast<double>(count));
     }
+    metric_family(out, "keys", "gauge", "Keys per data kind, from the last complete SCAN pass", counts);
     metric(out, "keys_age_seconds", "gauge", "Seconds since the SCAN pass behind redops_keys finished",
            repo::keys_age_s(keys, time_ms).value_or(0));
 }
@@ -110,8 +158,14 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
     nlohmann::ordered_json j;
     j["time"] = output::rfc3339_utc_ms(s.time_ms);
     j["healthy"] = s.healthy;
+    if (!s.address.empty()) {
+        j["address"] = s.address;
+    }
     if (!s.healthy) {
         j["error"] = s.error;
+        if (!s.nodes.empty()) {
+            j["nodes"] = nodes_json(s);
+        }
         return j;
     }
     j["latency_ms"] = s.latency_ms;
@@ -151,6 +205,9 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
     if (s.keys) {
         keys_json(j, *s.keys, s.time_ms);
     }
+    if (!s.nodes.empty()) {
+        j["nodes"] = nodes_json(s);
+    }
     return j;
 }
 
@@ -166,6 +223,10 @@ std::string sample_line(const repo::HealthSample& s)
         time, s.latency_ms, s.role, s.used_memory, s.maxmemory, s.maxmemory_policy, s.evicted_keys,
         optional_text(s.evictions_per_s), s.connected_clients, s.rejected_connections, s.ops_per_sec,
         optional_text(s.hit_ratio));
+    if (!s.nodes.empty()) {
+        auto answering = std::count_if(s.nodes.begin(), s.nodes.end(), [](const auto& n) { return n.healthy; });
+        line += fmt::format(" nodes={}/{} cluster_state={}", answering, s.nodes.size(), s.cluster_state);
+    }
     if (!s.master_link_status.empty()) {
         line += fmt::format(" master_link={} replication_lag_s={}", s.master_link_status,
                             s.replication_lag_s ? std::to_string(*s.replication_lag_s) : "-");
@@ -180,6 +241,9 @@ std::string prometheus_text(const repo::HealthSample& s)
 {
     std::string out;
     metric(out, "up", "gauge", "1 when Redis answered PING and INFO", s.healthy ? 1 : 0);
+    if (!s.nodes.empty()) {
+        node_metrics(out, s);
+    }
     if (!s.healthy) {
         return out;
     }

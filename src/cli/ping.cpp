@@ -24,7 +24,7 @@ enum class Verdict { ok = 0, warning = 1, critical = 2 };
 
 Verdict verdict_of(const repo::NodePing& node, const PingOptions& o)
 {
-    if (!node.reachable) {
+    if (!node.reachable || (!node.cluster_state.empty() && node.cluster_state != "ok")) {
         return Verdict::critical;
     }
     if (o.crit_ms && node.max_ms > *o.crit_ms) {
@@ -59,6 +59,9 @@ nlohmann::ordered_json node_json(const repo::NodePing& n, Verdict v)
     j["role"] = n.role;
     j["version"] = n.version;
     j["mode"] = n.mode;
+    if (!n.cluster_state.empty()) {
+        j["cluster_state"] = n.cluster_state;
+    }
     j["samples"] = n.samples;
     j["latency_ms"] = n.avg_ms;
     j["min_latency_ms"] = n.min_ms;
@@ -81,6 +84,9 @@ void render_nagios(Context& ctx, const std::vector<repo::NodePing>& nodes, const
         }
         summary += n.reachable ? fmt::format("{} {} {} {}ms", n.address, n.role, n.version, ms(n.max_ms))
                                : fmt::format("{} unreachable: {}", n.address, n.error);
+        if (n.reachable && !n.cluster_state.empty() && n.cluster_state != "ok") {
+            summary += " cluster_state:" + n.cluster_state;
+        }
         // Nagios perfdata: 'label'=value[UOM];warn;crit;min; "U" marks an unknown value.
         perfdata += fmt::format("'{}_latency'={};{};{};0 ", n.address, n.reachable ? ms(n.max_ms) + "ms" : "U",
                                 o.warn_ms ? ms(*o.warn_ms) : "", o.crit_ms ? ms(*o.crit_ms) : "");
@@ -153,8 +159,12 @@ int run_ping(const PingOptions& o, Context& ctx)
         }
         output::Color colour = v == Verdict::ok ? output::Color::green
                                : v == Verdict::warning ? output::Color::yellow : output::Color::red;
+        std::string status(verdict_name(v));
+        if (!n.cluster_state.empty() && n.cluster_state != "ok") {
+            status += " (cluster_state " + n.cluster_state + ")";
+        }
         table.add_row({{n.address}, {n.role}, {n.version}, {ms(n.min_ms)}, {ms(n.avg_ms)}, {ms(n.max_ms)},
-                       {std::string(verdict_name(v)), colour}});
+                       {status, colour}});
     }
     ctx.printer().table(table);
     return exit_code;

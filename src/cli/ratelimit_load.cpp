@@ -34,10 +34,10 @@ public:
     void open_workers(long long workers) override
     {
         // Each worker its own connection, so the hits really race on the server.
-        auto options = m_ctx.primary_options();
+        const redis::ClientFactory& factory = m_ctx.client_factory();
         m_clients.clear();
         for (long long i = 0; i < workers; ++i) {
-            m_clients.push_back(std::make_unique<redis::StandaloneClient>(options));
+            m_clients.push_back(factory.make());
         }
     }
     repo::HitResult hit(long long worker) override
@@ -57,7 +57,7 @@ private:
     std::string m_subject;
     repo::LimitSpec m_spec;
     std::string m_key;
-    std::vector<std::unique_ptr<redis::StandaloneClient>> m_clients;
+    std::vector<std::unique_ptr<redis::Client>> m_clients;
 };
 
 class DegradedTarget : public HitTarget {

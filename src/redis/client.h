@@ -44,6 +44,12 @@ public:
         : m_options(std::move(options)), m_topology(std::move(topology))
     {
     }
+    // Adopts a connection already open to that server (e.g. the one that told us it is not a cluster node).
+    StandaloneClient(ConnectionOptions options, Connection connection)
+        : m_options(std::move(options)), m_topology("standalone"),
+          m_connection(std::make_unique<Connection>(std::move(connection)))
+    {
+    }
 
     Reply call(const Command& command) override;
     std::vector<Reply> pipeline(const std::vector<Command>& commands) override;

@@ -7,20 +7,47 @@ namespace redops::repo {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
+double timed_ping_ms(redis::Connection& connection)
+{
+    auto start = Clock::now();
+    connection.call(redis::cmd("PING"));
+    return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+}
+
+long long now_ms()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+// INFO says only cluster_enabled; whether a node serves queries ("ok" / "fail") is in CLUSTER INFO.
+std::string cluster_state_of(redis::Connection& connection)
+{
+    if (connection.server().mode != "cluster") {
+        return {};
+    }
+    for (const auto& [name, value] : redis::parse_info(connection.call(redis::cmd("CLUSTER", "INFO")).str)) {
+        if (name == "cluster_state") {
+            return value;
+        }
+    }
+    return {};
+}
+
 void ping_node(redis::Connection& connection, int count, std::chrono::milliseconds interval, NodePing& result)
 {
-    using Clock = std::chrono::steady_clock;
     result.role = connection.server().role;
     result.version = connection.server().version;
     result.mode = connection.server().mode;
+    result.cluster_state = cluster_state_of(connection);
     double total = 0;
     for (int i = 0; i < count; ++i) {
         if (i > 0) {
             std::this_thread::sleep_for(interval);
         }
-        auto start = Clock::now();
-        connection.call(redis::cmd("PING"));
-        double ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
+        double ms = timed_ping_ms(connection);
         result.min_ms = i == 0 ? ms : std::min(result.min_ms, ms);
         result.max_ms = std::max(result.max_ms, ms);
         total += ms;
@@ -28,6 +55,17 @@ void ping_node(redis::Connection& connection, int count, std::chrono::millisecon
     }
     result.avg_ms = result.samples > 0 ? total / result.samples : 0;
     result.reachable = true;
+}
+
+HealthSample sample_node(redis::Connection& connection)
+{
+    HealthSample s;
+    s.time_ms = now_ms();
+    s.latency_ms = timed_ping_ms(connection);
+    apply_info(s, redis::parse_info(connection.call(redis::cmd("INFO")).as_string("INFO")));
+    s.cluster_state = cluster_state_of(connection);
+    s.healthy = true;
+    return s;
 }
 
 } // namespace
@@ -55,6 +93,30 @@ std::vector<NodePing> HealthRepository::ping(int count, std::chrono::millisecond
         results.push_back(std::move(result));
     }
     return results;
+}
+
+HealthSample HealthRepository::sample()
+{
+    std::vector<redis::NodeAddress> nodes = m_client.nodes();
+    if (nodes.size() == 1) {
+        HealthSample s;
+        m_client.with_node(nodes.front(), [&](redis::Connection& connection) { s = sample_node(connection); });
+        s.address = nodes.front().options.endpoint.describe();
+        return s;
+    }
+    std::vector<HealthSample> samples;
+    for (const auto& node : nodes) {
+        HealthSample s;
+        try {
+            m_client.with_node(node, [&](redis::Connection& connection) { s = sample_node(connection); });
+        } catch (const Error& e) {
+            s.error = e.what();
+            s.role = node.role;
+        }
+        s.address = node.options.endpoint.describe();
+        samples.push_back(std::move(s));
+    }
+    return aggregate_nodes(std::move(samples), now_ms());
 }
 
 } // namespace redops::repo

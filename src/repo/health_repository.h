@@ -17,6 +17,7 @@ struct NodePing {
     std::string role;
     std::string version;
     std::string mode;
+    std::string cluster_state; // cluster nodes only: ok / fail, from CLUSTER INFO
     bool reachable = false;
     std::optional<ErrorKind> error_kind; // set when unreachable
     std::string error;

@@ -1,12 +1,13 @@
 #include "repo/health_sample.h"
 
-#include "redis/connection.h"
-#include "repo/health_repository.h"
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
 #include <string_view>
+
+#include <fmt/format.h>
 
 namespace redops::repo {
 
@@ -84,26 +85,90 @@ void apply_rates(HealthSample& current, const HealthSample& previous)
     current.commands_per_s = rate(current.total_commands_processed, previous.total_commands_processed, seconds);
 }
 
+HealthSample aggregate_nodes(std::vector<HealthSample> nodes, long long time_ms)
+{
+    HealthSample total;
+    total.time_ms = time_ms;
+    total.role = "cluster";
+    total.healthy = !nodes.empty();
+    std::vector<std::string> problems;
+    bool first_answer = true;
+    for (const auto& n : nodes) {
+        const bool primary = n.role == "master";
+        if (!n.healthy) {
+            problems.push_back(fmt::format("{} {}: {}", n.role.empty() ? "node" : n.role, n.address, n.error));
+            total.healthy = total.healthy && !primary && !n.role.empty();
+            continue;
+        }
+        if (!n.cluster_state.empty() && n.cluster_state != "ok") {
+            problems.push_back(fmt::format("{} says cluster_state:{}", n.address, n.cluster_state));
+            total.healthy = false;
+        }
+        if (first_answer) {
+            total.version = n.version;
+            total.uptime_s = n.uptime_s;
+            total.maxmemory_policy = n.maxmemory_policy;
+            total.rdb_last_bgsave_status = n.rdb_last_bgsave_status;
+            total.aof_last_write_status = n.aof_last_write_status;
+            total.cluster_state = n.cluster_state;
+            first_answer = false;
+        }
+        total.latency_ms = std::max(total.latency_ms, n.latency_ms);
+        total.uptime_s = std::min(total.uptime_s, n.uptime_s); // a restarted node voids the rates
+        total.used_memory += n.used_memory;
+        total.used_memory_peak += n.used_memory_peak;
+        total.maxmemory += n.maxmemory;
+        total.mem_fragmentation_ratio = std::max(total.mem_fragmentation_ratio, n.mem_fragmentation_ratio);
+        total.evicted_keys += n.evicted_keys;
+        total.expired_keys += n.expired_keys;
+        total.connected_clients += n.connected_clients;
+        total.blocked_clients += n.blocked_clients;
+        total.rejected_connections += n.rejected_connections;
+        total.ops_per_sec += n.ops_per_sec;
+        total.total_commands_processed += n.total_commands_processed;
+        total.keyspace_hits += n.keyspace_hits;
+        total.keyspace_misses += n.keyspace_misses;
+        total.aof_enabled = total.aof_enabled || n.aof_enabled;
+        if (n.rdb_last_bgsave_status == "err") {
+            total.rdb_last_bgsave_status = "err";
+        }
+        if (!n.aof_last_write_status.empty() && n.aof_last_write_status != "ok") {
+            total.aof_last_write_status = n.aof_last_write_status;
+        }
+        if (!n.cluster_state.empty() && n.cluster_state != "ok") {
+            total.cluster_state = n.cluster_state;
+        }
+        if (!n.master_link_status.empty() && total.master_link_status != "down") {
+            total.master_link_status = n.master_link_status;
+        }
+        if (n.replication_lag_s) {
+            total.replication_lag_s = std::max(total.replication_lag_s.value_or(0), *n.replication_lag_s);
+        }
+    }
+    long long lookups = total.keyspace_hits + total.keyspace_misses;
+    if (lookups > 0) {
+        total.hit_ratio = static_cast<double>(total.keyspace_hits) / static_cast<double>(lookups);
+    }
+    total.error = fmt::format("{}", fmt::join(problems, "; "));
+    total.nodes = std::move(nodes);
+    return total;
+}
+
 std::optional<double> memory_percent(const HealthSample& sample)
 {
+    if (!sample.nodes.empty()) {
+        std::optional<double> fullest;
+        for (const auto& node : sample.nodes) {
+            if (auto percent = memory_percent(node); percent && (!fullest || *percent > *fullest)) {
+                fullest = percent;
+            }
+        }
+        return fullest;
+    }
     if (sample.maxmemory <= 0) {
         return std::nullopt;
     }
     return 100.0 * static_cast<double>(sample.used_memory) / static_cast<double>(sample.maxmemory);
-}
-
-HealthSample HealthRepository::sample()
-{
-    using Clock = std::chrono::steady_clock;
-    HealthSample s;
-    s.time_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                    std::chrono::system_clock::now().time_since_epoch()).count();
-    auto start = Clock::now();
-    m_client.call(redis::cmd("PING"));
-    s.latency_ms = std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-    apply_info(s, redis::parse_info(m_client.call(redis::cmd("INFO")).as_string("INFO")));
-    s.healthy = true;
-    return s;
 }
 
 } // namespace redops::repo

@@ -14,6 +14,7 @@ struct HealthSample {
     long long time_ms = 0; // wall clock, epoch milliseconds
     bool healthy = false;
     std::string error; // why the sample failed, when !healthy
+    std::string address; // the node sampled; empty for a failed connect and for a cluster's aggregate
     double latency_ms = 0;
     std::string role;
     std::string version;
@@ -43,6 +44,8 @@ struct HealthSample {
     std::optional<double> expirations_per_s;
     std::optional<double> commands_per_s;
     long long total_commands_processed = 0;
+    // A cluster: one sample per node, which the fields above aggregate (see aggregate_nodes).
+    std::vector<HealthSample> nodes;
     std::optional<KeyCensusReport> keys; // monitor --keys / --keys-exact only
 };
 
@@ -52,7 +55,13 @@ void apply_info(HealthSample& sample, const std::vector<std::pair<std::string, s
 // Sets the per-second rates of `current` from `previous`; counters that went backwards (restart) give none.
 void apply_rates(HealthSample& current, const HealthSample& previous);
 
-// Percent of maxmemory in use, none without a limit.
+// One sample of a whole cluster from its nodes' samples: healthy when every primary answered and says
+// cluster_state ok; counters, memory and clients summed; latency, fragmentation and replication lag the
+// worst node's; a failed rdb/aof write or replica link on any node shows. `nodes` keeps the inputs.
+HealthSample aggregate_nodes(std::vector<HealthSample> nodes, long long time_ms);
+
+// Percent of maxmemory in use, none without a limit; for a cluster the fullest node's, since a node
+// refuses writes when it is full whatever the others hold.
 std::optional<double> memory_percent(const HealthSample& sample);
 
 } // namespace redops::repo

@@ -2,6 +2,7 @@
 
 #include "common/error.h"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 
@@ -13,11 +14,6 @@ long long now_ms()
 {
     return std::chrono::duration_cast<std::chrono::milliseconds>(
                std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool is_primary(const redis::NodeAddress& node)
-{
-    return node.role.empty() || node.role == "master";
 }
 
 } // namespace
@@ -34,13 +30,29 @@ void KeyCensus::restart()
     m_scanned = 0;
 }
 
-void KeyCensus::begin(redis::Client& client)
+std::vector<redis::NodeAddress> KeyCensus::primaries(redis::Client& client)
+{
+    std::vector<redis::NodeAddress> primaries;
+    for (auto& node : client.nodes()) {
+        if (node.role.empty() || node.role == "master") {
+            primaries.push_back(std::move(node));
+        }
+    }
+    return primaries;
+}
+
+bool KeyCensus::same_nodes(const std::vector<redis::NodeAddress>& nodes) const
+{
+    return std::equal(nodes.begin(), nodes.end(), m_pass.begin(), m_pass.end(), [](const auto& node, const auto& cursor) {
+        return node.options.endpoint.describe() == cursor.node.options.endpoint.describe();
+    });
+}
+
+void KeyCensus::begin(std::vector<redis::NodeAddress> nodes)
 {
     restart();
-    for (auto& node : client.nodes()) {
-        if (is_primary(node)) {
-            m_pass.push_back({std::move(node)});
-        }
+    for (auto& node : nodes) {
+        m_pass.push_back({std::move(node)});
     }
     m_counting.assign(m_classifier.kinds().size(), 0);
 }
@@ -75,8 +87,9 @@ KeyCensusReport KeyCensus::step(redis::Client& client)
     m_published.error.clear();
     m_published.exact = false;
     try {
-        if (m_pass.empty() || m_exact) {
-            begin(client);
+        std::vector<redis::NodeAddress> nodes = primaries(client);
+        if (m_pass.empty() || m_exact || !same_nodes(nodes)) {
+            begin(std::move(nodes));
         }
         const int max_scans = m_exact ? std::numeric_limits<int>::max() : k_scans_per_step;
         bool complete = true;

@@ -20,7 +20,8 @@ public:
     KeyCensus(KeyClassifier classifier, long long scan_count, bool exact);
 
     // Advances the pass under way (starting one when none is), publishes its counts when it completes, and
-    // returns what is published. A failed step is reported in `error` and starts the pass over.
+    // returns what is published. A failed step is reported in `error` and starts the pass over, and so does a
+    // change of the primaries (a failover, a resharded cluster): a cursor belongs to one server.
     KeyCensusReport step(redis::Client& client);
     // Forgets the pass under way, e.g. after a failed sample: the server may have restarted, and a SCAN
     // cursor of the old process means nothing to the new one. The published counts stay.
@@ -33,7 +34,9 @@ private:
         bool done = false;
     };
 
-    void begin(redis::Client& client);
+    static std::vector<redis::NodeAddress> primaries(redis::Client& client);
+    bool same_nodes(const std::vector<redis::NodeAddress>& nodes) const;
+    void begin(std::vector<redis::NodeAddress> nodes);
     void advance(redis::Client& client, NodeCursor& node, int max_scans);
     void count(const std::vector<redis::Reply>& keys);
 

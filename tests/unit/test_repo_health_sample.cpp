@@ -138,3 +138,55 @@ TEST_CASE("check perfdata marks memory unknown without maxmemory", "[monitor][ch
     s.maxmemory = 0;
     CHECK(redops::cli::check_verdict(s, {}).line.find(" memory=U;;;0;100 ") != std::string::npos);
 }
+
+TEST_CASE("a cluster sample sums its nodes and takes the worst latency and fullest node", "[monitor][sample][cluster]")
+{
+    HealthSample a = parsed();
+    a.role = "master";
+    a.address = "127.0.0.1:7000";
+    a.latency_ms = 0.5;
+    a.cluster_state = "ok";
+    HealthSample b = a;
+    b.address = "127.0.0.1:7001";
+    b.latency_ms = 2.5;
+    b.used_memory = 3800; // 95 % of its 4000
+    b.master_link_status.clear();
+    HealthSample replica = a;
+    replica.role = "slave";
+    replica.address = "127.0.0.1:7002";
+    replica.master_link_status = "down";
+
+    HealthSample total = redops::repo::aggregate_nodes({a, b, replica}, 5);
+    CHECK(total.healthy);
+    CHECK(total.role == "cluster");
+    CHECK(total.nodes.size() == 3);
+    CHECK(total.latency_ms == 2.5);
+    CHECK(total.used_memory == 1000 + 3800 + 1000);
+    CHECK(total.maxmemory == 12'000);
+    CHECK(total.evicted_keys == 30);
+    CHECK(total.connected_clients == 15);
+    CHECK(total.master_link_status == "down");
+    CHECK(*total.hit_ratio == Approx(0.75));
+    CHECK(*redops::repo::memory_percent(total) == Approx(95.0));
+
+    SECTION("a primary that does not answer makes the cluster unhealthy, a replica does not")
+    {
+        HealthSample down;
+        down.role = "replica";
+        down.address = "127.0.0.1:7003";
+        down.error = "connection refused";
+        CHECK(redops::repo::aggregate_nodes({a, b, down}, 5).healthy);
+        down.role = "master";
+        HealthSample broken = redops::repo::aggregate_nodes({a, b, down}, 5);
+        CHECK_FALSE(broken.healthy);
+        CHECK(broken.error.find("127.0.0.1:7003") != std::string::npos);
+        CHECK(broken.latency_ms == 2.5);
+    }
+    SECTION("a node that says cluster_state fail makes it unhealthy")
+    {
+        b.cluster_state = "fail";
+        HealthSample failing = redops::repo::aggregate_nodes({a, b}, 5);
+        CHECK_FALSE(failing.healthy);
+        CHECK(failing.cluster_state == "fail");
+    }
+}
