@@ -1,6 +1,7 @@
 // redops: parse, dispatch, and map errors to exit codes — nothing else.
 #include "cli/app.h"
 #include "cli/askpass.h"
+#include "cli/monitor_format.h"
 #include "common/error.h"
 #include "output/error_document.h"
 #include "output/printer.h"
@@ -11,8 +12,13 @@
 
 namespace {
 
-int report_usage_error(const std::string& message, bool json)
+int report_usage_error(const std::string& message, bool json, bool nagios)
 {
+    if (nagios) { // monitor --check answers a monitoring system: a verdict line even about its own arguments
+        redops::cli::CheckVerdict verdict = redops::cli::unknown_verdict(message);
+        std::cout << verdict.line << "\n";
+        return verdict.exit_code;
+    }
     std::cerr << "redops: error: " << message << "\n";
     if (json) {
         std::cout << redops::output::error_document("usage", message).dump() << "\n";
@@ -35,6 +41,7 @@ int main(int argc, char** argv)
     cli::register_commands(app, selected);
 
     const bool wants_json = cli::argv_wants_json(argc, argv);
+    const bool wants_nagios = cli::argv_wants_nagios(argc, argv);
     output::OutputOptions output_options;
     try {
         app.parse(argc, argv);
@@ -42,9 +49,9 @@ int main(int argc, char** argv)
     } catch (const CLI::Success& e) { // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return report_usage_error(e.what(), wants_json);
+        return report_usage_error(e.what(), wants_json, wants_nagios);
     } catch (const Error& e) {
-        return report_usage_error(e.what(), wants_json);
+        return report_usage_error(e.what(), wants_json, wants_nagios);
     }
 
     const char* no_color = std::getenv("NO_COLOR");

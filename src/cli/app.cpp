@@ -86,4 +86,20 @@ bool argv_wants_json(int argc, const char* const* argv)
     return false;
 }
 
+bool argv_wants_nagios(int argc, const char* const* argv)
+{
+    bool monitor = false;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            break;
+        }
+        monitor = monitor || arg == "monitor";
+        if (monitor && arg == "--check") {
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace redops::cli

@@ -28,5 +28,7 @@ void register_commands(CLI::App& app, Runner& selected);
 output::OutputOptions output_options(const GlobalOptions& globals);
 // Whether argv asks for JSON, read without the parser, so a parse error can still be reported as JSON.
 bool argv_wants_json(int argc, const char* const* argv);
+// Whether argv is `monitor --check`, read without the parser, so a parse error can still be a Nagios verdict.
+bool argv_wants_nagios(int argc, const char* const* argv);
 
 } // namespace redops::cli

@@ -4,9 +4,11 @@
 #include "cli/monitor_view.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "config/settings.h"
 #include "output/text_width.h"
 #include "output/time_format.h"
 #include "repo/health_repository.h"
+#include "repo/key_census.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -15,7 +17,9 @@
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <optional>
 #include <thread>
+#include <vector>
 
 namespace redops::cli {
 
@@ -29,6 +33,8 @@ struct MonitorOptions {
     std::string output_file;
     bool check = false;
     CheckThresholds thresholds;
+    bool keys = false;
+    bool keys_exact = false;
 };
 
 long long now_ms()
@@ -37,11 +43,31 @@ long long now_ms()
                std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+bool is_setup_error(const Error& e)
+{
+    return e.kind() == ErrorKind::usage || e.kind() == ErrorKind::config;
+}
+
+// --keys: the configured template of every kind, so custom key shapes are counted as what they are.
+std::optional<repo::KeyCensus> key_census(const MonitorOptions& o, const config::Settings& settings)
+{
+    if (!o.keys && !o.keys_exact) {
+        return std::nullopt;
+    }
+    std::vector<config::KeyTemplate> templates;
+    for (const auto& kind : config::key_kinds()) {
+        templates.push_back(config::key_template_setting(settings.keys, kind.name).value);
+    }
+    // A check is one sample: an incremental pass would rarely publish within it.
+    bool exact = o.keys_exact || o.check;
+    return repo::KeyCensus(repo::KeyClassifier(std::move(templates)), settings.defaults.scan_count.value, exact);
+}
+
 // Takes samples on its own connection: a failed sample drops it, and the next one connects afresh
 // (a Connection that failed refuses reuse), so a Redis restart is picked up without back-off beyond the interval.
 class Sampler {
 public:
-    explicit Sampler(Context& ctx) : m_ctx(ctx) {}
+    Sampler(Context& ctx, std::optional<repo::KeyCensus> census) : m_ctx(ctx), m_census(std::move(census)) {}
 
     repo::HealthSample take()
     {
@@ -64,8 +90,19 @@ public:
                 repo::apply_rates(sample, *m_previous);
             }
             m_previous = sample;
+            if (m_census && m_client) {
+                sample.keys = m_census->step(*m_client);
+            } else if (m_census) {
+                m_census->restart(); // a node did not answer: its cursor may mean nothing next time
+            }
             return sample;
         } catch (const Error& e) {
+            if (is_setup_error(e)) {
+                throw; // not a Redis outage: it will not heal by sampling again
+            }
+            if (m_census) {
+                m_census->restart();
+            }
             m_client.reset();
             repo::HealthSample failed;
             failed.time_ms = now_ms();
@@ -93,6 +130,7 @@ private:
     Context& m_ctx;
     std::unique_ptr<redis::Client> m_client;
     std::optional<repo::HealthSample> m_previous;
+    std::optional<repo::KeyCensus> m_census;
 };
 
 // Temp file beside the target, then rename: a node-exporter textfile reader never sees half a file.
@@ -133,20 +171,6 @@ void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
     }
 }
 
-// --check: one verdict; a rate threshold needs a second sample one interval later.
-int run_check(const MonitorOptions& o, Context& ctx, std::chrono::milliseconds interval)
-{
-    Sampler sampler(ctx);
-    repo::HealthSample sample = sampler.take();
-    if (sample.healthy && o.thresholds.crit_evictions_per_s) {
-        std::this_thread::sleep_for(interval);
-        sample = sampler.take();
-    }
-    CheckVerdict verdict = check_verdict(sample, o.thresholds);
-    ctx.printer().line(output::sanitize_for_terminal(verdict.line));
-    return verdict.exit_code;
-}
-
 void validate(const MonitorOptions& o)
 {
     if (o.count < 0) {
@@ -158,6 +182,34 @@ void validate(const MonitorOptions& o)
     if (!o.output_file.empty() && o.format != "prometheus") {
         throw Error(ErrorKind::usage, "--output-file needs --format prometheus");
     }
+}
+
+// --check: one verdict; a rate threshold needs a second sample one interval later.
+CheckVerdict check(const MonitorOptions& o, Context& ctx)
+{
+    validate(o);
+    auto interval = config::parse_duration(o.interval);
+    Sampler sampler(ctx, key_census(o, ctx.settings()));
+    repo::HealthSample sample = sampler.take();
+    if (sample.healthy && o.thresholds.crit_evictions_per_s) {
+        std::this_thread::sleep_for(interval);
+        sample = sampler.take();
+    }
+    return check_verdict(sample, o.thresholds);
+}
+
+// Nagios plugin guidelines: whatever goes wrong, a verdict line; a check that could not be made (bad
+// arguments or configuration, an internal error) is UNKNOWN (3), only Redis not answering is CRITICAL (2).
+int run_check(const MonitorOptions& o, Context& ctx)
+{
+    CheckVerdict verdict;
+    try {
+        verdict = check(o, ctx);
+    } catch (const std::exception& e) {
+        verdict = unknown_verdict(e.what());
+    }
+    ctx.printer().line(output::sanitize_for_terminal(verdict.line));
+    return verdict.exit_code;
 }
 
 // What the monitor has seen so far, to log what changes.
@@ -192,11 +244,13 @@ std::string transition(const repo::HealthSample& s, SeenState& seen)
 
 int run_monitor(const MonitorOptions& o, Context& ctx)
 {
+    if (o.check) {
+        return run_check(o, ctx);
+    }
     validate(o);
     auto interval = config::parse_duration(o.interval);
-    if (o.check) {
-        return run_check(o, ctx, interval);
-    }
+    // The configuration is loaded before the first sample, so its errors end the run instead of failing samples.
+    std::optional<repo::KeyCensus> census = key_census(o, ctx.settings());
     int count = o.once ? 1 : o.count;
     bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty && !ctx.printer().json() &&
                 o.format == "default";
@@ -204,7 +258,7 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
     if (live) {
         view.emplace(ctx.printer().out(), STDIN_FILENO);
     }
-    Sampler sampler(ctx);
+    Sampler sampler(ctx, std::move(census));
     SeenState seen;
     auto next = std::chrono::steady_clock::now();
     bool healthy = false;
@@ -251,6 +305,9 @@ void register_monitor(CLI::App& app, Runner& selected)
     sub->add_option("--crit-memory", o->thresholds.crit_memory_pct, "--check: critical above PCT percent of maxmemory");
     sub->add_option("--crit-evictions", o->thresholds.crit_evictions_per_s,
                     "--check: critical above N evictions per second (two samples one --interval apart)");
+    sub->add_flag("--keys", o->keys,
+                  "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
+    sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample");
     sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_monitor(*o, ctx); }; });
 }
 

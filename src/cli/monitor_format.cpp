@@ -100,6 +100,57 @@ void node_metrics(std::string& out, const repo::HealthSample& s)
     metric_family(out, "node_memory_used_bytes", "gauge", "used_memory per cluster node", memory);
 }
 
+void keys_json(nlohmann::ordered_json& j, const repo::KeyCensusReport& keys, long long time_ms)
+{
+    if (keys.counts) {
+        nlohmann::ordered_json counts = nlohmann::ordered_json::object();
+        for (const auto& [kind, count] : *keys.counts) {
+            counts[kind] = count;
+        }
+        j["keys"] = counts;
+    } else {
+        j["keys"] = nullptr;
+    }
+    j["keys_age_s"] = optional_json(repo::keys_age_s(keys, time_ms));
+    j["keys_exact"] = keys.exact;
+    j["keys_scanned"] = keys.scanned;
+    if (!keys.error.empty()) {
+        j["keys_error"] = keys.error;
+    }
+}
+
+// " keys_token=12 ... keys_other=3 keys_age_s=1.500", or " keys=pending keys_scanned=N" before the first pass.
+std::string keys_line(const repo::KeyCensusReport& keys, long long time_ms)
+{
+    std::string out;
+    if (keys.counts) {
+        for (const auto& [kind, count] : *keys.counts) {
+            out += fmt::format(" keys_{}={}", kind, count);
+        }
+        out += fmt::format(" keys_age_s={:.3f}", repo::keys_age_s(keys, time_ms).value_or(0));
+    } else {
+        out += fmt::format(" keys=pending keys_scanned={}", keys.scanned);
+    }
+    if (!keys.error.empty()) {
+        out += fmt::format(" keys_error=\"{}\"", keys.error);
+    }
+    return out;
+}
+
+void keys_metrics(std::string& out, const repo::KeyCensusReport& keys, long long time_ms)
+{
+    if (!keys.counts) {
+        return; // no figure rather than a wrong one until the first pass completes
+    }
+    std::vector<std::pair<std::string, double>> counts;
+    for (const auto& [kind, count] : *keys.counts) {
+        counts.emplace_back(fmt::format("{{kind=\"{}\"}}", label_value(kind)), static_cast<double>(count));
+    }
+    metric_family(out, "keys", "gauge", "Keys per data kind, from the last complete SCAN pass", counts);
+    metric(out, "keys_age_seconds", "gauge", "Seconds since the SCAN pass behind redops_keys finished",
+           repo::keys_age_s(keys, time_ms).value_or(0));
+}
+
 } // namespace
 
 nlohmann::ordered_json sample_json(const repo::HealthSample& s)
@@ -151,6 +202,9 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
     if (!s.cluster_state.empty()) {
         j["cluster_state"] = s.cluster_state;
     }
+    if (s.keys) {
+        keys_json(j, *s.keys, s.time_ms);
+    }
     if (!s.nodes.empty()) {
         j["nodes"] = nodes_json(s);
     }
@@ -176,6 +230,9 @@ std::string sample_line(const repo::HealthSample& s)
     if (!s.master_link_status.empty()) {
         line += fmt::format(" master_link={} replication_lag_s={}", s.master_link_status,
                             s.replication_lag_s ? std::to_string(*s.replication_lag_s) : "-");
+    }
+    if (s.keys) {
+        line += keys_line(*s.keys, s.time_ms);
     }
     return line;
 }
@@ -213,6 +270,9 @@ std::string prometheus_text(const repo::HealthSample& s)
     }
     metric(out, "rdb_last_bgsave_ok", "gauge", "1 when the last RDB save succeeded",
            s.rdb_last_bgsave_status == "ok" ? 1 : 0);
+    if (s.keys) {
+        keys_metrics(out, *s.keys, s.time_ms);
+    }
     return out;
 }
 
@@ -251,7 +311,17 @@ CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t
                                        s.latency_ms, opt(t.warn_latency_ms), opt(t.crit_latency_ms),
                                        memory ? fmt::format("{:.2f}%", *memory) : "U", opt(t.warn_memory_pct),
                                        opt(t.crit_memory_pct), evictions, opt(t.crit_evictions_per_s));
+    if (s.keys && s.keys->counts) {
+        for (const auto& [kind, count] : *s.keys->counts) {
+            perfdata += fmt::format(" keys_{}={};;;0", kind, count);
+        }
+    }
     return {state, fmt::format("REDIS {} - {} | {}", k_state[static_cast<size_t>(state)], summary, perfdata)};
+}
+
+CheckVerdict unknown_verdict(std::string_view reason)
+{
+    return {3, fmt::format("REDIS UNKNOWN - {}", reason)};
 }
 
 } // namespace redops::cli

@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace redops::cli {
 
@@ -30,5 +31,7 @@ struct CheckVerdict {
 };
 
 CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t);
+// UNKNOWN (3): the check could not be made at all — bad arguments or configuration, an internal error.
+CheckVerdict unknown_verdict(std::string_view reason);
 
 } // namespace redops::cli

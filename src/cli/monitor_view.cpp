@@ -28,6 +28,24 @@ void remember(std::deque<double>& values, double value)
     }
 }
 
+// "keys token 120 lock 3 … other 2 (1.5s ago)", or the progress of the first pass.
+std::string keys_row(const repo::KeyCensusReport& keys, long long time_ms)
+{
+    std::string row = "keys";
+    if (keys.counts) {
+        for (const auto& [kind, count] : *keys.counts) {
+            row += fmt::format("  {} {}", kind, count);
+        }
+        row += keys.exact ? "  (exact)" : fmt::format("  ({:.1f}s ago)", repo::keys_age_s(keys, time_ms).value_or(0));
+    } else {
+        row += fmt::format("  counting… {} scanned", keys.scanned);
+    }
+    if (!keys.error.empty()) {
+        row += "  error: " + keys.error;
+    }
+    return output::sanitize_for_terminal(row) + "\r\n";
+}
+
 } // namespace
 
 std::string sparkline(const std::deque<double>& values)
@@ -97,6 +115,9 @@ void LiveView::render(const repo::HealthSample& s, const std::string& event)
         screen += fmt::format("memory {} / {} bytes ({})  policy {}  evicted {}\r\n", s.used_memory, s.maxmemory,
                               memory ? fmt::format("{:.1f}%", *memory) : "no limit", s.maxmemory_policy,
                               s.evicted_keys);
+        if (s.keys) {
+            screen += keys_row(*s.keys, s.time_ms);
+        }
     } else {
         screen += fmt::format("error: {}\r\n\r\n\r\n", output::sanitize_for_terminal(s.error));
     }

@@ -1,6 +1,8 @@
 // One monitor sample: PING latency plus the server figures of one INFO call, and rates between two samples.
 #pragma once
 
+#include "repo/key_counts.h"
+
 #include <optional>
 #include <string>
 #include <utility>
@@ -44,6 +46,7 @@ struct HealthSample {
     long long total_commands_processed = 0;
     // A cluster: one sample per node, which the fields above aggregate (see aggregate_nodes).
     std::vector<HealthSample> nodes;
+    std::optional<KeyCensusReport> keys; // monitor --keys / --keys-exact only
 };
 
 // Fills the server figures of `sample` from parsed INFO fields (redis::parse_info); missing fields stay 0/empty.

@@ -1,6 +1,7 @@
 // `redops monitor` end to end: outage and recovery, Prometheus exposition that parses, --check exit codes.
 #include "process.h"
 #include "redis/client.h"
+#include "redis/connection.h"
 #include "redis_server.h"
 
 #include <catch2/catch.hpp>
@@ -8,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <regex>
 #include <set>
@@ -56,6 +58,49 @@ void check_exposition(const std::string& text, int min_samples)
         ++samples;
     }
     CHECK(samples >= min_samples);
+}
+
+// What the seed wrote, per kind as monitor --keys names them.
+using KindCounts = std::map<std::string, long long>;
+
+// ~5000 keys of every kind in the default shapes (and some of no kind), written in one pipeline.
+KindCounts seed_keys(const RedisServer& server)
+{
+    const std::vector<std::pair<std::string, std::pair<std::string, long long>>> shapes{
+        {"token", {"auth:token:genesys:tenant-", 1200}}, {"lock", {"lock:job-", 300}},
+        {"dedupe", {"dedupe:acme:msg-", 1000}},         {"ratelimit", {"rate:login:user-", 800}},
+        {"session", {"session:sid-", 1000}},             {"user_index", {"user:sessions:user-", 400}},
+        {"other", {"cache:page:", 300}}};
+    KindCounts counts;
+    std::vector<redops::redis::Command> seed;
+    for (const auto& [kind, shape] : shapes) {
+        for (long long i = 0; i < shape.second; ++i) {
+            seed.push_back(redops::redis::cmd("SET", shape.first + std::to_string(i), "x"));
+        }
+        counts[kind] = shape.second;
+    }
+    auto conn = redops::redis::Connection::open(server.options());
+    for (const auto& reply : conn.pipeline(seed)) {
+        REQUIRE_FALSE(reply.is_error());
+    }
+    REQUIRE(conn.call(redops::redis::cmd("DBSIZE")).integer == 5000);
+    return counts;
+}
+
+KindCounts counts_of(const json& keys)
+{
+    KindCounts counts;
+    for (const auto& [kind, count] : keys.items()) {
+        counts[kind] = count.get<long long>();
+    }
+    return counts;
+}
+
+std::filesystem::path write_config(const RedisServer& server, const std::string& text)
+{
+    auto path = server.dir() / "redops.json";
+    std::ofstream(path) << text;
+    return path;
 }
 
 } // namespace
@@ -185,4 +230,145 @@ TEST_CASE("monitor on a terminal repaints a live view and quits on q restoring t
     CHECK(enter < screen);
     CHECK(screen < leave);
     CHECK(r.out.find("latency ") != std::string::npos);
+}
+
+TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact counts and their age", "[cli][monitor][keys]")
+{
+    RedisServer server;
+    KindCounts seeded = seed_keys(server);
+    // COUNT 100: a step of ten SCAN calls sees a few hundred keys, so the pass takes several samples.
+    auto config = write_config(server, R"({"defaults": {"scan_count": 100}})");
+    auto r = run_redops({"--url", server.url(), "--config", config.string(), "-o", "json", "monitor", "--keys",
+                         "--interval", "100ms", "--count", "25"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 25);
+
+    json first = json::parse(lines.front());
+    CHECK(first["keys"].is_null());
+    CHECK(first["keys_age_s"].is_null());
+    CHECK(first["keys_exact"] == false);
+    CHECK(first["keys_scanned"].get<long long>() > 0);
+    CHECK(first["keys_scanned"].get<long long>() < 5000); // one sample did not scan everything
+
+    int published = 0;
+    bool aged = false;
+    long long last_progress = 0;
+    for (const auto& line : lines) {
+        json doc = json::parse(line);
+        REQUIRE(doc["healthy"] == true);
+        CHECK(doc["keys_exact"] == false);
+        if (doc["keys"].is_null()) {
+            CHECK(published == 0); // once published, counts stay
+            CHECK(doc["keys_scanned"].get<long long>() > last_progress);
+            last_progress = doc["keys_scanned"].get<long long>();
+            continue;
+        }
+        ++published;
+        CHECK(counts_of(doc["keys"]) == seeded);
+        double age = doc["keys_age_s"].get<double>();
+        CHECK(age >= 0);
+        CHECK(age < 10);
+        aged = aged || age > 0;
+    }
+    CHECK(published >= 5);
+    CHECK(published < 25);
+    CHECK(aged); // samples between two completed passes state counts older than themselves
+}
+
+TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and text and prometheus", "[cli][monitor][keys]")
+{
+    RedisServer server;
+    KindCounts seeded = seed_keys(server);
+    auto r = run_redops({"--url", server.url(), "-o", "json", "monitor", "--keys-exact", "--once"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    json doc = json::parse(r.out);
+    CHECK(doc["ok"].is_null()); // a sample line, not a result document
+    CHECK(counts_of(doc["keys"]) == seeded);
+    CHECK(doc["keys_age_s"] == 0.0);
+    CHECK(doc["keys_exact"] == true);
+    CHECK_FALSE(doc.contains("keys_error"));
+
+    auto text = run_redops({"--url", server.url(), "monitor", "--keys-exact", "--once"});
+    INFO(text.out);
+    CHECK(text.exit_code == 0);
+    CHECK(text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
+                        "keys_user_index=400 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
+
+    // Without --keys the sample keeps its former shape.
+    auto plain = run_redops({"--url", server.url(), "-o", "json", "monitor", "--once"});
+    CHECK_FALSE(json::parse(plain.out).contains("keys"));
+
+    auto prometheus = run_redops({"--url", server.url(), "monitor", "--keys-exact", "--once", "--format", "prometheus"});
+    INFO(prometheus.out << prometheus.err);
+    REQUIRE(prometheus.exit_code == 0);
+    check_exposition(prometheus.out, 17);
+    KindCounts exposed;
+    static const std::regex k_keys(R"re(^redops_keys\{kind="([a-z_]+)"\} ([0-9]+)$)re");
+    for (const auto& line : lines_of(prometheus.out)) {
+        std::smatch m;
+        if (std::regex_match(line, m, k_keys)) {
+            exposed[m[1]] = std::stoll(m[2]);
+        }
+    }
+    CHECK(exposed == seeded);
+    CHECK(prometheus.out.find("# TYPE redops_keys gauge\n") != std::string::npos);
+    CHECK(prometheus.out.find("\nredops_keys_age_seconds 0\n") != std::string::npos);
+
+    // Before a pass completes there is no redops_keys at all rather than a partial count.
+    auto config = write_config(server, R"({"defaults": {"scan_count": 10}})");
+    auto early = run_redops({"--url", server.url(), "--config", config.string(), "monitor", "--keys", "--once",
+                             "--format", "prometheus"});
+    CHECK(early.exit_code == 0);
+    check_exposition(early.out, 10);
+    CHECK(early.out.find("redops_keys{") == std::string::npos);
+    CHECK(early.out.find("redops_keys_age_seconds") == std::string::npos);
+    CHECK(early.out.find("redops_keyspace_hits_total") != std::string::npos); // the rest is all there
+}
+
+TEST_CASE("monitor --keys honours custom key templates of the config file", "[cli][monitor][keys]")
+{
+    RedisServer server;
+    auto conn = redops::redis::Connection::open(server.options());
+    conn.pipeline({redops::redis::cmd("SET", "genesys:token:acme", "{}"),
+                   redops::redis::cmd("SET", "genesys:token:globex", "{}"),
+                   redops::redis::cmd("SET", "auth:token:genesys:acme", "{}"), // the default shape: now other
+                   redops::redis::cmd("SET", "app:sessions:alice", "x"),
+                   redops::redis::cmd("SET", "app:s1", "x")});
+    auto config = write_config(
+        server, R"({"keys": {"token": "genesys:token:{tenant}", "session": "app:{id}", "user_index": "app:sessions:{user}"}})");
+    auto r = run_redops({"--url", server.url(), "--config", config.string(), "-o", "json", "monitor", "--keys-exact",
+                         "--once"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    KindCounts expected{{"token", 2},   {"lock", 0},       {"dedupe", 0}, {"ratelimit", 0},
+                        {"session", 1}, {"user_index", 1}, {"other", 1}};
+    CHECK(counts_of(json::parse(r.out)["keys"]) == expected);
+}
+
+TEST_CASE("monitor --check says UNKNOWN and exits 3 when it cannot check at all", "[cli][monitor][check]")
+{
+    RedisServer server;
+    const std::vector<std::vector<std::string>> unusable{
+        {"--url", "redis://127.0.0.1:notaport", "monitor", "--check"},          // configuration
+        {"--url", server.url(), "monitor", "--check", "--interval", "soon"},    // bad duration
+        {"--url", server.url(), "monitor", "--check", "--format", "xml"},       // usage
+        {"--url", server.url(), "monitor", "--check", "--warn-latency", "abc"}, // rejected by the parser
+        {"--url", server.url(), "monitor", "--check", "--no-such-flag"},
+    };
+    for (const auto& args : unusable) {
+        auto r = run_redops(args);
+        INFO(args[1] << " " << args.back() << ": " << r.out << r.err);
+        CHECK(r.exit_code == 3);
+        CHECK(r.out.rfind("REDIS UNKNOWN - ", 0) == 0);
+        CHECK(lines_of(r.out).size() == 1);
+    }
+    // Redis not answering is still CRITICAL, and outside --check a bad URL is a usage error, not an outage.
+    CHECK(run_redops({"--url", "redis://127.0.0.1:1", "monitor", "--check"}).exit_code == 2);
+    auto plain = run_redops({"--url", "redis://127.0.0.1:notaport", "monitor", "--count", "2"});
+    CHECK(plain.exit_code == 2);
+    CHECK(plain.out.empty());
+    CHECK(plain.err.find("invalid Redis URL") != std::string::npos);
 }

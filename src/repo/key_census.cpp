@@ -1,0 +1,119 @@
+#include "repo/key_census.h"
+
+#include "common/error.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+
+namespace redops::repo {
+
+namespace {
+
+long long now_ms()
+{
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch()).count();
+}
+
+} // namespace
+
+KeyCensus::KeyCensus(KeyClassifier classifier, long long scan_count, bool exact)
+    : m_classifier(std::move(classifier)), m_scan_count(scan_count), m_exact(exact)
+{
+}
+
+void KeyCensus::restart()
+{
+    m_pass.clear();
+    m_counting.clear();
+    m_scanned = 0;
+}
+
+std::vector<redis::NodeAddress> KeyCensus::primaries(redis::Client& client)
+{
+    std::vector<redis::NodeAddress> primaries;
+    for (auto& node : client.nodes()) {
+        if (node.role.empty() || node.role == "master") {
+            primaries.push_back(std::move(node));
+        }
+    }
+    return primaries;
+}
+
+bool KeyCensus::same_nodes(const std::vector<redis::NodeAddress>& nodes) const
+{
+    return std::equal(nodes.begin(), nodes.end(), m_pass.begin(), m_pass.end(), [](const auto& node, const auto& cursor) {
+        return node.options.endpoint.describe() == cursor.node.options.endpoint.describe();
+    });
+}
+
+void KeyCensus::begin(std::vector<redis::NodeAddress> nodes)
+{
+    restart();
+    for (auto& node : nodes) {
+        m_pass.push_back({std::move(node)});
+    }
+    m_counting.assign(m_classifier.kinds().size(), 0);
+}
+
+void KeyCensus::count(const std::vector<redis::Reply>& keys)
+{
+    for (const auto& key : keys) {
+        ++m_counting[m_classifier.classify(key.as_string("SCAN"))];
+    }
+    m_scanned += static_cast<long long>(keys.size());
+}
+
+// SCAN keeps no state on the server: the cursor we hold between samples is the whole iteration.
+void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans)
+{
+    client.with_node(node.node, [&](redis::Connection& connection) {
+        for (int scans = 0; scans < max_scans && !node.done; ++scans) {
+            redis::Reply reply = connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_scan_count));
+            const auto& parts = reply.as_array("SCAN");
+            if (parts.size() != 2) {
+                throw Error(ErrorKind::protocol, "malformed reply to SCAN");
+            }
+            count(parts[1].as_array("SCAN"));
+            node.cursor = parts[0].as_string("SCAN");
+            node.done = node.cursor == "0";
+        }
+    });
+}
+
+KeyCensusReport KeyCensus::step(redis::Client& client)
+{
+    m_published.error.clear();
+    m_published.exact = false;
+    try {
+        std::vector<redis::NodeAddress> nodes = primaries(client);
+        if (m_pass.empty() || m_exact || !same_nodes(nodes)) {
+            begin(std::move(nodes));
+        }
+        const int max_scans = m_exact ? std::numeric_limits<int>::max() : k_scans_per_step;
+        bool complete = true;
+        for (auto& node : m_pass) {
+            advance(client, node, max_scans);
+            complete = complete && node.done;
+        }
+        if (complete) {
+            std::vector<KeyCount> counts;
+            for (std::size_t kind = 0; kind < m_counting.size(); ++kind) {
+                counts.push_back({m_classifier.kinds()[kind], m_counting[kind]});
+            }
+            m_published.counts = std::move(counts);
+            m_published.counted_at_ms = now_ms();
+            m_published.exact = m_exact;
+            restart();
+        }
+    } catch (const Error& e) {
+        m_published.error = e.what();
+        restart();
+    }
+    KeyCensusReport report = m_published;
+    report.scanned = m_scanned;
+    return report;
+}
+
+} // namespace redops::repo
