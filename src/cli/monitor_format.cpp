@@ -234,6 +234,9 @@ std::string sample_line(const repo::HealthSample& s)
     if (s.keys) {
         line += keys_line(*s.keys, s.time_ms);
     }
+    if (!s.address.empty()) {
+        line += fmt::format(" node={}", s.address); // after a sentinel failover: which server this is
+    }
     return line;
 }
 

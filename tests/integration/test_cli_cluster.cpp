@@ -136,7 +136,7 @@ TEST_CASE("cluster: token get keeps answering while its slot migrates (ASK then 
     CHECK(cluster.port_for_slot(slot) == to);
 }
 
-TEST_CASE("cluster: token flush --all reaches keys on every primary", "[cli][cluster][topology]")
+TEST_CASE("cluster: token flush --all and monitor --keys reach keys on every primary", "[cli][cluster][topology]")
 {
     RedisCluster cluster;
     redops::redis::ClusterClient client(cluster.options(cluster.primary_ports().front()));
@@ -154,6 +154,12 @@ TEST_CASE("cluster: token flush --all reaches keys on every primary", "[cli][clu
     for (long long keys : per_primary) {
         CHECK(keys > 2'000); // spread over every primary, not piled on one
     }
+
+    auto census = run_redops({"--cluster", "--url", cluster.seed_url(), "monitor", "--keys-exact", "--once", "-o",
+                              "json"});
+    REQUIRE(census.exit_code == 0);
+    CHECK(json::parse(census.out)["keys"]["token"] == 10'000);
+    CHECK(json::parse(census.out)["keys"]["other"] == 1);
 
     auto list = run_redops({"--cluster", "--url", cluster.seed_url(), "token", "list", "--provider", "p3", "--json"});
     REQUIRE(list.exit_code == 0);
