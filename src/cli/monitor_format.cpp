@@ -231,11 +231,11 @@ std::string sample_line(const repo::HealthSample& s)
         line += fmt::format(" master_link={} replication_lag_s={}", s.master_link_status,
                             s.replication_lag_s ? std::to_string(*s.replication_lag_s) : "-");
     }
-    if (s.keys) {
-        line += keys_line(*s.keys, s.time_ms);
-    }
     if (!s.address.empty()) {
         line += fmt::format(" node={}", s.address); // after a sentinel failover: which server this is
+    }
+    if (s.keys) {
+        line += keys_line(*s.keys, s.time_ms);
     }
     return line;
 }
