@@ -38,6 +38,8 @@ public:
     redis::Client& client();
     // How many of `keys` exist, asked one by one: a multi-key EXISTS spans slots in a cluster.
     long long count_existing(const std::vector<std::string>& keys);
+    // Redis servers behind the target: 1, or 6 for the cluster.
+    long long node_count() const { return m_cluster ? static_cast<long long>(m_cluster->ports().size()) : 1; }
     // Keys in the whole keyspace (DBSIZE summed over the primaries).
     long long key_count();
     // A private directory for the test's files (configs, token files), removed with the target.

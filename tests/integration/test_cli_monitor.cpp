@@ -3,6 +3,7 @@
 #include "redis/client.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "target.h"
 
 #include <catch2/catch.hpp>
 #include <algorithm>
@@ -17,6 +18,7 @@
 #include <thread>
 
 using redops::test::RedisServer;
+using redops::test::TestTarget;
 using redops::test::run_redops;
 using redops::test::RunOptions;
 using json = nlohmann::json;
@@ -64,7 +66,7 @@ void check_exposition(const std::string& text, int min_samples)
 using KindCounts = std::map<std::string, long long>;
 
 // ~5000 keys of every kind in the default shapes (and some of no kind), written in one pipeline.
-KindCounts seed_keys(const RedisServer& server)
+KindCounts seed_keys(TestTarget& target)
 {
     const std::vector<std::pair<std::string, std::pair<std::string, long long>>> shapes{
         {"token", {"auth:token:genesys:tenant-", 1200}}, {"lock", {"lock:job-", 300}},
@@ -79,11 +81,10 @@ KindCounts seed_keys(const RedisServer& server)
         }
         counts[kind] = shape.second;
     }
-    auto conn = redops::redis::Connection::open(server.options());
-    for (const auto& reply : conn.pipeline(seed)) {
+    for (const auto& reply : target.client().pipeline(seed)) {
         REQUIRE_FALSE(reply.is_error());
     }
-    REQUIRE(conn.call(redops::redis::cmd("DBSIZE")).integer == 5000);
+    REQUIRE(target.key_count() == 5000);
     return counts;
 }
 
@@ -96,9 +97,9 @@ KindCounts counts_of(const json& keys)
     return counts;
 }
 
-std::filesystem::path write_config(const RedisServer& server, const std::string& text)
+std::filesystem::path write_config(const TestTarget& target, const std::string& text)
 {
-    auto path = server.dir() / "redops.json";
+    auto path = target.dir() / "redops.json";
     std::ofstream(path) << text;
     return path;
 }
@@ -153,24 +154,24 @@ TEST_CASE("monitor exits 3 when the last sample failed", "[cli][monitor]")
     CHECK(r.err.find("unhealthy — degraded mode") != std::string::npos);
 }
 
-TEST_CASE("monitor --format prometheus parses and --once --output-file writes the file", "[cli][monitor]")
+TEST_CASE("monitor --format prometheus parses and --once --output-file writes the file", "[cli][monitor][portable]")
 {
-    RedisServer server;
-    auto r = run_redops({"--url", server.url(), "monitor", "--once", "--format", "prometheus"});
+    TestTarget target;
+    auto r = target.redops({"monitor", "--once", "--format", "prometheus"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     check_exposition(r.out, 10);
     CHECK(r.out.find("\nredops_up 1\n") != std::string::npos);
 
-    auto file = server.dir() / "redis.prom";
-    auto written = run_redops({"--url", server.url(), "monitor", "--once", "--format", "prometheus",
+    auto file = target.dir() / "redis.prom";
+    auto written = target.redops({"monitor", "--once", "--format", "prometheus",
                                "--output-file", file.string()});
     REQUIRE(written.exit_code == 0);
     CHECK(written.out.empty());
     std::ifstream in(file);
     std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     check_exposition(text, 10);
-    for (const auto& entry : std::filesystem::directory_iterator(server.dir())) {
+    for (const auto& entry : std::filesystem::directory_iterator(target.dir())) {
         CHECK(entry.path().filename().string().find(".tmp.") == std::string::npos);
     }
 
@@ -232,13 +233,13 @@ TEST_CASE("monitor on a terminal repaints a live view and quits on q restoring t
     CHECK(r.out.find("latency ") != std::string::npos);
 }
 
-TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact counts and their age", "[cli][monitor][keys]")
+TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact counts and their age", "[cli][monitor][keys][portable]")
 {
-    RedisServer server;
-    KindCounts seeded = seed_keys(server);
+    TestTarget target;
+    KindCounts seeded = seed_keys(target);
     // COUNT 100: a step of ten SCAN calls sees a few hundred keys, so the pass takes several samples.
-    auto config = write_config(server, R"({"defaults": {"scan_count": 100}})");
-    auto r = run_redops({"--url", server.url(), "--config", config.string(), "-o", "json", "monitor", "--keys",
+    auto config = write_config(target, R"({"defaults": {"scan_count": 100}})");
+    auto r = target.redops({"--config", config.string(), "-o", "json", "monitor", "--keys",
                          "--interval", "100ms", "--count", "25"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
@@ -277,11 +278,11 @@ TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact c
     CHECK(aged); // samples between two completed passes state counts older than themselves
 }
 
-TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and text and prometheus", "[cli][monitor][keys]")
+TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and text and prometheus", "[cli][monitor][keys][portable]")
 {
-    RedisServer server;
-    KindCounts seeded = seed_keys(server);
-    auto r = run_redops({"--url", server.url(), "-o", "json", "monitor", "--keys-exact", "--once"});
+    TestTarget target;
+    KindCounts seeded = seed_keys(target);
+    auto r = target.redops({"-o", "json", "monitor", "--keys-exact", "--once"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     json doc = json::parse(r.out);
@@ -291,17 +292,17 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     CHECK(doc["keys_exact"] == true);
     CHECK_FALSE(doc.contains("keys_error"));
 
-    auto text = run_redops({"--url", server.url(), "monitor", "--keys-exact", "--once"});
+    auto text = target.redops({"monitor", "--keys-exact", "--once"});
     INFO(text.out);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
                         "keys_user_index=400 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
 
     // Without --keys the sample keeps its former shape.
-    auto plain = run_redops({"--url", server.url(), "-o", "json", "monitor", "--once"});
+    auto plain = target.redops({"-o", "json", "monitor", "--once"});
     CHECK_FALSE(json::parse(plain.out).contains("keys"));
 
-    auto prometheus = run_redops({"--url", server.url(), "monitor", "--keys-exact", "--once", "--format", "prometheus"});
+    auto prometheus = target.redops({"monitor", "--keys-exact", "--once", "--format", "prometheus"});
     INFO(prometheus.out << prometheus.err);
     REQUIRE(prometheus.exit_code == 0);
     check_exposition(prometheus.out, 17);
@@ -318,8 +319,8 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     CHECK(prometheus.out.find("\nredops_keys_age_seconds 0\n") != std::string::npos);
 
     // Before a pass completes there is no redops_keys at all rather than a partial count.
-    auto config = write_config(server, R"({"defaults": {"scan_count": 10}})");
-    auto early = run_redops({"--url", server.url(), "--config", config.string(), "monitor", "--keys", "--once",
+    auto config = write_config(target, R"({"defaults": {"scan_count": 10}})");
+    auto early = target.redops({"--config", config.string(), "monitor", "--keys", "--once",
                              "--format", "prometheus"});
     CHECK(early.exit_code == 0);
     check_exposition(early.out, 10);
@@ -328,18 +329,18 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     CHECK(early.out.find("redops_keyspace_hits_total") != std::string::npos); // the rest is all there
 }
 
-TEST_CASE("monitor --keys honours custom key templates of the config file", "[cli][monitor][keys]")
+TEST_CASE("monitor --keys honours custom key templates of the config file", "[cli][monitor][keys][portable]")
 {
-    RedisServer server;
-    auto conn = redops::redis::Connection::open(server.options());
+    TestTarget target;
+    auto& conn = target.client();
     conn.pipeline({redops::redis::cmd("SET", "genesys:token:acme", "{}"),
                    redops::redis::cmd("SET", "genesys:token:globex", "{}"),
                    redops::redis::cmd("SET", "auth:token:genesys:acme", "{}"), // the default shape: now other
                    redops::redis::cmd("SET", "app:sessions:alice", "x"),
                    redops::redis::cmd("SET", "app:s1", "x")});
     auto config = write_config(
-        server, R"({"keys": {"token": "genesys:token:{tenant}", "session": "app:{id}", "user_index": "app:sessions:{user}"}})");
-    auto r = run_redops({"--url", server.url(), "--config", config.string(), "-o", "json", "monitor", "--keys-exact",
+        target, R"({"keys": {"token": "genesys:token:{tenant}", "session": "app:{id}", "user_index": "app:sessions:{user}"}})");
+    auto r = target.redops({"--config", config.string(), "-o", "json", "monitor", "--keys-exact",
                          "--once"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);

@@ -1,7 +1,9 @@
 // `redops ping` and the global behaviour of the binary end to end: JSON shape, exit codes, auth, timeouts.
 #include "process.h"
 #include "redis_server.h"
+#include "target.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -10,31 +12,31 @@ using redops::test::RedisServer;
 using redops::test::run_redops;
 using redops::test::RunOptions;
 using redops::test::ServerConfig;
+using redops::test::TestTarget;
 using json = nlohmann::json;
 
-TEST_CASE("ping prints a table and exits 0", "[cli][ping]")
+TEST_CASE("ping prints a table and exits 0", "[cli][ping][portable]")
 {
-    RedisServer server;
-    auto r = run_redops({"--url", server.url(), "ping"});
+    TestTarget target;
+    auto r = target.redops({"ping"});
     INFO(r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find("NODE") != std::string::npos);
     CHECK(r.out.find("master") != std::string::npos);
-    CHECK(r.out.find(std::to_string(server.port())) != std::string::npos);
+    CHECK(std::count(r.out.begin(), r.out.end(), '\n') == target.node_count() + 1);
     CHECK(r.out.find("\x1b[") == std::string::npos); // no colour off a TTY
 }
 
-TEST_CASE("ping -o json gives one document with nodes", "[cli][ping]")
+TEST_CASE("ping -o json gives one document with nodes", "[cli][ping][portable]")
 {
-    RedisServer server;
-    for (auto args : {std::vector<std::string>{"--url", server.url(), "-o", "json", "ping"},
-                      std::vector<std::string>{"ping", "--url", server.url(), "--json"}}) {
-        auto r = run_redops(args);
+    TestTarget target;
+    for (auto args : {std::vector<std::string>{"-o", "json", "ping"}, std::vector<std::string>{"ping", "--json"}}) {
+        auto r = target.redops(args);
         INFO(r.out << r.err);
         REQUIRE(r.exit_code == 0);
         json doc = json::parse(r.out);
         CHECK(doc["ok"] == true);
-        REQUIRE(doc["nodes"].size() == 1);
+        REQUIRE(doc["nodes"].size() == static_cast<size_t>(target.node_count()));
         CHECK(doc["nodes"][0]["latency_ms"].is_number());
         CHECK(doc["nodes"][0]["version"].get<std::string>().rfind("7.", 0) == 0);
         CHECK(doc["nodes"][0]["role"] == "master");
@@ -51,21 +53,21 @@ TEST_CASE("ping --count collects min/avg/max", "[cli][ping]")
     CHECK(node["min_latency_ms"].get<double>() <= node["max_latency_ms"].get<double>());
 }
 
-TEST_CASE("ping thresholds and nagios format", "[cli][ping]")
+TEST_CASE("ping thresholds and nagios format", "[cli][ping][portable]")
 {
-    RedisServer server;
-    auto crit = run_redops({"--url", server.url(), "ping", "--crit", "0"});
+    TestTarget target;
+    auto crit = target.redops({"ping", "--crit", "0"});
     CHECK(crit.exit_code == 1);
-    auto warn = run_redops({"--url", server.url(), "ping", "--warn", "0"});
+    auto warn = target.redops({"ping", "--warn", "0"});
     CHECK(warn.exit_code == 0);
-    auto nagios_ok = run_redops({"--url", server.url(), "ping", "--format", "nagios"});
+    auto nagios_ok = target.redops({"ping", "--format", "nagios"});
     CHECK(nagios_ok.exit_code == 0);
     CHECK(nagios_ok.out.rfind("REDIS OK - ", 0) == 0);
     CHECK(nagios_ok.out.find("|") != std::string::npos);
-    auto nagios_warn = run_redops({"--url", server.url(), "ping", "--format", "nagios", "--warn", "0"});
+    auto nagios_warn = target.redops({"ping", "--format", "nagios", "--warn", "0"});
     CHECK(nagios_warn.exit_code == 1);
     CHECK(nagios_warn.out.rfind("REDIS WARNING", 0) == 0);
-    auto nagios_crit = run_redops({"--url", server.url(), "ping", "--format", "nagios", "--warn", "0", "--crit", "0"});
+    auto nagios_crit = target.redops({"ping", "--format", "nagios", "--warn", "0", "--crit", "0"});
     CHECK(nagios_crit.exit_code == 2);
     auto nagios_down = run_redops({"--url", "redis://127.0.0.1:1", "ping", "--format", "nagios"});
     CHECK(nagios_down.exit_code == 2);
