@@ -31,7 +31,11 @@ ClusterClient::ClusterClient(ConnectionOptions seed, std::optional<Connection> s
     : m_seed(std::move(seed))
 {
     // Cluster nodes have one database and announce addresses, never unix sockets.
-    m_seed.db = 0;
+    if (m_seed.db != 0) {
+        throw Error(ErrorKind::config,
+                    fmt::format("a Redis Cluster has only database 0, not {}: drop --db or the /{} of the URL",
+                                m_seed.db, m_seed.db));
+    }
     if (seed_connection) {
         m_connections.emplace(m_seed.endpoint.describe(), std::make_unique<Connection>(std::move(*seed_connection)));
     }

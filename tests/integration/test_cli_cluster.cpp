@@ -62,6 +62,10 @@ TEST_CASE("cluster: ping reports all six nodes with their roles and cluster_stat
     auto table = run_redops({"--cluster", "--url", cluster.seed_url(), "ping"});
     CHECK(table.exit_code == 0);
     CHECK(std::count(table.out.begin(), table.out.end(), '\n') == 7);
+
+    auto other_db = run_redops({"--cluster", "--url", cluster.seed_url() + "/2", "ping"});
+    CHECK(other_db.exit_code == 2);
+    CHECK(other_db.err.find("only database 0") != std::string::npos);
 }
 
 TEST_CASE("cluster: monitor aggregates one sample over every node", "[cli][cluster][monitor][topology]")
