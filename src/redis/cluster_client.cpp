@@ -241,7 +241,8 @@ std::vector<NodeAddress> ClusterClient::nodes()
     }
     std::vector<NodeAddress> result;
     for (const auto& node : listed) {
-        result.push_back(NodeAddress{options_for(node.endpoint), node.primary ? "master" : "replica"});
+        std::string role = !node.primary ? "replica" : node.slotless ? "master (no slots)" : "master";
+        result.push_back(NodeAddress{options_for(node.endpoint), std::move(role)});
     }
     return result;
 }

@@ -160,7 +160,8 @@ std::vector<ClusterNode> parse_cluster_nodes(std::string_view text, const std::s
         text = end == std::string_view::npos ? std::string_view() : text.substr(end + 1);
         // <id> <ip:port@cport[,hostname]> <flags> <master> ...
         std::vector<std::string_view> fields;
-        for (std::size_t pos = 0; pos < line.size() && fields.size() < 3;) {
+        // Fields from the ninth on are slot ranges; only whether there is one matters here.
+        for (std::size_t pos = 0; pos < line.size() && fields.size() < 9;) {
             auto space = line.find(' ', pos);
             fields.push_back(line.substr(pos, space == std::string_view::npos ? line.size() - pos : space - pos));
             pos = space == std::string_view::npos ? line.size() : space + 1;
@@ -187,6 +188,7 @@ std::vector<ClusterNode> parse_cluster_nodes(std::string_view text, const std::s
         }
         (void)ptr;
         node.primary = flags.find("master") != std::string_view::npos;
+        node.slotless = node.primary && fields.size() < 9;
         nodes.push_back(std::move(node));
     }
     std::stable_sort(nodes.begin(), nodes.end(), [](const ClusterNode& a, const ClusterNode& b) {

@@ -14,6 +14,9 @@ namespace redops::redis {
 struct ClusterNode {
     Endpoint endpoint;
     bool primary = false;
+    // A primary without slots (just added, or failed over and not yet back as a replica) holds no keys and
+    // serves nobody: it is listed, but neither scanned nor counted against the cluster's health.
+    bool slotless = false;
 };
 
 class SlotMap {

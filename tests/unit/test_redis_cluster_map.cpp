@@ -145,16 +145,21 @@ TEST_CASE("CLUSTER NODES lists every node with its role, primaries first", "[clu
         "0f4d :7101@17101 myself,master - 0 1795451476000 7 connected 0-5460\n"
         "3aa8 127.0.0.1:7106@17106,host-6 slave 0f4d 0 1795451476572 7 connected\n"
         "e34c 127.0.0.1:7104@17104 slave,fail dccc 0 1795451476471 2 disconnected\n"
-        "9999 :0@0 noaddr,handshake - 0 0 0 disconnected\n";
+        "9999 :0@0 noaddr,handshake - 0 0 0 disconnected\n"
+        "aaaa 127.0.0.1:7107@17107 master,fail - 0 0 1 disconnected\n";
     auto nodes = redops::redis::parse_cluster_nodes(text, "10.0.0.1");
-    REQUIRE(nodes.size() == 4);
+    REQUIRE(nodes.size() == 5);
     CHECK(nodes[0].endpoint.describe() == "10.0.0.1:7101");
     CHECK(nodes[0].primary);
+    CHECK_FALSE(nodes[0].slotless);
     CHECK(nodes[1].endpoint.describe() == "127.0.0.1:7102");
     CHECK(nodes[1].primary);
-    CHECK(nodes[2].endpoint.describe() == "127.0.0.1:7104"); // failed, still listed
-    CHECK_FALSE(nodes[2].primary);
-    CHECK(nodes[3].endpoint.describe() == "127.0.0.1:7106");
+    CHECK(nodes[2].endpoint.describe() == "127.0.0.1:7107"); // failed over: a primary without slots
+    CHECK(nodes[2].primary);
+    CHECK(nodes[2].slotless);
+    CHECK(nodes[3].endpoint.describe() == "127.0.0.1:7104"); // failed, still listed
+    CHECK_FALSE(nodes[3].primary);
+    CHECK(nodes[4].endpoint.describe() == "127.0.0.1:7106");
     CHECK(redops::redis::parse_cluster_nodes("", "h").empty());
     CHECK_THROWS(redops::redis::parse_cluster_nodes("id garbage master - 0 0 1 connected\n", "h"));
 }
