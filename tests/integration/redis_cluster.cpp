@@ -151,6 +151,17 @@ const RedisServer& RedisCluster::node(int port) const
     return **it;
 }
 
+void RedisCluster::stop_node(int port)
+{
+    for (auto& n : m_nodes) {
+        if (n->port() == port) {
+            n->stop();
+            return;
+        }
+    }
+    throw std::runtime_error(fmt::format("no cluster node on port {}", port));
+}
+
 redis::ConnectionOptions RedisCluster::options(int port) const
 {
     return node(port).options();

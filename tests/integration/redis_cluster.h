@@ -47,6 +47,9 @@ public:
     // Assigns the slot to the target on every primary (target first), then waits until every node agrees.
     void finish_slot_migration(int slot, int to_port);
 
+    // Stops one node by PID (to the cluster, a crash), e.g. so that its replica takes over.
+    void stop_node(int port);
+
 private:
     const RedisServer& node(int port) const;
     std::string node_id(int port) const;

@@ -177,3 +177,58 @@ TEST_CASE("cluster: token flush --all and monitor --keys reach keys on every pri
     client.for_each_primary([&](redops::redis::Connection& c) { left += c.call(cmd("DBSIZE")).integer; });
     CHECK(left == 1);
 }
+
+TEST_CASE("cluster: a primary fails over and commands follow while ping and monitor show it down", "[cli][cluster][topology]")
+{
+    RedisCluster cluster;
+    const std::string key = "auth:token:genesys:acme";
+    const int slot = redops::redis::key_slot(key);
+    const int from = cluster.port_for_slot(slot);
+    const int alive = other_primary(cluster, from);
+    const std::string url = "redis://127.0.0.1:" + std::to_string(alive);
+    redops::redis::ClusterClient client(cluster.options(alive));
+    client.call(cmd("SET", key, payload("tok-acme")));
+    // The replica must hold the key before its primary dies, or the failover loses it.
+    REQUIRE(redops::redis::Connection::open(cluster.options(from)).call(cmd("WAIT", 1, 2000)).integer == 1);
+
+    cluster.stop_node(from);
+    auto observer = redops::redis::Connection::open(cluster.options(alive));
+    std::string redirect;
+    for (int i = 0; i < 150; ++i) { // node timeout 1 s: the replica takes over within a few seconds
+        redirect = observer.call_raw(cmd("GET", key)).str;
+        if (redirect.rfind("MOVED", 0) == 0 && redirect.find(":" + std::to_string(from)) == std::string::npos) {
+            break;
+        }
+        std::this_thread::sleep_for(100ms);
+    }
+    INFO("last redirect: " << redirect);
+    REQUIRE(redirect.find(":" + std::to_string(from)) == std::string::npos);
+
+    // A client made before the failover follows it (its connection to the dead node fails, the map is re-read).
+    CHECK(json::parse(client.call(cmd("GET", key)).str)["token"] == "tok-acme");
+    auto get = run_redops({"--cluster", "--url", url, "token", "get", "--provider", "genesys", "--tenant", "acme"});
+    INFO(get.out << get.err);
+    CHECK(get.exit_code == 0);
+
+    auto ping = run_redops({"--cluster", "--url", url, "ping", "--json"});
+    INFO(ping.out << ping.err);
+    CHECK(ping.exit_code == 3); // a node is unreachable
+    int unreachable = 0;
+    const json pinged = json::parse(ping.out);
+    for (const auto& node : pinged["nodes"]) {
+        unreachable += node["reachable"] == false ? 1 : 0;
+    }
+    CHECK(unreachable == 1);
+
+    auto monitor = run_redops({"--cluster", "--url", url, "monitor", "--once", "--keys-exact", "-o", "json"});
+    INFO(monitor.out << monitor.err);
+    CHECK(monitor.exit_code == 0); // the cluster serves every slot: healthy, with the dead node listed
+    json sample = json::parse(monitor.out);
+    CHECK(sample["healthy"] == true);
+    CHECK(sample["keys"]["token"] == 1);
+    int down = 0;
+    for (const auto& node : sample["nodes"]) {
+        down += node["healthy"] == false ? 1 : 0;
+    }
+    CHECK(down == 1);
+}
