@@ -52,6 +52,11 @@ void renew_loop(Renewal& state, const redis::ClientFactory& factory, const confi
     auto pause = interval;
     // Its own client: the main thread's is not thread-safe, and a hung call there must not stop renewal.
     std::unique_ptr<redis::Client> client;
+    try {
+        client = factory.make(); // now, so the first renewal does not also pay for connecting
+    } catch (const std::exception&) {
+        // the loop retries: a failure here is one more failed renewal, judged against the TTL below
+    }
     while (true) {
         {
             std::unique_lock lock(state.mutex);

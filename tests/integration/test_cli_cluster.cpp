@@ -115,8 +115,13 @@ TEST_CASE("cluster: token get keeps answering while its slot migrates (ASK then 
             ++runs;
         }
     });
+    // Each phase is checked in step (the stale client and one redops run), and the looper adds concurrency.
     auto check_stale = [&] {
         CHECK(json::parse(stale.call(cmd("GET", key)).str)["token"] == "tok-acme");
+        auto r = run_redops({"--cluster", "--url", cluster.seed_url(), "token", "get", "--provider", "genesys",
+                             "--tenant", "acme", "--json"});
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0);
     };
 
     check_stale();
@@ -136,7 +141,7 @@ TEST_CASE("cluster: token get keeps answering while its slot migrates (ASK then 
 
     INFO((failures.empty() ? std::string() : failures.front()));
     CHECK(failures.empty());
-    CHECK(runs > 3);
+    CHECK(runs >= 1);
     CHECK(cluster.port_for_slot(slot) == to);
 }
 
