@@ -37,21 +37,23 @@ ProcessResult run_process(const std::vector<std::string>& argv, const RunOptions
         throw std::runtime_error("pipe failed");
     }
     std::vector<std::string> env = child_environment(options);
+    // Everything the child needs is built before fork: tests fork from several threads, and a child that
+    // allocates can deadlock on an allocator lock another thread held at the fork (seen under ASan).
+    std::vector<char*> args, envp;
+    for (const auto& a : argv) {
+        args.push_back(const_cast<char*>(a.c_str()));
+    }
+    args.push_back(nullptr);
+    for (const auto& e : env) {
+        envp.push_back(const_cast<char*>(e.c_str()));
+    }
+    envp.push_back(nullptr);
     auto start = std::chrono::steady_clock::now();
     pid_t pid = ::fork();
     if (pid == 0) {
         ::dup2(in_pipe[0], 0);
         ::dup2(out_pipe[1], 1);
         ::dup2(err_pipe[1], 2);
-        std::vector<char*> args, envp;
-        for (const auto& a : argv) {
-            args.push_back(const_cast<char*>(a.c_str()));
-        }
-        args.push_back(nullptr);
-        for (const auto& e : env) {
-            envp.push_back(const_cast<char*>(e.c_str()));
-        }
-        envp.push_back(nullptr);
         ::execvpe(args[0], args.data(), envp.data());
         ::_exit(127);
     }

@@ -126,6 +126,12 @@ void RedisServer::start()
         conf.close();
         args = {"redis-server", (m_dir / "sentinel.conf").string(), "--sentinel"};
     }
+    // Built before fork: a child that allocates can deadlock on a lock another test thread held at the fork.
+    std::vector<char*> argv;
+    for (auto& a : args) {
+        argv.push_back(a.data());
+    }
+    argv.push_back(nullptr);
     pid_t pid = ::fork();
     if (pid == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a crashed test
@@ -133,11 +139,6 @@ void RedisServer::start()
         ::dup2(devnull, 0);
         ::dup2(devnull, 1);
         ::dup2(devnull, 2);
-        std::vector<char*> argv;
-        for (auto& a : args) {
-            argv.push_back(a.data());
-        }
-        argv.push_back(nullptr);
         ::execvp("redis-server", argv.data());
         ::_exit(127);
     }

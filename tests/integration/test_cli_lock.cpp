@@ -32,6 +32,20 @@ std::string trim(std::string s)
     return s;
 }
 
+// Waits until `lock run` holds its lock: a fixed sleep is too short where a process starts slowly (under the
+// sanitizers redops takes ~0.7 s to start here), and what the test does next depends on the lock being held.
+template <class Redis>
+bool wait_until_held(Redis& redis, const std::string& key)
+{
+    for (int i = 0; i < 500; ++i) {
+        if (redis.call(redops::redis::cmd("EXISTS", key)).integer == 1) {
+            return true;
+        }
+        std::this_thread::sleep_for(20ms);
+    }
+    return false;
+}
+
 } // namespace
 
 TEST_CASE("lock acquire / status / release round trip, table and JSON", "[cli][lock][portable]")
@@ -177,8 +191,8 @@ TEST_CASE("lock run propagates exit codes, conflicts and releases the lock", "[c
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:job")).integer == 0);
 
     redops::test::ProcessResult first;
-    std::thread runner([&] { first = target.redops({"lock", "run", "job", "--", "sleep", "1.5"}); });
-    std::this_thread::sleep_for(500ms);
+    std::thread runner([&] { first = target.redops({"lock", "run", "job", "--", "sleep", "3"}); });
+    CHECK(wait_until_held(conn, "lock:job"));
     auto conflict = target.redops({"lock", "run", "job", "--", "true"});
     auto custom = target.redops({"lock", "run", "job", "--conflict-exit-code", "75", "--", "true"});
     runner.join();
@@ -194,7 +208,7 @@ TEST_CASE("lock run renews a 1s lock throughout a 3s command", "[cli][lock][run]
     auto& conn = target.client();
     redops::test::ProcessResult run;
     std::thread runner([&] { run = target.redops({"lock", "run", "long", "--ttl", "1s", "--", "sleep", "3"}); });
-    std::this_thread::sleep_for(300ms);
+    CHECK(wait_until_held(conn, "lock:long"));
     int held = 0;
     for (int i = 0; i < 12; ++i) { // 2.4 s of polling, well past the 1 s TTL
         held += conn.call(redops::redis::cmd("EXISTS", "lock:long")).integer == 1 ? 1 : 0;
@@ -214,7 +228,7 @@ TEST_CASE("lock run --kill-on-loss terminates the command when another owner tak
     std::thread runner([&] {
         run = target.redops({"lock", "run", "lost", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"});
     });
-    std::this_thread::sleep_for(500ms);
+    CHECK(wait_until_held(conn, "lock:lost"));
     conn.call(redops::redis::cmd("SET", "lock:lost", "someone-else"));
     runner.join();
     CHECK(run.exit_code == 143);
@@ -265,7 +279,8 @@ TEST_CASE("lock run --kill-on-loss terminates the command when Redis goes away p
     std::thread runner([&] {
         run = run_redops(with_url(server, {"lock", "run", "gone", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
     });
-    std::this_thread::sleep_for(500ms);
+    auto conn = redops::redis::Connection::open(server.options());
+    CHECK(wait_until_held(conn, "lock:gone"));
     server.stop();
     runner.join();
     CHECK(run.exit_code == 143);
