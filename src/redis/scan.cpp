@@ -4,10 +4,7 @@
 
 namespace redops::redis {
 
-namespace {
-
-// A SCAN-family reply is [cursor, [items...]].
-std::string take_batch(const Reply& reply, std::vector<std::string>& items, const char* context)
+std::string read_scan_reply(const Reply& reply, std::vector<std::string>& items, const char* context)
 {
     const auto& parts = reply.as_array(context);
     if (parts.size() != 2) {
@@ -19,8 +16,6 @@ std::string take_batch(const Reply& reply, std::vector<std::string>& items, cons
     }
     return parts[0].as_string(context);
 }
-
-} // namespace
 
 ScanCursor::ScanCursor(Connection& connection, std::string pattern, long long count, std::string type)
     : m_connection(connection), m_pattern(std::move(pattern)), m_count(count), m_type(std::move(type))
@@ -40,7 +35,7 @@ bool ScanCursor::next(std::vector<std::string>& keys)
     if (!m_type.empty()) {
         command.args.insert(command.args.end(), {"TYPE", m_type});
     }
-    m_cursor = take_batch(m_connection.call(command), keys, "SCAN");
+    m_cursor = read_scan_reply(m_connection.call(command), keys, "SCAN");
     m_done = m_cursor == "0";
     return true;
 }
@@ -60,7 +55,7 @@ bool SetScanCursor::next(std::vector<std::string>& members)
     if (!m_pattern.empty()) {
         command.args.insert(command.args.end(), {"MATCH", m_pattern});
     }
-    m_cursor = take_batch(m_client.call(command), members, "SSCAN");
+    m_cursor = read_scan_reply(m_client.call(command), members, "SSCAN");
     m_done = m_cursor == "0";
     return true;
 }

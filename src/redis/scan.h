@@ -10,6 +10,10 @@
 
 namespace redops::redis {
 
+// A SCAN-family reply is [cursor, [items...]]: replaces `items` with the batch and returns the next cursor
+// ("0" when the iteration is complete). Error(protocol) on any other shape; `context` names the command.
+std::string read_scan_reply(const Reply& reply, std::vector<std::string>& items, const char* context = "SCAN");
+
 // SCAN over one node's keyspace.
 class ScanCursor {
 public:

@@ -1,6 +1,7 @@
 #include "repo/key_census.h"
 
 #include "common/error.h"
+#include "redis/scan.h"
 
 #include <algorithm>
 #include <chrono>
@@ -57,10 +58,10 @@ void KeyCensus::begin(std::vector<redis::NodeAddress> nodes)
     m_counting.assign(m_classifier.kinds().size(), 0);
 }
 
-void KeyCensus::count(const std::vector<redis::Reply>& keys)
+void KeyCensus::count(const std::vector<std::string>& keys)
 {
     for (const auto& key : keys) {
-        ++m_counting[m_classifier.classify(key.as_string("SCAN"))];
+        ++m_counting[m_classifier.classify(key)];
     }
     m_scanned += static_cast<long long>(keys.size());
 }
@@ -70,13 +71,10 @@ void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans)
 {
     client.with_node(node.node, [&](redis::Connection& connection) {
         for (int scans = 0; scans < max_scans && !node.done; ++scans) {
-            redis::Reply reply = connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_scan_count));
-            const auto& parts = reply.as_array("SCAN");
-            if (parts.size() != 2) {
-                throw Error(ErrorKind::protocol, "malformed reply to SCAN");
-            }
-            count(parts[1].as_array("SCAN"));
-            node.cursor = parts[0].as_string("SCAN");
+            std::vector<std::string> keys;
+            node.cursor = redis::read_scan_reply(
+                connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_scan_count)), keys);
+            count(keys);
             node.done = node.cursor == "0";
         }
     });

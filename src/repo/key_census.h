@@ -38,7 +38,7 @@ private:
     bool same_nodes(const std::vector<redis::NodeAddress>& nodes) const;
     void begin(std::vector<redis::NodeAddress> nodes);
     void advance(redis::Client& client, NodeCursor& node, int max_scans);
-    void count(const std::vector<redis::Reply>& keys);
+    void count(const std::vector<std::string>& keys);
 
     KeyClassifier m_classifier;
     long long m_scan_count;

@@ -181,14 +181,7 @@ long long TokenRepository::flush_node(redis::Connection& connection, const std::
             pending.clear();
         }
         if (scanning) {
-            const auto& parts = replies.back().check().as_array("SCAN");
-            if (parts.size() != 2) {
-                throw Error(ErrorKind::protocol, "malformed reply to SCAN");
-            }
-            cursor = parts[0].as_string("SCAN");
-            for (const auto& key : parts[1].as_array("SCAN")) {
-                pending.push_back(key.as_string("SCAN"));
-            }
+            cursor = redis::read_scan_reply(replies.back().check(), pending);
             scanning = cursor != "0";
         }
     }

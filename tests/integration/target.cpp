@@ -83,9 +83,13 @@ redis::Client& TestTarget::client()
 
 long long TestTarget::count_existing(const std::vector<std::string>& keys)
 {
-    long long total = 0;
+    std::vector<redis::Command> commands;
     for (const auto& key : keys) {
-        total += client().call(redis::cmd("EXISTS", key)).integer;
+        commands.push_back(redis::cmd("EXISTS", key));
+    }
+    long long total = 0;
+    for (const auto& reply : client().pipeline(commands)) {
+        total += reply.check().integer;
     }
     return total;
 }

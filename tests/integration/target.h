@@ -36,7 +36,7 @@ public:
     ProcessResult redops(const std::vector<std::string>& command, const RunOptions& options = {}) const;
     // A client for seeding and inspecting data; in a cluster it routes every key to its node.
     redis::Client& client();
-    // How many of `keys` exist, asked one by one: a multi-key EXISTS spans slots in a cluster.
+    // How many of `keys` exist, one EXISTS each in one pipeline: a multi-key EXISTS spans slots in a cluster.
     long long count_existing(const std::vector<std::string>& keys);
     // Redis servers behind the target: 1, or 6 for the cluster.
     long long node_count() const { return m_cluster ? static_cast<long long>(m_cluster->ports().size()) : 1; }
