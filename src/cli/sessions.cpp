@@ -259,12 +259,8 @@ int run_invalidate(const SessionsOptions& o, Context& ctx)
         require_confirmation(ctx, o, fmt::format("Invalidate {} sessions?", ids.size()));
     }
     std::optional<std::string> user = o.user.empty() ? std::nullopt : std::optional(o.user);
-    std::vector<repo::InvalidatedSession> done;
-    bool touched = false;
-    for (const auto& id : ids) {
-        done.push_back(sessions.invalidate(id, user, o.dry_run));
-        touched = touched || done.back().session_deleted || done.back().unindexed;
-    }
+    std::vector<repo::InvalidatedSession> done = sessions.invalidate_many(ids, user, o.dry_run);
+    bool touched = std::any_of(done.begin(), done.end(), [](const auto& d) { return d.session_deleted || d.unindexed; });
     bool index_dropped = whole_user && !o.dry_run && sessions.drop_index(o.user);
     // Nothing to remove is the "miss" answer: the session (or every session of the user) was already gone.
     int exit_code = touched || index_dropped ? k_exit_ok : k_exit_negative;

@@ -1,9 +1,12 @@
 // The typed errors every layer throws and main maps to an exit code, in one place.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace redops {
 
@@ -19,13 +22,27 @@ enum class ErrorKind {
     server,     // an error reply: WRONGTYPE, NOPERM, OOM, ... -> exit 4
 };
 
+// What a bulk operation had done when it failed (spec §6: "deleted 149000 matching keys before: ...").
+struct WorkDone {
+    std::string verb = "deleted"; // the JSON field and the first word of the message
+    std::string noun = "matching keys";
+    long long total = 0;
+    std::vector<std::pair<std::string, long long>> per_node; // cluster: node address and its count
+};
+
 class Error : public std::runtime_error {
 public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
     ErrorKind kind() const noexcept { return m_kind; }
+    // Set when the error ended a bulk operation part way; the message then starts with what was done.
+    const std::optional<WorkDone>& done() const noexcept { return m_done; }
+
+    // The same failure, reported after partial work: "deleted 149000 matching keys before: <message>".
+    static Error after(const Error& cause, WorkDone done);
 
 private:
     ErrorKind m_kind;
+    std::optional<WorkDone> m_done;
 };
 
 // An error reply from Redis; keeps the reply's prefix (WRONGTYPE, NOPERM, ...) for callers that branch on it.

@@ -43,6 +43,12 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
     if (mark && ttl_s <= 0) {
         throw Error(ErrorKind::usage, "--ttl must be positive");
     }
+    if (mark) {
+        // Refuse before anything is written: an id holding the template's separator makes its key ambiguous.
+        for (const auto& id : ids) {
+            m_template.render_unambiguous({{"tenant", tenant}, {"id", id}});
+        }
+    }
     std::vector<DedupeResult> results;
     results.reserve(ids.size());
     for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
@@ -54,14 +60,19 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
 long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids)
 {
     long long removed = 0;
-    for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
-        std::vector<redis::Command> commands;
-        for (std::size_t i = begin; i < std::min(ids.size(), begin + k_batch); ++i) {
-            commands.push_back(redis::cmd("DEL", key(tenant, ids[i])));
+    try {
+        for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
+            std::vector<redis::Command> commands;
+            for (std::size_t i = begin; i < std::min(ids.size(), begin + k_batch); ++i) {
+                commands.push_back(redis::cmd("UNLINK", key(tenant, ids[i])));
+            }
+            for (const auto& reply : m_client.pipeline(commands)) {
+                removed += reply.check().as_integer("UNLINK");
+            }
         }
-        for (const auto& reply : m_client.pipeline(commands)) {
-            removed += reply.check().as_integer("DEL");
-        }
+    } catch (const Error& e) {
+        // A rerun with the same ids finishes the job: forgetting a mark twice is harmless.
+        throw Error::after(e, WorkDone{"deleted", "marks", removed, {}});
     }
     return removed;
 }
