@@ -25,8 +25,8 @@ nlohmann::ordered_json ambiguous_json(const repo::AmbiguousKeys& skipped, const 
     return {{"count", skipped.count}, {"first", std::move(first)}};
 }
 
-void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped, std::string_view exact_hint,
-                    const KeyShown& shown)
+void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped, std::string_view owner,
+                    std::string_view exact_hint, const KeyShown& shown)
 {
     if (skipped.count == 0) {
         return;
@@ -38,9 +38,10 @@ void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped
     std::string more = skipped.count > static_cast<long long>(names.size())
                            ? fmt::format(" and {} more", skipped.count - static_cast<long long>(names.size()))
                            : "";
-    printer.warn(fmt::format("skipped {} ambiguous key{} that could also be another value's key, left untouched: {}{} "
-                             "(remove such a key by naming it exactly, {})",
-                             skipped.count, skipped.count == 1 ? "" : "s", fmt::join(names, ", "), more, exact_hint));
+    printer.warn(fmt::format("left {} ambiguous key{} alone, which could also belong to another {}: {}{} "
+                             "(to remove such a key, name it exactly: {})",
+                             skipped.count, skipped.count == 1 ? "" : "s", owner, fmt::join(names, ", "), more,
+                             exact_hint));
 }
 
 } // namespace redops::cli

@@ -18,7 +18,8 @@ using KeyShown = std::function<std::string(const std::string& key)>;
 // {"count": N, "first": [key, ...]}
 nlohmann::ordered_json ambiguous_json(const repo::AmbiguousKeys& skipped, const KeyShown& shown = {});
 // One warning naming the first keys and how to remove such a key deliberately; nothing when none was skipped.
-void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped, std::string_view exact_hint,
-                    const KeyShown& shown = {});
+// `owner` says whose key it could also be ("resource", "provider").
+void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped, std::string_view owner,
+                    std::string_view exact_hint, const KeyShown& shown = {});
 
 } // namespace redops::cli

@@ -152,7 +152,7 @@ int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, 
         stream.field("skipped_ambiguous", ambiguous_json(result.skipped_ambiguous));
         stream.field("ok", true);
         stream.finish();
-        warn_ambiguous(printer, result.skipped_ambiguous, hint);
+        warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
         return k_exit_ok;
     }
     auto result = limits.reset_all(o.resource, scan_count, o.dry_run, [&](const std::vector<std::string>& keys) {
@@ -162,7 +162,7 @@ int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, 
             }
         }
     });
-    warn_ambiguous(printer, result.skipped_ambiguous, hint);
+    warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
     long long n = result.deleted;
     printer.line(fmt::format("{} {} subject{} of {}", o.dry_run ? "dry run: would reset" : "reset", n,
                              n == 1 ? "" : "s", output::sanitize_for_terminal(o.resource)));

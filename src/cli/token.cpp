@@ -203,7 +203,7 @@ int run_flush(const TokenOptions& o, Context& ctx)
         } else {
             printer.line(fmt::format("deleted {} key{}", deleted, deleted == 1 ? "" : "s"));
         }
-        warn_ambiguous(printer, result.skipped_ambiguous, hint);
+        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
         return k_exit_ok;
     }
     // A dry run lists what would go, streamed so a million keys never sit in memory.
@@ -221,7 +221,7 @@ int run_flush(const TokenOptions& o, Context& ctx)
         stream.field("skipped_ambiguous", ambiguous_json(result.skipped_ambiguous));
         stream.field("ok", true);
         stream.finish();
-        warn_ambiguous(printer, result.skipped_ambiguous, hint);
+        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
         return k_exit_ok;
     }
     auto table = printer.streaming_table({"KEY"});
@@ -231,7 +231,7 @@ int run_flush(const TokenOptions& o, Context& ctx)
         }
     });
     table.finish();
-    warn_ambiguous(printer, result.skipped_ambiguous, hint);
+    warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
     long long n = result.deleted;
     printer.note(fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s"));
     return k_exit_ok;
