@@ -1,4 +1,5 @@
 // `redops lock run`: flock(1) for a fleet — hold a lock while a command runs, renewing it from its own connection.
+#include "cli/checks.h"
 #include "cli/lock_common.h"
 #include "common/error.h"
 #include "config/connection_options.h"
@@ -243,9 +244,13 @@ void register_lock_run(CLI::App& lock, Runner& selected)
     CLI::App* sub = lock.add_subcommand("run", "Run a command while holding a lock, renewing it every ttl/3");
     sub->add_option("name", o->name, "Lock name")->required();
     sub->add_option("command", o->command, "The command and its arguments, after --")->required();
-    sub->add_option("--ttl", o->ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)");
-    sub->add_option("--wait", o->wait, "Wait up to DUR for the lock instead of giving up at once");
-    sub->add_option("--conflict-exit-code", o->conflict_exit_code, "Exit code when the lock is held (default 1)");
+    sub->add_option("--ttl", o->ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)")
+        ->check(duration_in(config::k_ttl_range));
+    sub->add_option("--wait", o->wait, "Wait up to DUR for the lock instead of giving up at once")
+        ->check(duration_in(config::k_wait_range));
+    // 0 would make "held elsewhere" look like success; above 255 the shell sees it modulo 256.
+    sub->add_option("--conflict-exit-code", o->conflict_exit_code, "Exit code when the lock is held (1-255, default 1)")
+        ->check(integer_in(config::k_exit_code_range));
     sub->add_flag("--kill-on-loss", o->kill_on_loss, "SIGTERM (then SIGKILL) the command when the lock is lost");
     sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_lock(*o, ctx); }; });
 }

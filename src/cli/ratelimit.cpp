@@ -1,5 +1,6 @@
 // `redops ratelimit test|reset`: peek at a subject's limit, prove a limiter atomic under load, unblock a subject.
 #include "cli/bulk_report.h"
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/ratelimit_load.h"
@@ -207,21 +208,27 @@ void register_ratelimit(CLI::App& app, Runner& selected)
     CLI::App* test = group->add_subcommand("test", "Hit or peek at a subject's limit; --requests checks atomicity");
     test->add_option("--resource", o->resource, "Limited resource (the {resource} of the key template)");
     test->add_option("--subject", o->subject, "User, IP or tenant (the {subject})");
-    test->add_option("--limit", o->limit, "Hits allowed per window");
-    test->add_option("--window", o->window, "Window length, e.g. 10s, 1m");
-    test->add_option("--algorithm", o->algorithm, "fixed-window (default), sliding-log or gcra");
-    test->add_option("--burst", o->burst, "gcra: hits allowed at once (default: the limit)");
-    test->add_flag("--peek", o->peek, "Only read the state; exit 1 when limited now");
-    test->add_option("--requests", o->requests, "Send this many hits and check the limit held exactly");
-    test->add_option("--concurrency", o->concurrency, "Connections (threads) sending the hits (default 1)");
-    test->add_flag("--trace", o->trace, "With --requests: one JSON line per hit");
+    test->add_option("--limit", o->limit, "Hits allowed per window")->check(integer_in(config::k_limit_range));
+    test->add_option("--window", o->window, "Window length, e.g. 10s, 1m")->check(duration_in(config::k_ttl_range));
+    test->add_option("--algorithm", o->algorithm, "fixed-window (default), sliding-log or gcra")
+        ->check(CLI::IsMember({"fixed-window", "sliding-log", "gcra"}));
+    test->add_option("--burst", o->burst, "gcra: hits allowed at once (default: the limit)")
+        ->check(integer_in({0, config::k_limit_range.max}));
+    auto* peek = test->add_flag("--peek", o->peek, "Only read the state; exit 1 when limited now");
+    auto* requests = test->add_option("--requests", o->requests, "Send this many hits and check the limit held exactly")
+                         ->check(integer_in(config::k_requests_range))
+                         ->excludes(peek);
+    test->add_option("--concurrency", o->concurrency, "Connections (threads) sending the hits (default 1)")
+        ->check(integer_in(config::k_concurrency_range))
+        ->needs(requests);
+    test->add_flag("--trace", o->trace, "With --requests: one JSON line per hit")->needs(requests);
     test->add_flag("--degraded", o->degraded, "The in-memory fallback limiter, no Redis (default 10 per 60 s)");
     test->callback([o, &selected] { selected = [o](Context& ctx) { return run_test(*o, ctx); }; });
 
     CLI::App* reset = group->add_subcommand("reset", "Clear a subject's limit state (UNLINK)");
     reset->add_option("--resource", o->resource, "Limited resource");
-    reset->add_option("--subject", o->subject, "Subject to unblock");
-    reset->add_flag("--all-subjects", o->all_subjects, "Every subject of the resource (SCAN)");
+    auto* subject = reset->add_option("--subject", o->subject, "Subject to unblock");
+    reset->add_flag("--all-subjects", o->all_subjects, "Every subject of the resource (SCAN)")->excludes(subject);
     reset->add_flag("--dry-run", o->dry_run, "With --all-subjects: list what would be reset, change nothing");
     reset->add_flag("-y,--yes", o->yes, "Do not ask (needed with --all-subjects off a TTY)");
     reset->callback([o, &selected] { selected = [o](Context& ctx) { return run_reset(*o, ctx); }; });

@@ -1,6 +1,7 @@
 // `redops token get|set|flush|list`: the services' cached OAuth tokens, read and written in their exact format.
 #include "cli/askpass.h"
 #include "cli/bulk_report.h"
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
@@ -305,16 +306,18 @@ void register_token(CLI::App& app, Runner& selected)
     CLI::App* set = add_token_command(*token, "set", "Cache a token (read from stdin or --token-file)", run_set, o, selected);
     set->add_option("--provider", o->provider, "Token provider");
     set->add_option("--tenant", o->tenant, "Tenant id, taken literally");
-    set->add_option("--expires-in", o->expires_in_s, "Seconds until the token expires (from the issuer)");
-    set->add_option("--safety-buffer", o->safety_buffer_s, "Seconds taken off the TTL (default from config, 300)");
-    set->add_option("--token-file", o->token_file, "Read the token from this file");
-    set->add_option("--token", o->token, "The token itself (visible to other users; warns)");
+    set->add_option("--expires-in", o->expires_in_s, "Seconds until the token expires (from the issuer; at most 10 years)")
+        ->check(integer_in(config::k_ttl_seconds_range));
+    set->add_option("--safety-buffer", o->safety_buffer_s, "Seconds taken off the TTL (default from config, 300)")
+        ->check(integer_in(config::k_buffer_seconds_range));
+    auto* token_file = set->add_option("--token-file", o->token_file, "Read the token from this file");
+    set->add_option("--token", o->token, "The token itself (visible to other users; warns)")->excludes(token_file);
 
     CLI::App* flush = add_token_command(*token, "flush", "Delete cached tokens (SCAN + UNLINK)", run_flush, o, selected);
     flush->add_option("--provider", o->provider, "Token provider");
     flush->add_option("--tenant", o->tenant, "One tenant, taken literally ('*' is a tenant named *)");
-    flush->add_flag("--all-tenants", o->all_tenants, "Every tenant of the provider");
-    flush->add_flag("--all", o->all, "Every token of every provider");
+    auto* all_tenants = flush->add_flag("--all-tenants", o->all_tenants, "Every tenant of the provider");
+    flush->add_flag("--all", o->all, "Every token of every provider")->excludes(all_tenants);
     flush->add_flag("--dry-run", o->dry_run, "List what would be deleted, delete nothing");
     flush->add_flag("-y,--yes", o->yes, "Bulk deletion without asking (needed off a terminal)");
 

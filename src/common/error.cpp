@@ -35,6 +35,16 @@ ServerError::ServerError(const std::string& reply)
 {
 }
 
+ServerError::ServerError(const std::string& reply, std::string_view context)
+    : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply), m_prefix(prefix_of(reply)), m_reply(reply)
+{
+}
+
+bool is_auth_reply(std::string_view reply)
+{
+    return kind_of_reply(prefix_of(std::string(reply))) == ErrorKind::auth;
+}
+
 std::string_view kind_name(ErrorKind kind)
 {
     switch (kind) {

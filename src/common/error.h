@@ -46,9 +46,12 @@ private:
 };
 
 // An error reply from Redis; keeps the reply's prefix (WRONGTYPE, NOPERM, ...) for callers that branch on it.
+// NOAUTH and WRONGPASS are auth errors (exit 3) wherever they come from; build every error from a reply here.
 class ServerError : public Error {
 public:
     explicit ServerError(const std::string& reply);
+    // The reply with what it concerns in front ("auth:token:a:b: WRONGTYPE ..."); the kind as above.
+    ServerError(const std::string& reply, std::string_view context);
     const std::string& prefix() const noexcept { return m_prefix; }
     const std::string& reply() const noexcept { return m_reply; }
 
@@ -56,6 +59,10 @@ private:
     std::string m_prefix;
     std::string m_reply;
 };
+
+// Whether an error reply says the connection is not (or no longer) authenticated: never a per-key problem to
+// list in a row, always the whole command's failure.
+bool is_auth_reply(std::string_view reply);
 
 std::string_view kind_name(ErrorKind kind);
 int exit_code_for(ErrorKind kind);

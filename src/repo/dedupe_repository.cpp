@@ -3,6 +3,8 @@
 
 #include "common/error.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace redops::repo {
@@ -28,7 +30,11 @@ void DedupeRepository::check_batch(const std::string& tenant, const std::vector<
         long long ttl = replies.at(2 * (i - begin) + 1).check().as_integer("TTL");
         DedupeResult result;
         result.id = ids[i];
-        // SET NX answers nil when the key already exists: exactly what the services treat as a duplicate.
+        // SET NX answers nil when the key already exists: exactly what the services treat as a duplicate. Any
+        // other answer than nil or OK is not a "new": it is a malformed reply (exit 4).
+        if (mark && !first.is_nil() && first.as_string("SET NX") != "OK") {
+            throw Error(ErrorKind::protocol, fmt::format("SET NX {}: unexpected reply \"{}\"", key(tenant, ids[i]), first.str));
+        }
         result.duplicate = mark ? first.is_nil() : first.as_integer("EXISTS") > 0;
         if (ttl >= 0 && (mark || result.duplicate)) {
             result.ttl_s = ttl;

@@ -101,8 +101,10 @@ void SessionRepository::read_batch(const std::vector<std::string>& ids, const st
             on_entry(entry);
             continue;
         }
-        const auto& ttl = replies.at(2 * i + 1);
-        entry.ttl_s = ttl.is_integer() ? ttl.integer : -2;
+        if (value.is_error() && is_auth_reply(value.str)) {
+            throw ServerError(value.str); // not this session's problem: the connection lost its authentication
+        }
+        entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type
         if (value.is_error()) {
             entry.status = SessionStatus::malformed; // e.g. WRONGTYPE: reported in its row, not fatal
             entry.problem = value.str;
@@ -182,7 +184,7 @@ InvalidatedSession SessionRepository::invalidate(const std::string& id, const st
     if (dry_run) {
         result.session_deleted = !value.is_nil();
         result.unindexed = !result.user.empty() &&
-                           m_client.call(redis::cmd("SISMEMBER", index_key(result.user), id)).integer == 1;
+                           m_client.call(redis::cmd("SISMEMBER", index_key(result.user), id)).as_integer("SISMEMBER") == 1;
         return result;
     }
     // Two single-key commands: the session and the index hash to different cluster slots.

@@ -94,7 +94,7 @@ std::optional<TokenEntry> TokenRepository::get(const std::string& provider, cons
     auto replies = m_client.pipeline({redis::cmd("GET", entry.key), redis::cmd("TTL", entry.key)});
     if (replies.at(0).is_error()) {
         // WRONGTYPE and friends: name the key, an operator cannot act on a bare "WRONGTYPE Operation...".
-        throw Error(ErrorKind::server, fmt::format("{}: {}", entry.key, replies[0].str));
+        throw ServerError(replies[0].str, entry.key); // keeps NOAUTH an auth error (exit 3)
     }
     if (replies[0].is_nil()) {
         return std::nullopt;
@@ -155,8 +155,10 @@ void TokenRepository::list(const std::optional<std::string>& provider, const Ent
             entry.key = keys[i];
             entry.provider = (*parts)["provider"];
             entry.tenant = (*parts)["tenant"];
-            const auto& ttl = replies.at(2 * i + 1);
-            entry.ttl_s = ttl.is_integer() ? ttl.integer : -1;
+            if (value.is_error() && is_auth_reply(value.str)) {
+                throw ServerError(value.str); // not this key's problem: the connection lost its authentication
+            }
+            entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type
             try {
                 parse_payload(keys[i], value.check().as_string("GET"), entry);
             } catch (const Error& e) {
