@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "redis/scan.h"
+#include "repo/json_value.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,7 +22,7 @@ long long now_ms()
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-long long number_field(const nlohmann::json& doc, const char* name, const std::string& key)
+long long number_field(const nlohmann::ordered_json& doc, const char* name, const std::string& key)
 {
     auto it = doc.find(name);
     if (it == doc.end()) {
@@ -53,8 +54,13 @@ std::string TokenRepository::payload(const std::string& token, long long expires
 
 void TokenRepository::parse_payload(const std::string& key, const std::string& value, TokenEntry& entry)
 {
-    nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    std::string problem;
+    auto parsed = parse_json_value(value, problem);
+    if (!parsed) {
+        throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" is {}", key, problem));
+    }
+    const nlohmann::ordered_json& doc = *parsed;
+    if (!doc.is_object()) {
         throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" is not a JSON object", key));
     }
     auto token = doc.find("token");
