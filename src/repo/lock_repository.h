@@ -58,6 +58,7 @@ public:
 
     std::string key_of(std::string_view name) const;
 
+    // One SET NX PX; Error(data) when the key holds another type.
     AcquireResult acquire(std::string_view name, std::chrono::milliseconds ttl, const std::string& owner);
     ReleaseResult release(std::string_view name, const std::string& owner);
     ExtendResult extend(std::string_view name, const std::string& owner, std::chrono::milliseconds ttl);

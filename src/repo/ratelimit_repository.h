@@ -64,7 +64,9 @@ public:
     }
 
     std::string key_of(std::string_view resource, std::string_view subject) const;
+    // Error(data) naming the key, and nothing written, when it holds another algorithm's state (or another type).
     HitResult hit(std::string_view resource, std::string_view subject, const LimitSpec& spec);
+    // Error(data) as hit() when the key holds another algorithm's state: a peek never reads it as its own.
     PeekResult peek(std::string_view resource, std::string_view subject, const LimitSpec& spec);
     // UNLINKs the subject's state; true when there was some.
     bool reset(std::string_view resource, std::string_view subject);
@@ -72,6 +74,8 @@ public:
     long long reset_all(std::string_view resource, long long scan_count);
 
 private:
+    void require_state(const std::string& key, Algorithm algorithm);
+
     redis::Client& m_client;
     const config::KeyTemplate& m_template;
 };
