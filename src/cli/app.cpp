@@ -21,6 +21,8 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
     app.add_option("-a,--password", f.password, "Password (visible to other users: prefer --askpass)")->group(conn);
     app.add_option("--connect-timeout", f.connect_timeout, "Connect timeout, e.g. 2s (default 2s)")->group(conn);
     app.add_option("--timeout", f.timeout, "Per-command timeout, e.g. 500ms (default 5s)")->group(conn);
+    app.add_option("--max-reply-bytes", f.max_reply_bytes, "Largest single reply accepted (default 512 MiB)")
+        ->group(conn);
     app.add_option("--config", f.config_file, "Config file (default $XDG_CONFIG_HOME/redops/config.json)")
         ->group(conn);
     app.add_option("--profile", f.profile, "Profile of the config file to use")->group(conn);

@@ -36,10 +36,11 @@ struct CountDefault {
     Setting<long long> Defaults::*member;
     long long minimum;
 };
-constexpr std::array<CountDefault, 4> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, 0},
+constexpr std::array<CountDefault, 5> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, 0},
                                                         {"dedupe_ttl_s", &Defaults::dedupe_ttl_s, 1},
                                                         {"degraded_limit", &Defaults::degraded_limit, 1},
-                                                        {"scan_count", &Defaults::scan_count, 1}}};
+                                                        {"scan_count", &Defaults::scan_count, 1},
+                                                        {"max_reply_bytes", &Defaults::max_reply_bytes, 1024}}};
 
 struct DurationDefault {
     std::string_view name;
