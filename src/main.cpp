@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "output/error_document.h"
 #include "output/printer.h"
+#include "output/write_check.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -31,6 +32,8 @@ int report_usage_error(const std::string& message, bool json, bool nagios)
 int main(int argc, char** argv)
 {
     using namespace redops;
+    // A closed stdout pipe must not kill us mid-command (lock acquire still has a lock to give back).
+    output::catch_sigpipe();
     CLI::App app{"redops — admin and diagnostics for the shared Redis layer", "redops"};
     app.fallthrough(); // global options are accepted after the command too
     app.require_subcommand(1);
@@ -60,7 +63,15 @@ int main(int argc, char** argv)
     cli::Context context(globals.flags, config::process_environment(), cli::prompt_password, printer,
                          cli::Terminal{std::cin, ::isatty(STDIN_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1});
     try {
-        return selected(context);
+        int code = selected(context);
+        printer.flush(); // at exit too: output still buffered may be what cannot be written
+        return code;
+    } catch (const output::OutputError& e) {
+        if (e.broken_pipe()) {
+            output::die_of_sigpipe(); // the reader went away (`| head -1`): end quietly, as Unix tools do
+        }
+        printer.error(e);
+        return exit_code_for(e.kind());
     } catch (const Error& e) {
         printer.error(e);
         return exit_code_for(e.kind());

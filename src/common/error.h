@@ -17,6 +17,7 @@ enum class ErrorKind {
     protocol,   // the peer does not speak RESP                -> exit 4
     data,       // malformed payload, wrong shape              -> exit 4
     server,     // an error reply: WRONGTYPE, NOPERM, OOM, ... -> exit 4
+    system,     // a local failure: writing stdout, fork, a file -> exit 4
 };
 
 class Error : public std::runtime_error {
