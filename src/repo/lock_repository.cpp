@@ -92,7 +92,7 @@ std::string new_owner_token()
             if (errno == EINTR) {
                 continue;
             }
-            throw Error(ErrorKind::data, fmt::format("getrandom failed: {}", std::strerror(errno)));
+            throw Error(ErrorKind::system, fmt::format("getrandom failed: {}", std::strerror(errno)));
         }
         filled += static_cast<std::size_t>(n);
     }
@@ -123,7 +123,15 @@ AcquireResult LockRepository::acquire(std::string_view name, std::chrono::millis
     AcquireResult result;
     // The holder is read after the SET, so it may have gone in between: then one more SET is worth trying.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        redis::Reply set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
+        redis::Reply set;
+        try {
+            set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::timeout && e.kind() != ErrorKind::connection) {
+                throw;
+            }
+            throw LockReplyLost(e, key);
+        }
         if (!set.is_nil()) {
             result.acquired = true;
             result.owner = owner;
