@@ -29,6 +29,19 @@ std::string deep_json(const std::string& field, std::size_t levels)
     return "{\"" + field + "\":\"m\",\"prefs\":" + std::string(levels, '[') + std::string(levels, ']') + "}";
 }
 
+// Writes all of data (a short write is continued; a failed one gives up: the peer went away).
+void send_all(int fd, const char* data, std::size_t size)
+{
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n <= 0) {
+            return;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
 // A RESP peer that answers each read of a request with the next canned reply and never closes first.
 class CannedServer {
 public:
@@ -67,7 +80,7 @@ private:
             if (::read(fd, buffer, sizeof buffer) <= 0) {
                 break;
             }
-            (void)::write(fd, reply.data(), reply.size());
+            send_all(fd, reply.data(), reply.size());
         }
         while (::read(fd, buffer, sizeof buffer) > 0) {
         }

@@ -21,6 +21,19 @@ using json = nlohmann::json;
 
 namespace {
 
+// Writes all of data (a short write is continued; a failed one gives up: the peer went away).
+void send_all(int fd, const char* data, std::size_t size)
+{
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n <= 0) {
+            return;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
 enum class Fault {
     drop_reply,       // forward the SET, swallow its reply and keep the connection open (the client times out)
     reset_after_set,  // forward the SET, then close the client's connection without its reply
@@ -104,7 +117,7 @@ private:
                 bool is_set = data.find("\r\n$3\r\nSET\r\n") != std::string_view::npos;
                 if (is_set && !m_faulted.exchange(true)) {
                     if (m_fault != Fault::drop_request) {
-                        (void)::write(server, buffer, static_cast<std::size_t>(n));
+                        send_all(server, buffer, static_cast<std::size_t>(n));
                     }
                     if (m_fault != Fault::drop_reply) {
                         std::this_thread::sleep_for(std::chrono::milliseconds(200)); // let the server apply it
@@ -113,7 +126,7 @@ private:
                     muted = true;
                     continue;
                 }
-                (void)::write(server, buffer, static_cast<std::size_t>(n));
+                send_all(server, buffer, static_cast<std::size_t>(n));
             }
             if (fds[1].revents != 0) {
                 ssize_t n = ::read(server, buffer, sizeof buffer);
@@ -121,7 +134,7 @@ private:
                     break;
                 }
                 if (!muted) {
-                    (void)::write(client, buffer, static_cast<std::size_t>(n));
+                    send_all(client, buffer, static_cast<std::size_t>(n));
                 }
             }
         }
