@@ -7,6 +7,7 @@
 #include "output/error_document.h"
 #include "output/printer.h"
 #include "output/text_width.h"
+#include "output/write_check.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -35,6 +36,8 @@ int report_usage_error(const std::string& raw_message, const redops::cli::Secret
 int main(int argc, char** argv)
 {
     using namespace redops;
+    // A closed stdout pipe must not kill us mid-command (lock acquire still has a lock to give back).
+    output::catch_sigpipe();
     CLI::App app{"redops — admin and diagnostics for the shared Redis layer", "redops"};
     app.fallthrough(); // global options are accepted after the command too
     app.require_subcommand(1);
@@ -66,7 +69,15 @@ int main(int argc, char** argv)
     cli::Context context(globals.flags, environment, cli::prompt_password, printer,
                          cli::Terminal{std::cin, ::isatty(STDIN_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1});
     try {
-        return selected(context);
+        int code = selected(context);
+        printer.flush(); // at exit too: output still buffered may be what cannot be written
+        return code;
+    } catch (const output::OutputError& e) {
+        if (e.broken_pipe()) {
+            output::die_of_sigpipe(); // the reader went away (`| head -1`): end quietly, as Unix tools do
+        }
+        printer.error(e);
+        return exit_code_for(e.kind());
     } catch (const Error& e) {
         if (const std::string* password = context.loaded_password()) {
             mask.add_secret(*password); // e.g. from the config file

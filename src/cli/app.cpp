@@ -32,6 +32,9 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
     app.add_option("--timeout", f.timeout, "Per-command timeout, e.g. 500ms (default 5s)")
         ->check(duration_in(config::k_timeout_range))
         ->group(conn);
+    app.add_option("--max-reply-bytes", f.max_reply_bytes, "Largest single reply accepted (default 512 MiB)")
+        ->check(integer_in(config::k_reply_bytes_range))
+        ->group(conn);
     app.add_option("--config", f.config_file, "Config file (default $XDG_CONFIG_HOME/redops/config.json)")
         ->group(conn);
     app.add_option("--profile", f.profile, "Profile of the config file to use")->group(conn);

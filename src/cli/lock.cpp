@@ -5,6 +5,7 @@
 #include "common/error.h"
 #include "config/duration.h"
 #include "output/table.h"
+#include "output/write_check.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -59,6 +60,72 @@ const std::string& require_owner(const LockOptions& o, std::string_view command)
     return *o.owner;
 }
 
+// Where acquire ended up: the result, and the repository to undo it with (a new client after a lost reply).
+struct Acquired {
+    repo::AcquireResult result;
+    std::string reply_lost; // why the SET's reply never came, when the lock was found ours over a new connection
+    std::unique_ptr<redis::Client> fresh_client;
+    std::optional<repo::LockRepository> fresh_locks;
+};
+
+// The reply to SET was lost, but the server may have applied it: look over a NEW connection (the old one is
+// unusable). Ours: acquired, and say so. Not ours: the original error, saying nothing is left to release. No
+// answer at all: the error names the owner token, so the operator can still release the lock.
+void recover_lost_reply(const repo::LockReplyLost& lost, Context& ctx, const std::string& name,
+                        const std::string& owner, Acquired& out)
+{
+    repo::LockStatus status;
+    try {
+        out.fresh_client = ctx.client_factory().make();
+        out.fresh_locks.emplace(*out.fresh_client, ctx.settings().keys.lock.value);
+        status = out.fresh_locks->status(name);
+    } catch (const Error& e) {
+        throw Error(lost.kind(), fmt::format("{}; the lock may be held with owner token {} (release it with "
+                                             "`redops lock release {} --owner {}`); checking over a new "
+                                             "connection failed: {}",
+                                             lost.what(), owner, name, owner, e.what()));
+    }
+    if (!status.held || status.owner != owner) {
+        throw Error(lost.kind(), fmt::format("{}; checked over a new connection: the lock is not held by this "
+                                             "owner token, nothing to release",
+                                             lost.what()));
+    }
+    out.result.acquired = true;
+    out.result.owner = owner;
+    out.reply_lost = lost.what();
+}
+
+void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, const std::string& owner,
+                   std::chrono::milliseconds ttl, const Acquired& a)
+{
+    const repo::AcquireResult& r = a.result;
+    auto& p = ctx.printer();
+    if (!a.reply_lost.empty()) {
+        p.warn(fmt::format("{}; a new connection shows the lock held by this owner token: acquired", a.reply_lost));
+    }
+    if (p.json()) {
+        Json doc{{"ok", r.acquired}, {"name", o.name}, {"key", key}, {"acquired", r.acquired}};
+        // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
+        doc["owner"] = r.acquired ? r.owner : p.secret(r.owner);
+        doc["ttl_ms"] = r.acquired ? static_cast<long long>(ttl.count()) : r.holder_ttl_ms;
+        if (!a.reply_lost.empty()) {
+            doc["reply_lost"] = true;
+        }
+        p.json_document(doc);
+    } else if (r.acquired) {
+        p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
+        p.note(fmt::format("acquired {} for {}", key, ttl_text(ttl.count())));
+    } else if (r.owner == owner) {
+        // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
+        p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
+                           ttl_text(r.holder_ttl_ms)));
+    } else {
+        p.note(fmt::format("lock \"{}\" is held by another owner ({}), expires in {}", o.name, p.secret(r.owner),
+                           ttl_text(r.holder_ttl_ms)));
+    }
+    p.flush();
+}
+
 int run_acquire(const LockOptions& o, Context& ctx)
 {
     auto ttl = lock_ttl(ctx, o.ttl);
@@ -72,26 +139,32 @@ int run_acquire(const LockOptions& o, Context& ctx)
     }
     auto locks = repository(ctx);
     std::string key = locks.key_of(o.name);
-    repo::AcquireResult r = acquire_with_wait(locks, o.name, ttl, owner, wait);
-    auto& p = ctx.printer();
-    if (p.json()) {
-        Json doc{{"ok", r.acquired}, {"name", o.name}, {"key", key}, {"acquired", r.acquired}};
-        // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
-        doc["owner"] = r.acquired ? r.owner : p.secret(r.owner);
-        doc["ttl_ms"] = r.acquired ? static_cast<long long>(ttl.count()) : r.holder_ttl_ms;
-        p.json_document(doc);
-    } else if (r.acquired) {
-        p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
-        p.note(fmt::format("acquired {} for {}", key, ttl_text(ttl.count())));
-    } else if (r.owner == owner) {
-        // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
-        p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
-                           ttl_text(r.holder_ttl_ms)));
-    } else {
-        p.note(fmt::format("lock \"{}\" is held by another owner ({}), expires in {}", o.name, p.secret(r.owner),
-                           ttl_text(r.holder_ttl_ms)));
+    ctx.client(); // connect first: a failure to connect is not a lost reply
+    Acquired a;
+    try {
+        a.result = acquire_with_wait(locks, o.name, ttl, owner, wait);
+    } catch (const repo::LockReplyLost& lost) {
+        recover_lost_reply(lost, ctx, o.name, owner, a);
     }
-    return r.acquired ? k_exit_ok : k_exit_negative;
+    try {
+        print_acquire(o, ctx, key, owner, ttl, a);
+    } catch (const output::OutputError& e) {
+        if (!a.result.acquired) {
+            throw;
+        }
+        // Nobody could learn the owner token: give the lock back rather than leave it held until its TTL.
+        repo::LockRepository& undo = a.fresh_locks ? *a.fresh_locks : locks;
+        std::string undone;
+        try {
+            undone = undo.release(o.name, owner).released ? "released it again" : "found it no longer ours to release";
+        } catch (const Error& release_error) {
+            undone = fmt::format("could not release it either ({}); it expires after its TTL", release_error.what());
+        }
+        throw output::OutputError(fmt::format("{}; the owner token of {} could not be reported, so redops {}",
+                                              e.what(), key, undone),
+                                  e.error_number());
+    }
+    return a.result.acquired ? k_exit_ok : k_exit_negative;
 }
 
 int run_force_release(const LockOptions& o, Context& ctx)

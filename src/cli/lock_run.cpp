@@ -102,7 +102,7 @@ pid_t spawn(const std::vector<std::string>& command, const sigset_t& original_ma
     argv.push_back(nullptr);
     pid_t pid = fork();
     if (pid < 0) {
-        throw Error(ErrorKind::data, fmt::format("fork failed: {}", std::strerror(errno)));
+        throw Error(ErrorKind::system, fmt::format("fork failed: {}", std::strerror(errno)));
     }
     if (pid == 0) {
         pthread_sigmask(SIG_SETMASK, &original_mask, nullptr);

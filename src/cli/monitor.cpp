@@ -162,13 +162,13 @@ void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
         if (!o.output_file.empty()) {
             write_atomically(o.output_file, text);
         } else {
-            ctx.printer().out() << text << std::flush;
+            ctx.printer().out() << text;
+            ctx.printer().flush();
         }
     } else if (ctx.printer().json()) {
         ctx.printer().json_document(sample_json(s));
     } else {
         ctx.printer().line(output::sanitize_for_terminal(sample_line(s)));
-        ctx.printer().out().flush();
     }
 }
 

@@ -57,6 +57,7 @@ std::string_view kind_name(ErrorKind kind)
     case ErrorKind::protocol: return "protocol";
     case ErrorKind::data: return "data";
     case ErrorKind::server: return "server";
+    case ErrorKind::system: return "system";
     }
     return "unknown";
 }
@@ -72,7 +73,8 @@ int exit_code_for(ErrorKind kind)
     case ErrorKind::tls: return k_exit_unavailable;
     case ErrorKind::protocol:
     case ErrorKind::data:
-    case ErrorKind::server: return k_exit_data;
+    case ErrorKind::server:
+    case ErrorKind::system: return k_exit_data;
     }
     return k_exit_data;
 }

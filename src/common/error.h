@@ -20,6 +20,7 @@ enum class ErrorKind {
     protocol,   // the peer does not speak RESP                -> exit 4
     data,       // malformed payload, wrong shape              -> exit 4
     server,     // an error reply: WRONGTYPE, NOPERM, OOM, ... -> exit 4
+    system,     // a local failure: writing stdout, fork, a file -> exit 4
 };
 
 // What a bulk operation had done when it failed (spec §6: "deleted 149000 matching keys before: ...").

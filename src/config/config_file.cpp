@@ -36,10 +36,11 @@ struct CountDefault {
     Setting<long long> Defaults::*member;
     CountRange range;
 };
-constexpr std::array<CountDefault, 4> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, k_buffer_seconds_range},
+constexpr std::array<CountDefault, 5> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, k_buffer_seconds_range},
                                                         {"dedupe_ttl_s", &Defaults::dedupe_ttl_s, k_ttl_seconds_range},
                                                         {"degraded_limit", &Defaults::degraded_limit, k_limit_range},
-                                                        {"scan_count", &Defaults::scan_count, k_scan_count_range}}};
+                                                        {"scan_count", &Defaults::scan_count, k_scan_count_range},
+                                                        {"max_reply_bytes", &Defaults::max_reply_bytes, k_reply_bytes_range}}};
 
 struct DurationDefault {
     std::string_view name;

@@ -21,6 +21,7 @@ redis::ConnectionOptions connection_options(const Settings& settings)
     options.tls.insecure = c.tls.insecure.value;
     options.connect_timeout = c.connect_timeout.value;
     options.command_timeout = c.command_timeout.value;
+    options.max_reply_bytes = static_cast<unsigned long long>(settings.defaults.max_reply_bytes.value);
     return options;
 }
 

@@ -40,6 +40,7 @@ inline constexpr CountRange k_ttl_seconds_range{1, k_ten_years_s};  // dedupe --
 inline constexpr CountRange k_buffer_seconds_range{0, k_ten_years_s}; // token --safety-buffer
 inline constexpr DurationRange k_ttl_range{Millis{1}, k_ten_years};   // lock --ttl, session TTLs, windows
 inline constexpr CountRange k_scan_count_range{1, 100'000};
+inline constexpr CountRange k_reply_bytes_range{1024, 1LL << 40};   // --max-reply-bytes: 1 KiB to 1 TiB
 inline constexpr CountRange k_limit_range{1, 1'000'000'000};          // ratelimit --limit, --burst, degraded_limit
 
 // Command options.

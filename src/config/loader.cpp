@@ -168,6 +168,13 @@ void apply_flags(const FlagValues& flags, LoadState& state)
     if (flags.timeout) {
         detail::set(connection.command_timeout, detail::ranged_duration(*flags.timeout, "--timeout", k_timeout_range), flag("--timeout"));
     }
+    if (flags.max_reply_bytes) {
+        if (*flags.max_reply_bytes < 1024) {
+            throw Error(ErrorKind::usage,
+                        fmt::format("--max-reply-bytes {} is below the minimum of 1024", *flags.max_reply_bytes));
+        }
+        detail::set(state.settings.defaults.max_reply_bytes, *flags.max_reply_bytes, flag("--max-reply-bytes"));
+    }
 }
 
 std::string read_password_file(const std::string& path, const Origin& origin)

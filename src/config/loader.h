@@ -33,6 +33,7 @@ struct FlagValues {
     std::optional<std::string> master;
     std::optional<std::string> connect_timeout; // duration text, parsed by the loader
     std::optional<std::string> timeout;
+    std::optional<long long> max_reply_bytes;
     std::optional<std::string> config_file;
     std::optional<std::string> profile;
 };

@@ -77,6 +77,7 @@ struct Defaults {
     Setting<long long> degraded_limit{10, {}};
     Setting<Millis> degraded_window{Millis{60'000}, {}};
     Setting<long long> scan_count{1000, {}};
+    Setting<long long> max_reply_bytes{512LL * 1024 * 1024, {}}; // a larger single reply is an error (exit 4)
 };
 
 struct Settings {

@@ -77,6 +77,7 @@ std::vector<ShownSetting> show_settings(const Settings& settings)
     rows.number("defaults.degraded_limit", d.degraded_limit);
     rows.duration("defaults.degraded_window", d.degraded_window);
     rows.number("defaults.scan_count", d.scan_count);
+    rows.number("defaults.max_reply_bytes", d.max_reply_bytes);
     return rows.take();
 }
 

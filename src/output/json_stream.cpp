@@ -1,6 +1,7 @@
 #include "output/json_stream.h"
 
 #include "output/error_document.h"
+#include "output/write_check.h"
 
 #include <fmt/format.h>
 
@@ -76,6 +77,7 @@ void JsonStream::item(const nlohmann::ordered_json& value)
     }
     m_first_item = false;
     m_out << dump_json(value);
+    check_written(m_out, false); // a full disk or a closed pipe ends a long listing at once
 }
 
 void JsonStream::end_array()
@@ -89,8 +91,8 @@ void JsonStream::finish()
 {
     require_open(false, "finish");
     m_out << "}\n";
-    m_out.flush();
     m_finished = true;
+    check_written(m_out, true);
 }
 
 void JsonStream::fail(const redops::Error& error)
@@ -109,7 +111,11 @@ void JsonStream::fail(const nlohmann::ordered_json& error_doc)
     for (const auto& [key, value] : error_doc.items()) {
         field(key, value);
     }
-    finish();
+    try {
+        finish();
+    } catch (const OutputError&) {
+        // stdout is what failed: the error has been told on stderr, there is nowhere else to put it.
+    }
 }
 
 } // namespace redops::output

@@ -19,6 +19,7 @@ std::string dump_json(const nlohmann::ordered_json& value);
 // If the command fails midway, fail() closes what is open and ends the object with "ok": false and the
 // error, so stdout still holds exactly one valid document; streaming commands should therefore write
 // their "ok" field last. A stream destroyed unfinished does the same with kind "incomplete".
+// item() and finish() throw OutputError when stdout fails (fail() never does).
 class JsonStream {
 public:
     explicit JsonStream(std::ostream& out);

@@ -3,6 +3,7 @@
 #include "output/error_document.h"
 #include "output/mask.h"
 #include "output/text_width.h"
+#include "output/write_check.h"
 
 #include <fmt/format.h>
 
@@ -43,7 +44,7 @@ void Printer::json_document(const nlohmann::ordered_json& doc)
     }
     m_out << dump_json(doc) << '\n';
     // Flushed per document so a consumer of JSON Lines (monitor) sees each sample as it happens.
-    m_out.flush();
+    check_written(m_out, true);
 }
 
 JsonStream& Printer::json_stream()
@@ -57,6 +58,7 @@ JsonStream& Printer::json_stream()
 void Printer::table(const Table& table)
 {
     table.render(m_out, m_colour);
+    check_written(m_out, true);
 }
 
 StreamingTable Printer::streaming_table(std::vector<std::string> headers)
@@ -67,13 +69,20 @@ StreamingTable Printer::streaming_table(std::vector<std::string> headers)
 void Printer::line(std::string_view text)
 {
     m_out << text << '\n';
+    check_written(m_out, true);
+}
+
+void Printer::flush()
+{
+    check_written(m_out, true);
 }
 
 void Printer::error(const redops::Error& error)
 {
     m_err << fmt::format("redops: error: {}\n", sanitize_for_terminal(error.what()));
     m_err.flush();
-    if (json()) {
+    // When stdout itself failed there is no document to write: stderr and the exit code tell it.
+    if (json() && dynamic_cast<const OutputError*>(&error) == nullptr) {
         error_json(error_document(error));
     }
 }
@@ -90,7 +99,11 @@ void Printer::error(std::string_view kind, std::string_view message)
 void Printer::error_json(const nlohmann::ordered_json& doc)
 {
     if (!m_stream.has_value()) {
-        json_document(doc);
+        try {
+            json_document(doc);
+        } catch (const OutputError&) {
+            // Reporting an error must not throw from main's handler; the message is already on stderr.
+        }
         return;
     }
     // A finished stream already is this run's document; a second one would break `jq` and friends.

@@ -18,6 +18,8 @@
 namespace redops::output {
 
 // Constructed once in main with the real streams (tests pass string streams); holds no global state.
+// Every write to stdout is checked: json_document, table, line and flush throw OutputError (kind system) when
+// stdout cannot be written (a full disk, a closed pipe), so a command never reports success it did not print.
 // Diagnostics on stderr stay uncoloured: colour follows stdout's terminal, and stderr often goes to a log.
 class Printer {
 public:
@@ -44,9 +46,11 @@ public:
     StreamingTable streaming_table(std::vector<std::string> headers);
     // The text and a newline on stdout, as is: callers sanitize untrusted parts (sanitize_for_terminal).
     void line(std::string_view text);
+    // Flushes stdout; OutputError when it failed (main calls it at exit; commands writing out() directly too).
+    void flush();
     std::ostream& out() noexcept { return m_out; }
 
-    // "redops: error: <message>" on stderr; in JSON mode also the error document on stdout, or, when a
+    // "redops: error: <message>" on stderr; never throws. In JSON mode also the error document on stdout, or, when a
     // streamed document is open, the error closes that one, so stdout still holds one document.
     void error(const redops::Error& error);
     // For failures that are not a redops::Error; the caller names the kind (e.g. "internal").

@@ -1,6 +1,7 @@
 #include "output/table.h"
 
 #include "output/text_width.h"
+#include "output/write_check.h"
 
 #include <fmt/format.h>
 
@@ -162,12 +163,14 @@ void StreamingTable::add_row(std::vector<Cell> cells)
     ++m_rows_seen;
     if (m_layout_fixed) {
         m_columns.render_row(m_out, row, m_colour);
+        check_written(m_out, false); // a full disk or a closed pipe ends a long listing at once
         return;
     }
     m_columns.widen(row);
     m_buffer.push_back(std::move(row));
     if (m_buffer.size() >= m_buffered_rows) {
         flush_buffer();
+        check_written(m_out, false);
     }
 }
 
@@ -180,7 +183,7 @@ void StreamingTable::finish()
         flush_buffer();
     }
     m_finished = true;
-    m_out.flush();
+    check_written(m_out, true);
 }
 
 void StreamingTable::flush_buffer()

@@ -62,6 +62,7 @@ private:
 // every further row at once with those widths; a wider cell later just overflows, as in ps(1).
 // An empty listing prints the header alone, so "nothing matched" is visible and looks like every other run.
 // finish() must be called; the destructor prints nothing, so a failed command never looks complete.
+// add_row() and finish() throw OutputError when stdout fails.
 class StreamingTable {
 public:
     static constexpr std::size_t k_default_buffered_rows = 200;

@@ -5,7 +5,10 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <fmt/format.h>
+#include <limits>
+#include <optional>
 #include <hiredis/hiredis.h>
 
 namespace redops::redis {
@@ -44,6 +47,34 @@ Reply convert(const redisReply& raw)
         break;
     }
     return reply;
+}
+
+// The length a bulk string the reader waits for declares: "$<n>\r\n" at the reader's position (hiredis may
+// already have consumed the '$'; it keeps the header unread until the whole bulk is there).
+std::optional<unsigned long long> pending_bulk_length(const redisReader& reader)
+{
+    if (reader.buf == nullptr || reader.pos >= reader.len) {
+        return std::nullopt;
+    }
+    std::string_view rest(reader.buf + reader.pos, reader.len - reader.pos);
+    if (rest.front() == '$') {
+        rest.remove_prefix(1);
+    }
+    auto end = rest.find("\r\n");
+    if (end == std::string_view::npos || end == 0) {
+        return std::nullopt;
+    }
+    unsigned long long length = 0;
+    auto [ptr, ec] = std::from_chars(rest.data(), rest.data() + end, length);
+    if (ptr != rest.data() + end) {
+        return std::nullopt; // "-1" (nil) or not a length line
+    }
+    return ec == std::errc::result_out_of_range ? std::numeric_limits<unsigned long long>::max() : length;
+}
+
+std::string mib(unsigned long long bytes)
+{
+    return bytes >= 1024 * 1024 ? fmt::format("{} MiB", bytes / (1024 * 1024)) : fmt::format("{} bytes", bytes);
 }
 
 // Turns a refused handshake into the one-line message an operator can act on.
@@ -214,6 +245,8 @@ void Connection::send(const std::string& payload, const Deadline& deadline)
 Reply Connection::read_reply(const Deadline& deadline)
 {
     try {
+        // Bytes of this reply taken in so far: what the reader still holds from the last read, plus each read.
+        unsigned long long taken = m_reader->len - m_reader->pos;
         for (;;) {
             void* raw = nullptr;
             if (redisReaderGetReply(m_reader.get(), &raw) != REDIS_OK) {
@@ -225,14 +258,37 @@ Reply Connection::read_reply(const Deadline& deadline)
                                                                               &freeReplyObject);
                 return convert(*owned);
             }
+            if (auto bulk = pending_bulk_length(*m_reader)) {
+                // What this reply comes to once the bulk it waits for is in: a huge declared length fails now.
+                unsigned long long unread = m_reader->len - m_reader->pos;
+                unsigned long long whole = *bulk > m_options.max_reply_bytes ? *bulk
+                                                                             : taken - std::min(taken, unread) + *bulk;
+                check_reply_size(std::max(taken, whole), *bulk);
+            } else {
+                check_reply_size(taken, 0);
+            }
             std::array<char, 16384> buffer{};
             std::size_t n = m_transport->read_some(buffer.data(), buffer.size(), deadline);
             redisReaderFeed(m_reader.get(), buffer.data(), n);
+            taken += n;
         }
     } catch (...) {
         m_broken = true;
         throw;
     }
+}
+
+void Connection::check_reply_size(unsigned long long size, unsigned long long pending_bulk) const
+{
+    const unsigned long long cap = m_options.max_reply_bytes;
+    if (cap == 0 || size <= cap) {
+        return;
+    }
+    std::string what = pending_bulk > 0 ? fmt::format("a value of {} bytes", pending_bulk)
+                                        : fmt::format("more than {} bytes", size);
+    throw Error(ErrorKind::data, fmt::format("reply from {} is too large: {} exceeds the limit of {} "
+                                             "(--max-reply-bytes, setting defaults.max_reply_bytes)",
+                                             peer(), what, mib(cap)));
 }
 
 Reply Connection::call_raw(const Command& command)

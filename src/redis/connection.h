@@ -47,7 +47,11 @@ private:
     void handshake_with_hello();
     void handshake_without_hello();
     void send(const std::string& payload, const Deadline& deadline);
+    // Error(data) past options.max_reply_bytes: a reply is never buffered beyond the cap, and a bulk whose
+    // declared length alone passes it is refused before any of it is read.
     Reply read_reply(const Deadline& deadline);
+    // `size`: this reply's bytes so far, or what it comes to with the bulk it waits for (`pending_bulk`, 0: none).
+    void check_reply_size(unsigned long long size, unsigned long long pending_bulk) const;
     void ensure_usable() const;
 
     struct ReaderDeleter {

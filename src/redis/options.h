@@ -6,6 +6,9 @@
 
 namespace redops::redis {
 
+// Fits sessions and token payloads of tens of MB with room to spare.
+inline constexpr unsigned long long k_default_max_reply_bytes = 512ULL * 1024 * 1024;
+
 struct TlsOptions {
     bool enabled = false;
     std::string cacert;
@@ -33,6 +36,8 @@ struct ConnectionOptions {
     std::chrono::milliseconds connect_timeout{2000};
     std::chrono::milliseconds command_timeout{5000};
     std::string client_name = "redops";
+    // A single reply larger than this is an error (exit 4), never unbounded memory; 0: no limit.
+    unsigned long long max_reply_bytes = k_default_max_reply_bytes;
 };
 
 } // namespace redops::redis

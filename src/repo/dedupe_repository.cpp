@@ -2,12 +2,63 @@
 #include "repo/dedupe_repository.h"
 
 #include "common/error.h"
+#include "redis/script.h"
+#include "repo/state_guard.h"
+
+#include <fmt/format.h>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace redops::repo {
+
+namespace {
+
+constexpr std::string_view k_expected = "a de-duplication mark";
+
+// The services' mark, refused on a key that is not a string. KEYS[1] mark; ARGV ttl s.
+// Replies {1 new | 0 duplicate, ttl s (-1: none)}; WRONGSTATE when the key holds another type.
+const redis::Script& mark_script()
+{
+    static const redis::Script script(std::string(k_lua_require_string) + R"lua(
+if redis.call('SET', KEYS[1], '1', 'NX', 'EX', ARGV[1]) then return {1, tonumber(ARGV[1])} end
+return {0, redis.call('TTL', KEYS[1])}
+)lua");
+    return script;
+}
+
+// Fills result from the mark script's reply; what the key holds instead of a mark when it refused, else "".
+std::string read_mark(const redis::Reply& reply, DedupeResult& result)
+{
+    if (std::string found = wrong_state_found(reply); !found.empty()) {
+        return found;
+    }
+    const auto& a = reply.as_array("dedupe mark");
+    result.duplicate = a.at(0).as_integer("dedupe mark") == 0;
+    long long ttl = a.at(1).as_integer("dedupe mark TTL");
+    if (ttl >= 0) {
+        result.ttl_s = ttl;
+    }
+    return {};
+}
+
+// Fills result from TYPE and TTL replies; what the key holds instead of a mark when it is no string, else "".
+std::string read_peek(const redis::Reply& type_reply, const redis::Reply& ttl_reply, DedupeResult& result)
+{
+    const std::string& type = type_reply.as_string("TYPE");
+    if (type != "none" && type != "string") {
+        return describe_type(type);
+    }
+    result.duplicate = type == "string";
+    long long ttl = ttl_reply.as_integer("TTL");
+    if (ttl >= 0 && result.duplicate) {
+        result.ttl_s = ttl;
+    }
+    return {};
+}
+
+} // namespace
 
 std::string DedupeRepository::key(const std::string& tenant, const std::string& id) const
 {
@@ -17,29 +68,44 @@ std::string DedupeRepository::key(const std::string& tenant, const std::string& 
 void DedupeRepository::check_batch(const std::string& tenant, const std::vector<std::string>& ids, std::size_t begin,
                                    std::size_t end, bool mark, long long ttl_s, std::vector<DedupeResult>& out)
 {
-    std::vector<redis::Command> commands;
-    commands.reserve((end - begin) * 2);
+    std::vector<std::string> keys;
     for (std::size_t i = begin; i < end; ++i) {
-        std::string k = key(tenant, ids[i]);
-        commands.push_back(mark ? redis::cmd("SET", k, "1", "NX", "EX", ttl_s) : redis::cmd("EXISTS", k));
-        commands.push_back(redis::cmd("TTL", k));
+        keys.push_back(key(tenant, ids[i]));
     }
-    auto replies = m_client.pipeline(commands);
-    for (std::size_t i = begin; i < end; ++i) {
-        const auto& first = replies.at(2 * (i - begin)).check();
-        long long ttl = replies.at(2 * (i - begin) + 1).check().as_integer("TTL");
+    std::vector<redis::Reply> replies;
+    if (mark) {
+        std::vector<redis::ScriptCall> calls;
+        for (const auto& k : keys) {
+            calls.push_back({{k}, {std::to_string(ttl_s)}});
+        }
+        replies = redis::run_script_batch(m_client, mark_script(), calls);
+    } else {
+        std::vector<redis::Command> commands;
+        for (const auto& k : keys) {
+            commands.push_back(redis::cmd("TYPE", k));
+            commands.push_back(redis::cmd("TTL", k));
+        }
+        replies = m_client.pipeline(commands);
+    }
+    std::optional<Error> refusal;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
         DedupeResult result;
-        result.id = ids[i];
-        // SET NX answers nil when the key already exists: exactly what the services treat as a duplicate. Any
-        // other answer than nil or OK is not a "new": it is a malformed reply (exit 4).
-        if (mark && !first.is_nil() && first.as_string("SET NX") != "OK") {
-            throw Error(ErrorKind::protocol, fmt::format("SET NX {}: unexpected reply \"{}\"", key(tenant, ids[i]), first.str));
+        result.id = ids[begin + i];
+        std::string found = mark ? read_mark(replies.at(i), result)
+                                 : read_peek(replies.at(2 * i), replies.at(2 * i + 1), result);
+        if (found.empty()) {
+            out.push_back(std::move(result));
+        } else if (!refusal) {
+            refusal = wrong_state(keys[i], found, k_expected);
         }
-        result.duplicate = mark ? first.is_nil() : first.as_integer("EXISTS") > 0;
-        if (ttl >= 0 && (mark || result.duplicate)) {
-            result.ttl_s = ttl;
-        }
-        out.push_back(std::move(result));
+    }
+    if (refusal && mark) {
+        // The other ids of the run were still marked: say how many, so the refusal does not hide that work.
+        auto marked = std::count_if(out.begin(), out.end(), [](const DedupeResult& r) { return !r.duplicate; });
+        throw Error(ErrorKind::data, fmt::format("{} ({} other ids were newly marked)", refusal->what(), marked));
+    }
+    if (refusal) {
+        throw *refusal;
     }
 }
 

@@ -25,7 +25,8 @@ public:
     {
     }
 
-    // Peek (EXISTS + TTL) or, with mark, the services' atomic mark (nil reply = duplicate); pipelined in batches.
+    // Peek (TYPE + TTL) or, with mark, the services' SET NX EX inside a script that first checks the type;
+    // pipelined in batches. A key holding another type is Error(data), left unchanged.
     std::vector<DedupeResult> check(const std::string& tenant, const std::vector<std::string>& ids, bool mark,
                                     long long ttl_s);
     // Removes the marks so the messages can be reprocessed; returns how many existed.

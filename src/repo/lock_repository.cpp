@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "redis/scan.h"
 #include "redis/script.h"
+#include "repo/state_guard.h"
 
 #include <fmt/format.h>
 
@@ -15,10 +16,11 @@ namespace redops::repo {
 
 namespace {
 
-// Deletes KEYS[1] only if it still holds ARGV[1]; replies 1 released, 0 not held, -1 held by another owner.
+// Deletes KEYS[1] only if it still holds ARGV[1]; replies 1 released, 0 not held, -1 held by another owner;
+// WRONGSTATE when the key is not a string (so not a lock).
 const redis::Script& release_script()
 {
-    static const redis::Script script(R"lua(
+    static const redis::Script script(std::string(k_lua_require_string) + R"lua(
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 if v ~= ARGV[1] then return -1 end
@@ -28,10 +30,11 @@ return 1
     return script;
 }
 
-// PEXPIREs KEYS[1] to ARGV[2] ms only if it still holds ARGV[1]; replies 1 extended, 0 not held, -1 other owner.
+// PEXPIREs KEYS[1] to ARGV[2] ms only if it still holds ARGV[1]; replies 1 extended, 0 not held, -1 other owner;
+// WRONGSTATE when the key is not a string.
 const redis::Script& extend_script()
 {
-    static const redis::Script script(R"lua(
+    static const redis::Script script(std::string(k_lua_require_string) + R"lua(
 local v = redis.call('GET', KEYS[1])
 if not v then return 0 end
 if v ~= ARGV[1] then return -1 end
@@ -41,16 +44,19 @@ return 1
     return script;
 }
 
-// GET then DEL of KEYS[1] in one step; replies the removed value, or nil when nothing was there.
+// GET then DEL of KEYS[1] in one step; replies the removed value, or nil when nothing was there;
+// WRONGSTATE when the key is not a string (--force removes locks, not whatever shares their prefix).
 const redis::Script& force_release_script()
 {
-    static const redis::Script script(R"lua(
+    static const redis::Script script(std::string(k_lua_require_string) + R"lua(
 local v = redis.call('GET', KEYS[1])
 if v then redis.call('DEL', KEYS[1]) end
 return v
 )lua");
     return script;
 }
+
+constexpr std::string_view k_expected = "a lock owner token";
 
 LockFailure failure_of(long long code)
 {
@@ -86,7 +92,7 @@ std::string new_owner_token()
             if (errno == EINTR) {
                 continue;
             }
-            throw Error(ErrorKind::data, fmt::format("getrandom failed: {}", std::strerror(errno)));
+            throw Error(ErrorKind::system, fmt::format("getrandom failed: {}", std::strerror(errno)));
         }
         filled += static_cast<std::size_t>(n);
     }
@@ -117,7 +123,15 @@ AcquireResult LockRepository::acquire(std::string_view name, std::chrono::millis
     AcquireResult result;
     // The holder is read after the SET, so it may have gone in between: then one more SET is worth trying.
     for (int attempt = 0; attempt < 2; ++attempt) {
-        redis::Reply set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
+        redis::Reply set;
+        try {
+            set = m_client.call(redis::cmd("SET", key, owner, "NX", "PX", static_cast<long long>(ttl.count())));
+        } catch (const Error& e) {
+            if (e.kind() != ErrorKind::timeout && e.kind() != ErrorKind::connection) {
+                throw;
+            }
+            throw LockReplyLost(e, key);
+        }
         if (!set.is_nil()) {
             result.acquired = true;
             result.owner = owner;
@@ -135,7 +149,8 @@ AcquireResult LockRepository::acquire(std::string_view name, std::chrono::millis
 
 ReleaseResult LockRepository::release(std::string_view name, const std::string& owner)
 {
-    long long code = redis::run_script(m_client, release_script(), {{key_of(name)}, {owner}}).as_integer("lock release");
+    redis::Reply reply = run_guarded(m_client, release_script(), {{key_of(name)}, {owner}}, k_expected);
+    long long code = reply.as_integer("lock release");
     return code == 1 ? ReleaseResult{true, LockFailure::none} : ReleaseResult{false, failure_of(code)};
 }
 
@@ -145,13 +160,13 @@ ExtendResult LockRepository::extend(std::string_view name, const std::string& ow
         throw Error(ErrorKind::usage, "the lock TTL must be positive");
     }
     redis::ScriptCall call{{key_of(name)}, {owner, std::to_string(ttl.count())}};
-    long long code = redis::run_script(m_client, extend_script(), call).as_integer("lock extend");
+    long long code = run_guarded(m_client, extend_script(), call, k_expected).as_integer("lock extend");
     return code == 1 ? ExtendResult{true, LockFailure::none} : ExtendResult{false, failure_of(code)};
 }
 
 std::optional<std::string> LockRepository::force_release(std::string_view name)
 {
-    redis::Reply reply = redis::run_script(m_client, force_release_script(), {{key_of(name)}, {}});
+    redis::Reply reply = run_guarded(m_client, force_release_script(), {{key_of(name)}, {}}, k_expected);
     if (reply.is_nil()) {
         return std::nullopt;
     }
@@ -161,15 +176,19 @@ std::optional<std::string> LockRepository::force_release(std::string_view name)
 LockStatus LockRepository::status(std::string_view name)
 {
     std::string key = key_of(name);
-    std::vector<redis::Reply> replies = m_client.pipeline({redis::cmd("GET", key), redis::cmd("PTTL", key)});
-    replies.at(0).check();
+    std::vector<redis::Reply> replies =
+        m_client.pipeline({redis::cmd("TYPE", key), redis::cmd("GET", key), redis::cmd("PTTL", key)});
+    const std::string& type = replies.at(0).as_string("lock TYPE");
+    if (type != "none" && type != "string") {
+        throw wrong_state(key, describe_type(type), k_expected);
+    }
     replies.at(1).check();
     LockStatus status;
-    if (!replies[0].is_nil()) {
+    if (!replies[1].is_nil()) {
         status.held = true;
-        status.owner = replies[0].as_string("lock GET");
+        status.owner = replies[1].as_string("lock GET");
     }
-    status.ttl_ms = replies[1].as_integer("lock PTTL");
+    status.ttl_ms = replies.at(2).as_integer("lock PTTL");
     return status;
 }
 

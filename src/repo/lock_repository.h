@@ -1,8 +1,11 @@
 // Distributed locks as the services hold them: SET key token NX PX, with compare-and-act release/extend scripts.
 #pragma once
 
+#include "common/error.h"
 #include "config/key_template.h"
 #include "redis/client.h"
+
+#include <fmt/format.h>
 
 #include <chrono>
 #include <functional>
@@ -43,6 +46,21 @@ struct LockEntry {
     long long ttl_ms = -2;
 };
 
+// The reply to acquire's SET never came (timeout, reset): the server may have applied it. Same kind as the
+// transport failure; the caller checks over a new connection whether the lock is ours.
+class LockReplyLost : public Error {
+public:
+    LockReplyLost(const Error& cause, std::string key)
+        : Error(cause.kind(), fmt::format("the reply to SET {} NX was lost: {}", key, cause.what())),
+          m_key(std::move(key))
+    {
+    }
+    const std::string& key() const noexcept { return m_key; }
+
+private:
+    std::string m_key;
+};
+
 // "not_held" / "other_owner" / "none", as in the JSON contract.
 std::string_view failure_name(LockFailure reason);
 
@@ -58,6 +76,7 @@ public:
 
     std::string key_of(std::string_view name) const;
 
+    // One SET NX PX. LockReplyLost when its reply is lost; Error(data) when the key holds another type.
     AcquireResult acquire(std::string_view name, std::chrono::milliseconds ttl, const std::string& owner);
     ReleaseResult release(std::string_view name, const std::string& owner);
     ExtendResult extend(std::string_view name, const std::string& owner, std::chrono::milliseconds ttl);

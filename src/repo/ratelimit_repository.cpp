@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "redis/scan.h"
 #include "redis/script.h"
+#include "repo/state_guard.h"
 
 #include <fmt/format.h>
 
@@ -12,12 +13,48 @@ namespace redops::repo {
 
 namespace {
 
-// The services' fixed window. KEYS[1] counter; ARGV limit, window ms. Replies {limited, current, ttl_ms}.
+// Lua, prepended to every rate-limit script: what KEYS[1] holds, so no algorithm writes over another's state.
+// rate_state(now_us) -> kind ('none', 'fixed-window', 'sliding-log', 'gcra' or 'other'), a description.
+// A fixed-window counter is a small integer; a GCRA TAT a microsecond timestamp a live key never holds far in
+// the past (it expires at the TAT); a sliding log is a sorted set.
+constexpr std::string_view k_rate_state_lua = R"lua(
+local function rate_state(now)
+  local held = redis.call('TYPE', KEYS[1])['ok']
+  if held == 'none' then return 'none', 'nothing' end
+  if held == 'zset' then return 'sliding-log', 'a zset (sliding-log state)' end
+  if held ~= 'string' then return 'other', 'a ' .. held end
+  local v = redis.call('GET', KEYS[1])
+  if string.match(v, '^%d+$') and #v <= 17 then
+    local n = tonumber(v)
+    if n < 1e12 then return 'fixed-window', 'a fixed-window counter (' .. v .. ')' end
+    if n >= now - 86400000000 and n <= now + 3153600000000000 then
+      return 'gcra', 'a GCRA timestamp (' .. v .. ')'
+    end
+  end
+  return 'other', 'a string of ' .. #v .. ' bytes that is no rate-limit state'
+end
+local function refuse_other(now, want)
+  local kind, found = rate_state(now)
+  if kind ~= 'none' and kind ~= want then return redis.error_reply('WRONGSTATE ' .. found) end
+  return nil
+end
+)lua";
+
+redis::Script rate_script(std::string_view body)
+{
+    return redis::Script(std::string(k_rate_state_lua) + std::string(body));
+}
+
+// The services' fixed window. KEYS[1] counter; ARGV limit, window ms. Replies {limited, current, ttl_ms};
+// WRONGSTATE when the key holds another algorithm's state.
 const redis::Script& fixed_window_script()
 {
-    static const redis::Script script(R"lua(
+    static const redis::Script script = rate_script(R"lua(
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local refused = refuse_other(tonumber(t[1]) * 1000000 + tonumber(t[2]), 'fixed-window')
+if refused then return refused end
 local current = tonumber(redis.call('GET', KEYS[1]) or '0')
 if current >= limit then
   local ttl = redis.call('PTTL', KEYS[1])
@@ -34,13 +71,27 @@ return {0, current, redis.call('PTTL', KEYS[1])}
     return script;
 }
 
-// KEYS[1] zset of hit times (ms, server TIME); ARGV limit, window ms. Replies {limited, count, ttl_ms}.
+// Read-only. KEYS[1] any rate-limit key. Replies {kind, description} as rate_state sees it.
+const redis::Script& rate_state_script()
+{
+    static const redis::Script script = rate_script(R"lua(
+local t = redis.call('TIME')
+local kind, found = rate_state(tonumber(t[1]) * 1000000 + tonumber(t[2]))
+return {kind, found}
+)lua");
+    return script;
+}
+
+// KEYS[1] zset of hit times (ms, server TIME); ARGV limit, window ms. Replies {limited, count, ttl_ms};
+// WRONGSTATE when the key holds another algorithm's state.
 const redis::Script& sliding_log_script()
 {
-    static const redis::Script script(R"lua(
+    static const redis::Script script = rate_script(R"lua(
 local limit = tonumber(ARGV[1])
 local window = tonumber(ARGV[2])
 local t = redis.call('TIME')
+local refused = refuse_other(tonumber(t[1]) * 1000000 + tonumber(t[2]), 'sliding-log')
+if refused then return refused end
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
@@ -74,14 +125,17 @@ return {#live / 2, oldest, newest, now, redis.call('PTTL', KEYS[1])}
 }
 
 // KEYS[1] theoretical arrival time (us); ARGV interval us, burst.
-// Replies like CL.THROTTLE, in us: {limited, burst, remaining, retry_after or -1, reset_after}.
+// Replies like CL.THROTTLE, in us: {limited, burst, remaining, retry_after or -1, reset_after};
+// WRONGSTATE when the key holds another algorithm's state.
 const redis::Script& gcra_script()
 {
-    static const redis::Script script(R"lua(
+    static const redis::Script script = rate_script(R"lua(
 local interval = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local refused = refuse_other(now, 'gcra')
+if refused then return refused end
 local tat = tonumber(redis.call('GET', KEYS[1]) or now)
 if tat < now then tat = now end
 local offset = interval * burst
@@ -134,6 +188,11 @@ void validate(const LimitSpec& spec)
     if (spec.burst < 0) {
         throw Error(ErrorKind::usage, "--burst must not be negative");
     }
+}
+
+std::string expected_state(Algorithm algorithm)
+{
+    return fmt::format("{} state", algorithm_name(algorithm));
 }
 
 long long us_to_ms(long long us)
@@ -207,7 +266,7 @@ HitResult RateLimitRepository::hit(std::string_view resource, std::string_view s
     HitResult r;
     if (spec.algorithm == Algorithm::gcra) {
         redis::ScriptCall call{{key}, {std::to_string(gcra_interval_us(spec)), std::to_string(gcra_burst(spec))}};
-        redis::Reply reply = redis::run_script(m_client, gcra_script(), call);
+        redis::Reply reply = run_guarded(m_client, gcra_script(), call, expected_state(spec.algorithm));
         const auto& a = reply.as_array("gcra reply");
         r.limited = a.at(0).as_integer("gcra limited") == 1;
         r.remaining = a.at(2).as_integer("gcra remaining");
@@ -219,7 +278,7 @@ HitResult RateLimitRepository::hit(std::string_view resource, std::string_view s
     }
     const redis::Script& script = spec.algorithm == Algorithm::fixed_window ? fixed_window_script() : sliding_log_script();
     redis::ScriptCall call{{key}, {std::to_string(spec.limit), window}};
-    redis::Reply reply = redis::run_script(m_client, script, call);
+    redis::Reply reply = run_guarded(m_client, script, call, expected_state(spec.algorithm));
     const auto& a = reply.as_array("rate limit reply");
     r.limited = a.at(0).as_integer("limited") == 1;
     r.current = a.at(1).as_integer("current");
@@ -232,6 +291,7 @@ PeekResult RateLimitRepository::peek(std::string_view resource, std::string_view
 {
     validate(spec);
     std::string key = key_of(resource, subject);
+    require_state(key, spec.algorithm);
     PeekResult p;
     p.capacity = spec.algorithm == Algorithm::gcra ? gcra_burst(spec) : spec.limit;
     long long pttl = -2;
@@ -270,6 +330,16 @@ PeekResult RateLimitRepository::peek(std::string_view resource, std::string_view
     p.remaining = std::max<long long>(0, p.capacity - p.current);
     p.limited = p.remaining == 0;
     return p;
+}
+
+void RateLimitRepository::require_state(const std::string& key, Algorithm algorithm)
+{
+    redis::Reply reply = redis::run_script(m_client, rate_state_script(), {{key}, {}});
+    const auto& a = reply.as_array("rate limit state");
+    const std::string& kind = a.at(0).as_string("rate limit state kind");
+    if (kind != "none" && kind != algorithm_name(algorithm)) {
+        throw wrong_state(key, a.at(1).as_string("rate limit state"), expected_state(algorithm));
+    }
 }
 
 bool RateLimitRepository::reset(std::string_view resource, std::string_view subject)

@@ -65,7 +65,9 @@ public:
     }
 
     std::string key_of(std::string_view resource, std::string_view subject) const;
+    // Error(data) naming the key, and nothing written, when it holds another algorithm's state (or another type).
     HitResult hit(std::string_view resource, std::string_view subject, const LimitSpec& spec);
+    // Error(data) as hit() when the key holds another algorithm's state: a peek never reads it as its own.
     PeekResult peek(std::string_view resource, std::string_view subject, const LimitSpec& spec);
     // UNLINKs the subject's state; true when there was some.
     bool reset(std::string_view resource, std::string_view subject);
@@ -75,6 +77,8 @@ public:
                                const std::function<void(const std::vector<std::string>&)>& on_keys = {});
 
 private:
+    void require_state(const std::string& key, Algorithm algorithm);
+
     redis::Client& m_client;
     const config::KeyTemplate& m_template;
 };

@@ -3,6 +3,7 @@
 
 #include "common/error.h"
 #include "redis/scan.h"
+#include "repo/json_value.h"
 
 #include <fmt/format.h>
 
@@ -46,12 +47,14 @@ std::string SessionRepository::index_key(const std::string& user) const
 
 void SessionRepository::parse_value(const std::string& value, SessionEntry& entry)
 {
-    auto doc = nlohmann::ordered_json::parse(value, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    std::string problem;
+    auto parsed = parse_json_value(value, problem);
+    if (!parsed || !parsed->is_object()) {
         entry.status = SessionStatus::malformed;
-        entry.problem = "not a JSON object";
+        entry.problem = parsed ? "not a JSON object" : problem;
         return;
     }
+    const nlohmann::ordered_json& doc = *parsed;
     auto user = doc.find("userId");
     if (user == doc.end() || user->is_null()) {
         entry.status = SessionStatus::malformed;

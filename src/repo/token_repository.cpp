@@ -3,6 +3,9 @@
 
 #include "common/error.h"
 #include "redis/scan.h"
+#include "redis/script.h"
+#include "repo/json_value.h"
+#include "repo/state_guard.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -21,7 +24,17 @@ long long now_ms()
     return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
 }
 
-long long number_field(const nlohmann::json& doc, const char* name, const std::string& key)
+// SET of a token payload, refused on a key that is not a string. KEYS[1] token key; ARGV payload, ttl s.
+// Replies OK; WRONGSTATE when the key holds another type.
+const redis::Script& set_script()
+{
+    static const redis::Script script(std::string(k_lua_require_string) + R"lua(
+return redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[2])
+)lua");
+    return script;
+}
+
+long long number_field(const nlohmann::ordered_json& doc, const char* name, const std::string& key)
 {
     auto it = doc.find(name);
     if (it == doc.end()) {
@@ -53,8 +66,13 @@ std::string TokenRepository::payload(const std::string& token, long long expires
 
 void TokenRepository::parse_payload(const std::string& key, const std::string& value, TokenEntry& entry)
 {
-    nlohmann::json doc = nlohmann::json::parse(value, nullptr, false);
-    if (doc.is_discarded() || !doc.is_object()) {
+    std::string problem;
+    auto parsed = parse_json_value(value, problem);
+    if (!parsed) {
+        throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" is {}", key, problem));
+    }
+    const nlohmann::ordered_json& doc = *parsed;
+    if (!doc.is_object()) {
         throw Error(ErrorKind::data, fmt::format("token payload of key \"{}\" is not a JSON object", key));
     }
     auto token = doc.find("token");
@@ -121,7 +139,8 @@ TokenEntry TokenRepository::set(const std::string& provider, const std::string& 
     entry.cached_at_ms = now_ms();
     entry.expires_at_ms = entry.cached_at_ms + expires_in_s * 1000;
     entry.ttl_s = ttl;
-    m_client.call(redis::cmd("SET", entry.key, payload(token, entry.expires_at_ms, entry.cached_at_ms), "EX", ttl));
+    redis::ScriptCall call{{entry.key}, {payload(token, entry.expires_at_ms, entry.cached_at_ms), std::to_string(ttl)}};
+    run_guarded(m_client, set_script(), call, "a token payload");
     return entry;
 }
 

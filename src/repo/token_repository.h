@@ -37,7 +37,8 @@ public:
 
     // nullopt on a miss; Error(data) naming the key for a payload that is not the services' JSON.
     std::optional<TokenEntry> get(const std::string& provider, const std::string& tenant);
-    // One SET key payload EX (expires_in - buffer); Error(usage) when that TTL is <= 0. Returns the entry written.
+    // One SET key payload EX (expires_in - buffer); Error(usage) when that TTL is <= 0, Error(data) when the key
+    // holds another type (checked in the same script). Returns the entry written.
     TokenEntry set(const std::string& provider, const std::string& tenant, const std::string& token,
                    long long expires_in_s, long long safety_buffer_s);
     // SCAN + UNLINK of every key matching the supplied values (glob-escaped); streaming, one batch at a time.
