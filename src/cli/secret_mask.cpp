@@ -78,6 +78,9 @@ void SecretMask::add_url(const std::string& url)
     if (redacted != url) {
         m_replacements.emplace_back(url, redacted);
     }
+    for (const auto& raw : config::url_secrets(url)) {
+        add_secret(raw); // as written, percent-escapes and all: also when the URL does not parse
+    }
     try {
         if (auto password = config::parse_redis_url(url).password) {
             add_secret(*password);

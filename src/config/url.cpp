@@ -333,6 +333,15 @@ RedisUrl parse_redis_url(std::string_view text)
     return parse_tcp(text, rest.substr(2), std::move(out));
 }
 
+std::vector<std::string> url_secrets(std::string_view text)
+{
+    std::vector<std::string> secrets;
+    for (const auto& [begin, end] : secret_ranges(text)) {
+        secrets.emplace_back(text.substr(begin, end - begin));
+    }
+    return secrets;
+}
+
 std::string redact_url(std::string_view text)
 {
     auto ranges = secret_ranges(text);

@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redops::config {
 
@@ -26,5 +27,8 @@ RedisUrl parse_redis_url(std::string_view text);
 // The URL with any password (userinfo or ?password=) replaced by ***; safe for logs and errors,
 // also for text that is not a valid URL.
 std::string redact_url(std::string_view text);
+
+// The raw text of every part redact_url masks (also of a URL that does not parse), for masking it elsewhere.
+std::vector<std::string> url_secrets(std::string_view text);
 
 } // namespace redops::config

@@ -133,6 +133,10 @@ AcquireResult LockRepository::acquire(std::string_view name, std::chrono::millis
             throw LockReplyLost(e, key);
         }
         if (!set.is_nil()) {
+            if (set.as_string("lock SET NX PX") != "OK") {
+                // Only OK means "taken": any other answer is a malformed reply (exit 4), never an acquired lock.
+                throw Error(ErrorKind::protocol, fmt::format("lock SET NX PX {}: unexpected reply \"{}\"", key, set.str));
+            }
             result.acquired = true;
             result.owner = owner;
             return result;

@@ -18,6 +18,10 @@ TEST_CASE("SecretMask masks passwords, tokens and URL passwords from argv and th
     CHECK(mask.apply("unix://o:env-url-pw-7@/s.sock") == "unix://o:***@/s.sock");
     // After "--" the arguments belong to lock run's command.
     CHECK(mask.apply("child-arg") == "child-arg");
+    const char* mistyped[] = {"redops", "--askpass=typed-pw-8", "--askpass", "ping"};
+    SecretMask flag_mask(4, mistyped, env_of({}));
+    CHECK(flag_mask.apply("Could not convert: --askpass = typed-pw-8") == "Could not convert: --askpass = ***");
+    CHECK(flag_mask.apply("ping") == "ping"); // a bare --askpass takes no value
     mask.add_secret("abc"); // too short to mask without mangling innocent text
     CHECK(mask.apply("abc") == "abc");
 }
