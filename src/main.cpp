@@ -42,6 +42,7 @@ int main(int argc, char** argv)
     app.fallthrough(); // global options are accepted after the command too
     app.require_subcommand(1);
     app.set_version_flag("--version", REDOPS_VERSION);
+    app.set_help_flag("--help", "Print this help and exit"); // -h is the host, as in redis-cli
     cli::GlobalOptions globals;
     cli::register_global_options(app, globals);
     cli::Runner selected;
@@ -58,6 +59,9 @@ int main(int argc, char** argv)
     } catch (const CLI::Success& e) { // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
+        if (auto unknown = cli::unknown_command_message(app, argc, argv)) {
+            return report_usage_error(*unknown, mask, wants_json, wants_nagios);
+        }
         return report_usage_error(e.what(), mask, wants_json, wants_nagios);
     } catch (const Error& e) {
         return report_usage_error(e.what(), mask, wants_json, wants_nagios);

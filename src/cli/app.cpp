@@ -6,7 +6,10 @@
 #include "config/limits.h"
 
 #include <fmt/format.h>
+#include <algorithm>
+#include <optional>
 #include <string_view>
+#include <vector>
 
 namespace redops::cli {
 
@@ -16,7 +19,8 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
     const std::string conn = "Connection";
     app.add_option("-u,--url", f.url, "redis://[user[:password]@]host[:port][/db], rediss://… or unix:///path")
         ->group(conn);
-    app.add_option("--host", f.host, "Server host (default 127.0.0.1)")->group(conn);
+    // -h is the host, as in redis-cli (-p, -n, -a, -u follow it too); help is --help only (set in main).
+    app.add_option("-h,--host", f.host, "Server host (default 127.0.0.1)")->group(conn);
     app.add_option("-p,--port", f.port, "Server port (default 6379)")->check(integer_in(config::k_port_range))->group(conn);
     // The upper bound is the config file's "databases" (default 16), checked by the loader.
     app.add_option("-n,--db", f.db, "Database number (0-15, or below the config file's \"databases\")")
@@ -88,6 +92,88 @@ output::OutputOptions output_options(const GlobalOptions& g)
     options.color = output::parse_color_mode(g.color);
     options.reveal = g.reveal;
     return options;
+}
+
+namespace {
+
+// Edit distance with the usual one-row table; names are short.
+std::size_t edit_distance(std::string_view a, std::string_view b)
+{
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) {
+        row[j] = j;
+    }
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+        std::size_t diagonal = row[0];
+        row[0] = i;
+        for (std::size_t j = 1; j <= b.size(); ++j) {
+            std::size_t above = row[j];
+            row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+            diagonal = above;
+        }
+    }
+    return row[b.size()];
+}
+
+// Whether argv[i] is an option of `app` (or its parents) that takes a value in the next word.
+bool takes_next_word(const CLI::App& app, std::string_view arg)
+{
+    if (arg.find('=') != std::string_view::npos || arg.size() < 2) {
+        return false;
+    }
+    for (const CLI::App* scope = &app; scope != nullptr; scope = scope->get_parent()) {
+        for (const CLI::Option* option : scope->get_options()) {
+            if (option->check_name(std::string(arg))) {
+                return option->get_expected_min() > 0;
+            }
+        }
+    }
+    return false;
+}
+
+} // namespace
+
+std::optional<std::string> unknown_command_message(const CLI::App& app, int argc, const char* const* argv)
+{
+    const CLI::App* scope = &app;
+    for (int i = 1; i < argc; ++i) {
+        std::string_view arg = argv[i];
+        if (arg == "--") {
+            return std::nullopt;
+        }
+        if (arg.size() > 1 && arg.front() == '-') {
+            i += takes_next_word(*scope, arg) ? 1 : 0;
+            continue;
+        }
+        auto subcommands = scope->get_subcommands([](const CLI::App*) { return true; });
+        if (subcommands.empty()) {
+            return std::nullopt; // a positional argument of a leaf command
+        }
+        const CLI::App* found = nullptr;
+        std::string nearest;
+        std::size_t best = 3; // suggest only a name within two edits
+        for (const CLI::App* sub : subcommands) {
+            if (sub->check_name(std::string(arg))) {
+                found = sub;
+                break;
+            }
+            std::size_t d = edit_distance(arg, sub->get_name());
+            if (d < best) {
+                best = d;
+                nearest = sub->get_name();
+            }
+        }
+        if (found == nullptr) {
+            std::string where = scope == &app ? "command" : fmt::format("{} command", scope->get_name());
+            std::string message = fmt::format("unknown {} '{}'", where, arg);
+            if (!nearest.empty()) {
+                message += fmt::format("; did you mean '{}'?", nearest);
+            }
+            return message + " (see redops --help)";
+        }
+        scope = found;
+    }
+    return std::nullopt;
 }
 
 bool argv_wants_json(int argc, const char* const* argv)

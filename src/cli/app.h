@@ -8,6 +8,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
+#include <optional>
 #include <string>
 
 namespace redops::cli {
@@ -29,6 +30,8 @@ void register_commands(CLI::App& app, Runner& selected);
 output::OutputOptions output_options(const GlobalOptions& globals);
 // Whether argv asks for JSON, read without the parser, so a parse error can still be reported as JSON.
 bool argv_wants_json(int argc, const char* const* argv);
+// "unknown command 'pign'; did you mean 'ping'?" when a command word of argv names no command; nullopt otherwise.
+std::optional<std::string> unknown_command_message(const CLI::App& app, int argc, const char* const* argv);
 // Whether argv is `monitor --check` or `ping --format nagios`, read without the parser, so a parse error can
 // still be a Nagios verdict.
 bool argv_wants_nagios(int argc, const char* const* argv);

@@ -193,7 +193,9 @@ std::vector<MatrixRow> secret_rows()
         {{"--password", "@PW@", "@PW@", "ping"}, 2, "***"},
         {{"--password=@PW@", "ping", "--count", "0"}, 2, "--count: 0 is out of range"},
         {{"-a@PW@", "--timeout", "0s", "ping"}, 2, "--timeout: duration \"0s\" is out of range"},
-        {{"-a", "@PW@", "pnig"}, 2, "subcommand"}, // CLI11 does not name the unknown command (spec §6 asks it to)
+        {{"-a", "@PW@", "pnig"}, 2, "unknown command 'pnig'; did you mean 'ping'?"},
+        {{"-a", "@PW@", "token", "lst"}, 2, "unknown token command 'lst'; did you mean 'list'?"},
+        {{"-a", "@PW@", "--timeout", "1s", "frobnicate"}, 2, "unknown command 'frobnicate' (see redops --help)"},
     };
 }
 

@@ -208,3 +208,26 @@ TEST_CASE("completion scripts are generated for bash, zsh and fish", "[cli][comp
     CHECK(run_redops({"completion", "zsh"}).exit_code == 0);
     CHECK(run_redops({"completion", "tcsh"}).exit_code == 2);
 }
+
+TEST_CASE("-h is the host as in redis-cli and --help is help", "[cli][ping]")
+{
+    RedisServer server;
+    auto ok = run_redops({"-h", "127.0.0.1", "-p", std::to_string(server.port()), "ping", "--json"});
+    INFO(ok.out << ok.err);
+    CHECK(ok.exit_code == 0);
+    CHECK(json::parse(ok.out)["ok"] == true);
+    // A health check that uses redis-cli's -h must really contact that host: unreachable is exit 3, not help.
+    auto down = run_redops({"-h", "127.0.0.1", "-p", std::to_string(redops::test::free_port()), "ping", "-o", "json"});
+    CHECK(down.exit_code == 3);
+    CHECK(json::parse(down.out)["ok"] == false);
+    auto after = run_redops({"ping", "-h", "127.0.0.1", "-p", std::to_string(server.port())});
+    CHECK(after.exit_code == 0);
+    auto help = run_redops({"--help"});
+    CHECK(help.exit_code == 0);
+    CHECK_THAT(help.out, Catch::Contains("-h,--host"));
+    auto sub_help = run_redops({"ping", "--help"});
+    CHECK(sub_help.exit_code == 0);
+    auto typo = run_redops({"pign"});
+    CHECK(typo.exit_code == 2);
+    CHECK_THAT(typo.err, Catch::Contains("unknown command 'pign'; did you mean 'ping'?"));
+}
