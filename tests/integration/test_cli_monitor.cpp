@@ -72,7 +72,7 @@ KindCounts seed_keys(TestTarget& target)
         {"token", {"auth:token:genesys:tenant-", 1200}}, {"lock", {"lock:job-", 300}},
         {"dedupe", {"dedupe:acme:msg-", 1000}},         {"ratelimit", {"rate:login:user-", 800}},
         {"session", {"session:sid-", 1000}},             {"user_index", {"user:sessions:user-", 400}},
-        {"other", {"cache:page:", 300}}};
+        {"lock_fence", {"{lock:job-", 0}},              {"other", {"cache:page:", 300}}};
     KindCounts counts;
     std::vector<redops::redis::Command> seed;
     for (const auto& [kind, shape] : shapes) {
@@ -296,7 +296,7 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     INFO(text.out);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
-                        "keys_user_index=400 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
+                        "keys_user_index=400 keys_lock_fence=0 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
 
     // Without --keys the sample keeps its former shape.
     auto plain = target.redops({"-o", "json", "monitor", "--once"});
@@ -345,7 +345,7 @@ TEST_CASE("monitor --keys honours custom key templates of the config file", "[cl
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     KindCounts expected{{"token", 2},   {"lock", 0},       {"dedupe", 0}, {"ratelimit", 0},
-                        {"session", 1}, {"user_index", 1}, {"other", 1}};
+                        {"session", 1}, {"user_index", 1}, {"lock_fence", 0}, {"other", 1}};
     CHECK(counts_of(json::parse(r.out)["keys"]) == expected);
 }
 
