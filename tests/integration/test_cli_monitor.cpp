@@ -145,6 +145,23 @@ TEST_CASE("monitor -o json: an outage is a sample then recovery and exit after -
     CHECK(std::regex_search(r.err, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z redops: monitor: recovered)")));
 }
 
+TEST_CASE("monitor reconnects once before calling a server that dropped its idle connection unhealthy",
+          "[cli][monitor]")
+{
+    // The server closes connections idle for more than 1 s (whole seconds, checked every 100 ms): after 2.2 s the
+    // monitor's connection is surely gone when the second sample is taken.
+    RedisServer server(redops::test::ServerConfig{.extra_args = {"--timeout", "1"}});
+    auto r = run_redops({"--url", server.url(), "-o", "json", "monitor", "--interval", "2200ms", "--count", "2"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 2);
+    for (const auto& line : lines) {
+        CHECK(json::parse(line)["healthy"] == true);
+    }
+    CHECK(r.err.find("unhealthy") == std::string::npos);
+}
+
 TEST_CASE("monitor exits 3 when the last sample failed", "[cli][monitor]")
 {
     auto r = run_redops({"--url", "redis://127.0.0.1:1", "monitor", "--interval", "50ms", "--count", "2"});
