@@ -2,9 +2,11 @@
 #include "cli/app.h"
 #include "cli/askpass.h"
 #include "cli/monitor_format.h"
+#include "cli/secret_mask.h"
 #include "common/error.h"
 #include "output/error_document.h"
 #include "output/printer.h"
+#include "output/text_width.h"
 
 #include <cstdlib>
 #include <iostream>
@@ -12,14 +14,16 @@
 
 namespace {
 
-int report_usage_error(const std::string& message, bool json, bool nagios)
+// CLI11 echoes what it was given, and that may hold a password or control characters: both are made safe.
+int report_usage_error(const std::string& raw_message, const redops::cli::SecretMask& mask, bool json, bool nagios)
 {
+    const std::string message = mask.apply(raw_message);
     if (nagios) { // monitor --check answers a monitoring system: a verdict line even about its own arguments
         redops::cli::CheckVerdict verdict = redops::cli::unknown_verdict(message);
         std::cout << verdict.line << "\n";
         return verdict.exit_code;
     }
-    std::cerr << "redops: error: " << message << "\n";
+    std::cerr << "redops: error: " << redops::output::sanitize_for_terminal(message) << "\n";
     if (json) {
         std::cout << redops::output::error_document("usage", message).dump() << "\n";
     }
@@ -40,6 +44,8 @@ int main(int argc, char** argv)
     cli::Runner selected;
     cli::register_commands(app, selected);
 
+    const config::EnvLookup environment = config::process_environment();
+    cli::SecretMask mask(argc, argv, environment);
     const bool wants_json = cli::argv_wants_json(argc, argv);
     const bool wants_nagios = cli::argv_wants_nagios(argc, argv);
     output::OutputOptions output_options;
@@ -49,23 +55,32 @@ int main(int argc, char** argv)
     } catch (const CLI::Success& e) { // --help, --version
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        return report_usage_error(e.what(), wants_json, wants_nagios);
+        return report_usage_error(e.what(), mask, wants_json, wants_nagios);
     } catch (const Error& e) {
-        return report_usage_error(e.what(), wants_json, wants_nagios);
+        return report_usage_error(e.what(), mask, wants_json, wants_nagios);
     }
 
     const char* no_color = std::getenv("NO_COLOR");
     output::Printer printer(output_options, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1,
                             no_color != nullptr && *no_color != '\0');
-    cli::Context context(globals.flags, config::process_environment(), cli::prompt_password, printer,
+    cli::Context context(globals.flags, environment, cli::prompt_password, printer,
                          cli::Terminal{std::cin, ::isatty(STDIN_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1});
     try {
         return selected(context);
     } catch (const Error& e) {
-        printer.error(e);
+        if (const std::string* password = context.loaded_password()) {
+            mask.add_secret(*password); // e.g. from the config file
+        }
+        std::string masked = mask.apply(e.what());
+        // The error itself when nothing was masked, so what a subclass carries reaches the printer.
+        if (masked == e.what()) {
+            printer.error(e);
+        } else {
+            printer.error(Error(e.kind(), masked));
+        }
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        printer.error(Error(ErrorKind::data, std::string("internal error: ") + e.what()));
+        printer.error(Error(ErrorKind::data, mask.apply(std::string("internal error: ") + e.what())));
         return k_exit_data;
     }
 }

@@ -1,7 +1,11 @@
 #include "cli/app.h"
 
+#include "cli/checks.h"
 #include "cli/commands.h"
+#include "common/error.h"
+#include "config/limits.h"
 
+#include <fmt/format.h>
 #include <string_view>
 
 namespace redops::cli {
@@ -13,14 +17,21 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
     app.add_option("-u,--url", f.url, "redis://[user[:password]@]host[:port][/db], rediss://… or unix:///path")
         ->group(conn);
     app.add_option("--host", f.host, "Server host (default 127.0.0.1)")->group(conn);
-    app.add_option("-p,--port", f.port, "Server port (default 6379)")->group(conn);
-    app.add_option("-n,--db", f.db, "Database number")->group(conn);
+    app.add_option("-p,--port", f.port, "Server port (default 6379)")->check(integer_in(config::k_port_range))->group(conn);
+    // The upper bound is the config file's "databases" (default 16), checked by the loader.
+    app.add_option("-n,--db", f.db, "Database number (0-15, or below the config file's \"databases\")")
+        ->check(integer_in({0, config::k_databases_range.max - 1}))
+        ->group(conn);
     app.add_option("--user", f.user, "ACL user name")->group(conn);
     app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE")->group(conn);
     app.add_flag("--askpass", f.askpass, "Prompt for the password without echo")->group(conn);
     app.add_option("-a,--password", f.password, "Password (visible to other users: prefer --askpass)")->group(conn);
-    app.add_option("--connect-timeout", f.connect_timeout, "Connect timeout, e.g. 2s (default 2s)")->group(conn);
-    app.add_option("--timeout", f.timeout, "Per-command timeout, e.g. 500ms (default 5s)")->group(conn);
+    app.add_option("--connect-timeout", f.connect_timeout, "Connect timeout, e.g. 2s (default 2s)")
+        ->check(duration_in(config::k_timeout_range))
+        ->group(conn);
+    app.add_option("--timeout", f.timeout, "Per-command timeout, e.g. 500ms (default 5s)")
+        ->check(duration_in(config::k_timeout_range))
+        ->group(conn);
     app.add_option("--config", f.config_file, "Config file (default $XDG_CONFIG_HOME/redops/config.json)")
         ->group(conn);
     app.add_option("--profile", f.profile, "Profile of the config file to use")->group(conn);
@@ -29,8 +40,10 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
     app.add_flag("--tls", f.tls, "Connect with TLS")->group(tls);
     app.add_option("--cacert", f.cacert, "CA certificate file")->group(tls);
     app.add_option("--cacertdir", f.cacertdir, "CA certificate directory")->group(tls);
-    app.add_option("--cert", f.cert, "Client certificate (mutual TLS)")->group(tls);
-    app.add_option("--key", f.key, "Client private key")->group(tls);
+    // That the files exist and that a certificate comes with its key is checked by the loader, after the config
+    // file: either may come from there.
+    app.add_option("--cert", f.cert, "Client certificate (mutual TLS; needs a key)")->group(tls);
+    app.add_option("--key", f.key, "Client private key (needs a certificate)")->group(tls);
     app.add_option("--sni", f.sni, "Server name for SNI and verification")->group(tls);
     app.add_flag("--insecure", f.insecure, "Skip certificate verification (warns)")->group(tls);
 
@@ -40,9 +53,11 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
     app.add_option("--master", f.master, "Sentinel master name")->group(topo);
 
     const std::string out = "Output";
-    app.add_option("-o,--output", g.output, "table or json")->group(out);
+    app.add_option("-o,--output", g.output, "table or json")->check(CLI::IsMember({"table", "json"}))->group(out);
     app.add_flag("--json", g.json, "Same as -o json")->group(out);
-    app.add_option("--color", g.color, "auto, always or never (NO_COLOR is honoured)")->group(out);
+    app.add_option("--color", g.color, "auto, always or never (NO_COLOR is honoured)")
+        ->check(CLI::IsMember({"auto", "always", "never"}))
+        ->group(out);
     app.add_flag("--reveal", g.reveal, "Print secrets (tokens, owner tokens, session ids) in full")->group(out);
 }
 
@@ -63,7 +78,10 @@ void register_commands(CLI::App& app, Runner& selected)
 output::OutputOptions output_options(const GlobalOptions& g)
 {
     output::OutputOptions options;
-    options.format = g.json ? output::Format::json : output::parse_format(g.output);
+    if (g.json && g.output && *g.output != "json") {
+        throw Error(ErrorKind::usage, fmt::format("--json contradicts -o {}: give one of them", *g.output));
+    }
+    options.format = g.json ? output::Format::json : output::parse_format(g.output.value_or("table"));
     options.color = output::parse_color_mode(g.color);
     options.reveal = g.reveal;
     return options;
@@ -89,13 +107,19 @@ bool argv_wants_json(int argc, const char* const* argv)
 bool argv_wants_nagios(int argc, const char* const* argv)
 {
     bool monitor = false;
+    bool ping = false;
     for (int i = 1; i < argc; ++i) {
         std::string_view arg = argv[i];
         if (arg == "--") {
             break;
         }
         monitor = monitor || arg == "monitor";
+        ping = ping || arg == "ping";
         if (monitor && arg == "--check") {
+            return true;
+        }
+        bool nagios_format = arg == "--format=nagios" || (arg == "--format" && i + 1 < argc && std::string_view(argv[i + 1]) == "nagios");
+        if (ping && nagios_format) {
             return true;
         }
     }

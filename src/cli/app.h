@@ -7,13 +7,14 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <optional>
 #include <string>
 
 namespace redops::cli {
 
 struct GlobalOptions {
     config::FlagValues flags;
-    std::string output = "table";
+    std::optional<std::string> output; // -o: table (default) or json
     bool json = false;
     std::string color = "auto";
     bool reveal = false;
@@ -28,7 +29,8 @@ void register_commands(CLI::App& app, Runner& selected);
 output::OutputOptions output_options(const GlobalOptions& globals);
 // Whether argv asks for JSON, read without the parser, so a parse error can still be reported as JSON.
 bool argv_wants_json(int argc, const char* const* argv);
-// Whether argv is `monitor --check`, read without the parser, so a parse error can still be a Nagios verdict.
+// Whether argv is `monitor --check` or `ping --format nagios`, read without the parser, so a parse error can
+// still be a Nagios verdict.
 bool argv_wants_nagios(int argc, const char* const* argv);
 
 } // namespace redops::cli

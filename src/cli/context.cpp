@@ -45,6 +45,14 @@ redis::Client& Context::client()
     return *m_client;
 }
 
+const std::string* Context::loaded_password() const
+{
+    if (!m_settings || m_settings->connection.password.value.empty()) {
+        return nullptr;
+    }
+    return &m_settings->connection.password.value;
+}
+
 bool Context::confirm(const std::string& question, bool assume_yes)
 {
     if (assume_yes) {

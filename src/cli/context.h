@@ -36,6 +36,9 @@ public:
     const config::EnvLookup& env() const { return m_env; }
     const config::FlagValues& flags() const { return m_flags; }
 
+    // The password of the loaded settings, or null when none is loaded or set: main masks it in error messages.
+    const std::string* loaded_password() const;
+
     // Asks "question [y/N]" on a TTY; off a TTY returns false unless `assume_yes` (the caller's --yes).
     bool confirm(const std::string& question, bool assume_yes);
 

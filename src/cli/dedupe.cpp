@@ -1,4 +1,5 @@
 // `redops dedupe check|forget`: peek at, set or remove the services' message de-duplication marks.
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
@@ -126,7 +127,8 @@ void register_dedupe(CLI::App& app, Runner& selected)
     check->add_option("--id", o->ids, "Message id (repeatable; - reads ids from stdin, one per line)");
     check->add_option("--ids-file", o->ids_file, "Read ids from this file, one per line");
     check->add_flag("--mark", o->mark, "Mark the ids (SET NX EX, as the services do)");
-    check->add_option("--ttl", o->ttl_s, "TTL of a new mark in seconds (default from config, 86400)");
+    check->add_option("--ttl", o->ttl_s, "TTL of a new mark in seconds (default from config, 86400)")
+        ->check(integer_in(config::k_ttl_seconds_range));
     check->callback([o, &selected] { selected = [o](Context& ctx) { return run_check(*o, ctx); }; });
 
     CLI::App* forget = group->add_subcommand("forget", "Remove marks so messages can be reprocessed");

@@ -1,4 +1,5 @@
 // `redops lock`: acquire, release, extend, inspect and list the services' distributed locks.
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/lock_common.h"
 #include "common/error.h"
@@ -130,8 +131,8 @@ int run_force_release(const LockOptions& o, Context& ctx)
         throw Error(ErrorKind::usage, fmt::format("refusing to force-release {} off a terminal without --yes", key));
     }
     if (!ctx.confirm(fmt::format("Force-release {}, whoever holds it?", key), o.yes)) {
-        ctx.printer().note("aborted, nothing deleted");
-        return k_exit_negative;
+        // Declining is the operator's "no", answered like the refusal off a terminal: exit 2.
+        throw Error(ErrorKind::usage, fmt::format("not confirmed; {} not released", key));
     }
     std::optional<std::string> removed = locks.force_release(o.name);
     auto& p = ctx.printer();
@@ -322,8 +323,9 @@ void register_lock(CLI::App& app, Runner& selected)
     auto acquire = std::make_shared<LockOptions>();
     CLI::App* a = add_lock_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token",
                                    acquire, run_acquire);
-    a->add_option("--ttl", acquire->ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)");
-    a->add_option("--wait", acquire->wait, "Retry with back-off for up to DUR while another owner holds it");
+    a->add_option("--ttl", acquire->ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)")->check(duration_in(config::k_ttl_range));
+    a->add_option("--wait", acquire->wait, "Retry with back-off for up to DUR while another owner holds it")
+        ->check(duration_in(config::k_wait_range));
     a->add_option("--owner", acquire->owner, "Owner token to use (default: a random UUID)");
     a->add_flag("--fence", acquire->fence, "Also take the next fencing number, atomically (in --json: fence)");
     a->add_flag("-q,--quiet", acquire->quiet, "No message on stderr (the owner token still goes to stdout)");
@@ -331,14 +333,14 @@ void register_lock(CLI::App& app, Runner& selected)
     auto release = std::make_shared<LockOptions>();
     CLI::App* r = add_lock_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one",
                                    release, run_release);
-    r->add_option("--owner", release->owner, "The owner token printed by acquire");
-    r->add_flag("--force", release->force, "Delete the lock whoever holds it (asks on a TTY)");
+    auto* owner = r->add_option("--owner", release->owner, "The owner token printed by acquire");
+    r->add_flag("--force", release->force, "Delete the lock whoever holds it (asks on a TTY)")->excludes(owner);
     r->add_flag("-y,--yes", release->yes, "Do not ask (needed with --force off a TTY)");
 
     auto extend = std::make_shared<LockOptions>();
     CLI::App* e = add_lock_command(*lock, selected, "extend", "Reset the TTL of a lock you own", extend, run_extend);
     e->add_option("--owner", extend->owner, "The owner token printed by acquire");
-    e->add_option("--ttl", extend->ttl, "New TTL from now, e.g. 30s");
+    e->add_option("--ttl", extend->ttl, "New TTL from now, e.g. 30s")->check(duration_in(config::k_ttl_range));
 
     auto status = std::make_shared<LockOptions>();
     add_lock_command(*lock, selected, "status", "Whether a lock is held, by whom (masked) and for how long", status,

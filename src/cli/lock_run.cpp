@@ -1,4 +1,5 @@
 // `redops lock run`: flock(1) for a fleet — hold a lock while a command's whole process group runs.
+#include "cli/checks.h"
 #include "cli/lock_common.h"
 #include "cli/lock_job.h"
 #include "cli/lock_lease.h"
@@ -169,9 +170,6 @@ int run_lock(const RunOptions& o, Context& ctx)
     if (o.wait) {
         wait = config::parse_duration(*o.wait);
     }
-    if (o.kill_grace && config::parse_duration(*o.kill_grace).count() < 0) {
-        throw Error(ErrorKind::usage, "--kill-grace must not be negative");
-    }
     const config::Settings& s = ctx.settings();
     std::string key = repo::LockRepository(ctx.client(), s.keys.lock.value).key_of(o.name);
     Acquired acquired = acquire(o, ctx, ttl, repo::new_owner_token(), wait);
@@ -190,13 +188,19 @@ void register_lock_run(CLI::App& lock, Runner& selected)
                                                "every ttl/3");
     sub->add_option("name", o->name, "Lock name")->required();
     sub->add_option("command", o->command, "The command and its arguments, after --")->required();
-    sub->add_option("--ttl", o->ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)");
-    sub->add_option("--wait", o->wait, "Wait up to DUR for the lock instead of giving up at once");
-    sub->add_option("--conflict-exit-code", o->conflict_exit_code, "Exit code when the lock is held (default 1)");
+    sub->add_option("--ttl", o->ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)")
+        ->check(duration_in(config::k_ttl_range));
+    sub->add_option("--wait", o->wait, "Wait up to DUR for the lock instead of giving up at once")
+        ->check(duration_in(config::k_wait_range));
+    // 0 would make "held elsewhere" look like success; above 255 the shell sees it modulo 256.
+    sub->add_option("--conflict-exit-code", o->conflict_exit_code, "Exit code when the lock is held (1-255, default 1)")
+        ->check(integer_in(config::k_exit_code_range));
     sub->add_flag("--kill-on-loss", o->kill_on_loss,
                   "SIGTERM (then SIGKILL) the command's process group when the lock is lost, before it can expire");
     sub->add_option("--kill-grace", o->kill_grace,
-                    "How long a signalled or finished command's group may take to end before SIGKILL (default 5s)");
+                    "How long a signalled or finished command's group may take to end before SIGKILL (0s-1d, "
+                    "default 5s)")
+        ->check(duration_in(config::k_wait_range));
     sub->add_flag("--fence", o->fence, "Take a fencing number with the lock: REDOPS_FENCING_TOKEN for the command");
     sub->add_flag("-q,--quiet", o->quiet, "No message when the lock is held elsewhere (the exit code tells)");
     sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_lock(*o, ctx); }; });

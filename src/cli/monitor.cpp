@@ -1,4 +1,5 @@
 // `redops monitor`: health samples over time, degraded-mode transitions, Prometheus and Nagios output.
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/monitor_format.h"
 #include "cli/monitor_view.h"
@@ -27,7 +28,7 @@ namespace {
 
 struct MonitorOptions {
     std::string interval = "2s";
-    int count = 0; // 0: until interrupted
+    std::optional<int> count; // none: until interrupted
     bool once = false;
     std::string format = "default";
     std::string output_file;
@@ -186,11 +187,24 @@ void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
     }
 }
 
+// A warning level above its critical level could never warn: one of the two is a typo.
+void check_order(const std::optional<double>& warn, const std::optional<double>& crit, std::string_view what)
+{
+    if (warn && crit && *warn > *crit) {
+        throw Error(ErrorKind::usage, fmt::format("--warn-{} {} is above --crit-{} {}: a warning must come before the "
+                                                  "critical level", what, *warn, what, *crit));
+    }
+}
+
+// Runs when the command line is parsed, so a contradiction is refused before anything is sent.
+void validate_thresholds(const MonitorOptions& o)
+{
+    check_order(o.thresholds.warn_latency_ms, o.thresholds.crit_latency_ms, "latency");
+    check_order(o.thresholds.warn_memory_pct, o.thresholds.crit_memory_pct, "memory");
+}
+
 void validate(const MonitorOptions& o)
 {
-    if (o.count < 0) {
-        throw Error(ErrorKind::usage, fmt::format("--count must not be negative, got {}", o.count));
-    }
     if (o.format != "default" && o.format != "prometheus") {
         throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use prometheus)", o.format));
     }
@@ -266,7 +280,7 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
     auto interval = config::parse_duration(o.interval);
     // The configuration is loaded before the first sample, so its errors end the run instead of failing samples.
     std::optional<repo::KeyCensus> census = key_census(o, ctx.settings());
-    int count = o.once ? 1 : o.count;
+    int count = o.once ? 1 : o.count.value_or(0); // 0: until interrupted (--count itself is at least 1)
     bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty && !ctx.printer().json() &&
                 o.format == "default";
     std::optional<LiveView> view;
@@ -308,22 +322,35 @@ void register_monitor(CLI::App& app, Runner& selected)
 {
     auto o = std::make_shared<MonitorOptions>();
     CLI::App* sub = app.add_subcommand("monitor", "Health samples over time; Prometheus and Nagios output");
-    sub->add_option("-i,--interval", o->interval, "Time between samples (default 2s)");
-    auto* count = sub->add_option("-c,--count", o->count, "Stop after N samples (default: run until interrupted)");
+    sub->add_option("-i,--interval", o->interval, "Time between samples (default 2s)")
+        ->check(duration_in(config::k_monitor_interval_range));
+    auto* count = sub->add_option("-c,--count", o->count, "Stop after N samples (default: run until interrupted)")
+                      ->check(integer_in(config::k_count_range));
     sub->add_flag("--once", o->once, "Take one sample and exit")->excludes(count);
     sub->add_option("--format", o->format, "prometheus: text exposition format");
     sub->add_option("--output-file", o->output_file, "Write the Prometheus text to FILE atomically (temp + rename)");
-    sub->add_flag("--check", o->check, "One Nagios verdict line with perfdata, exit 0/1/2/3");
-    sub->add_option("--warn-latency", o->thresholds.warn_latency_ms, "--check: warn above MS milliseconds");
-    sub->add_option("--crit-latency", o->thresholds.crit_latency_ms, "--check: critical above MS milliseconds");
-    sub->add_option("--warn-memory", o->thresholds.warn_memory_pct, "--check: warn above PCT percent of maxmemory");
-    sub->add_option("--crit-memory", o->thresholds.crit_memory_pct, "--check: critical above PCT percent of maxmemory");
-    sub->add_option("--crit-evictions", o->thresholds.crit_evictions_per_s,
-                    "--check: critical above N evictions per second (two samples one --interval apart)");
-    sub->add_flag("--keys", o->keys,
-                  "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
-    sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample");
-    sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_monitor(*o, ctx); }; });
+    auto* check_flag = sub->add_flag("--check", o->check, "One Nagios verdict line with perfdata, exit 0/1/2/3");
+    const std::pair<const char*, std::pair<std::optional<double>*, const char*>> thresholds[] = {
+        {"--warn-latency", {&o->thresholds.warn_latency_ms, "--check: warn above MS milliseconds"}},
+        {"--crit-latency", {&o->thresholds.crit_latency_ms, "--check: critical above MS milliseconds"}},
+        {"--warn-memory", {&o->thresholds.warn_memory_pct, "--check: warn above PCT percent of maxmemory"}},
+        {"--crit-memory", {&o->thresholds.crit_memory_pct, "--check: critical above PCT percent of maxmemory"}},
+        {"--crit-evictions",
+         {&o->thresholds.crit_evictions_per_s, "--check: critical above N evictions per second (two samples one --interval apart)"}}};
+    for (const auto& [name, target] : thresholds) {
+        std::string_view flag = name;
+        config::NumberRange range = flag.find("latency") != std::string_view::npos ? config::k_latency_ms_range
+                                    : flag.find("memory") != std::string_view::npos ? config::k_percent_range
+                                                                                    : config::k_rate_range;
+        sub->add_option(name, *target.first, target.second)->check(number_in(range))->needs(check_flag);
+    }
+    auto* keys = sub->add_flag("--keys", o->keys,
+                               "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
+    sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample")->excludes(keys);
+    sub->callback([o, &selected] {
+        validate_thresholds(*o);
+        selected = [o](Context& ctx) { return run_monitor(*o, ctx); };
+    });
 }
 
 } // namespace redops::cli

@@ -1,4 +1,5 @@
 // `redops ping`: connectivity, latency, role and version per node, with thresholds and a Nagios format.
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "common/error.h"
 #include "config/duration.h"
@@ -111,6 +112,15 @@ int run_ping_nagios(const PingOptions& o, Context& ctx)
     }
 }
 
+// Runs when the command line is parsed, so a contradiction exits 2 before anything is sent.
+void validate(const PingOptions& o)
+{
+    if (o.warn_ms && o.crit_ms && *o.warn_ms > *o.crit_ms) {
+        throw Error(ErrorKind::usage, fmt::format("--warn {} is above --crit {}: a warning must come before the critical "
+                                                  "level", *o.warn_ms, *o.crit_ms));
+    }
+}
+
 int run_ping(const PingOptions& o, Context& ctx)
 {
     if (o.count < 1) {
@@ -176,14 +186,21 @@ void register_ping(CLI::App& app, Runner& selected)
 {
     auto options = std::make_shared<PingOptions>();
     CLI::App* sub = app.add_subcommand("ping", "Connectivity, latency, role and version per node");
-    sub->add_option("-c,--count", options->count, "Number of PINGs per node (default 1)");
-    sub->add_option("-i,--interval", options->interval, "Pause between PINGs (default 1s)");
-    sub->add_option("--warn", options->warn_ms, "Warn when a latency exceeds MS milliseconds");
-    sub->add_option("--crit", options->crit_ms, "Fail (exit 1) when a latency exceeds MS milliseconds");
+    sub->add_option("-c,--count", options->count, "Number of PINGs per node (default 1)")
+        ->check(integer_in(config::k_count_range));
+    sub->add_option("-i,--interval", options->interval, "Pause between PINGs (default 1s)")
+        ->check(duration_in(config::k_interval_range));
+    sub->add_option("--warn", options->warn_ms, "Warn when a latency exceeds MS milliseconds")
+        ->check(number_in(config::k_latency_ms_range));
+    sub->add_option("--crit", options->crit_ms, "Fail (exit 1) when a latency exceeds MS milliseconds")
+        ->check(number_in(config::k_latency_ms_range));
     sub->add_option("--format", options->format, "nagios: one plugin line with perfdata, exit 0/1/2/3");
-    sub->callback([options, &selected] { selected = [options](Context& ctx) {
+    sub->callback([options, &selected] {
+        validate(*options);
+        selected = [options](Context& ctx) {
             return options->format == "nagios" ? run_ping_nagios(*options, ctx) : run_ping(*options, ctx);
-        }; });
+        };
+    });
 }
 
 } // namespace redops::cli

@@ -1,9 +1,12 @@
 // `redops ratelimit test|reset`: peek at a subject's limit, prove a limiter atomic under load, unblock a subject.
+#include "cli/bulk_report.h"
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "cli/ratelimit_load.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/text_width.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -28,6 +31,7 @@ struct RateLimitOptions {
     bool trace = false;
     bool degraded = false;
     bool all_subjects = false;
+    bool dry_run = false;
     bool yes = false;
 };
 
@@ -99,6 +103,10 @@ int run_test(const RateLimitOptions& o, Context& ctx)
     require_nonempty("--resource", o.resource);
     require_nonempty("--subject", o.subject);
     repo::LimitSpec spec = spec_of(o, ctx);
+    if (!o.peek && !o.degraded) {
+        // Hits write: refuse a key that would also read as another resource's, before any worker starts.
+        ctx.settings().keys.ratelimit.value.render_unambiguous({{"resource", o.resource}, {"subject", o.subject}});
+    }
     std::unique_ptr<HitTarget> target = o.degraded ? make_degraded_target(o.resource, o.subject, spec)
                                                    : make_redis_target(ctx, o.resource, o.subject, spec);
     if (o.peek) {
@@ -113,6 +121,55 @@ int run_test(const RateLimitOptions& o, Context& ctx)
     return run_load(*target, spec, LoadPlan{*o.requests, o.concurrency, o.trace, o.degraded}, ctx);
 }
 
+int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, Context& ctx)
+{
+    auto& printer = ctx.printer();
+    if (!o.dry_run && !ctx.confirm(fmt::format("Reset the rate limits of every subject of {}?", o.resource), o.yes)) {
+        throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
+                                          ? "not confirmed; nothing reset"
+                                          : "--all-subjects needs --yes when stdin is not a terminal; nothing reset");
+    }
+    const char* hint = "ratelimit reset --resource R --subject S";
+    const long long scan_count = ctx.settings().defaults.scan_count.value;
+    if (printer.json()) {
+        // Streamed: a dry run over a resource with a million subjects never holds them all.
+        auto& stream = printer.json_stream();
+        stream.field("resource", o.resource);
+        stream.field("dry_run", o.dry_run);
+        if (o.dry_run) {
+            stream.begin_array("keys");
+        }
+        auto result = limits.reset_all(o.resource, scan_count, o.dry_run, [&](const std::vector<std::string>& keys) {
+            for (const auto& key : keys) {
+                if (o.dry_run) {
+                    stream.item(key);
+                }
+            }
+        });
+        if (o.dry_run) {
+            stream.end_array();
+        }
+        stream.field(o.dry_run ? "would_delete" : "deleted", result.deleted);
+        stream.field("skipped_ambiguous", ambiguous_json(result.skipped_ambiguous));
+        stream.field("ok", true);
+        stream.finish();
+        warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
+        return k_exit_ok;
+    }
+    auto result = limits.reset_all(o.resource, scan_count, o.dry_run, [&](const std::vector<std::string>& keys) {
+        for (const auto& key : keys) {
+            if (o.dry_run) {
+                printer.line(output::sanitize_for_terminal(key));
+            }
+        }
+    });
+    warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
+    long long n = result.deleted;
+    printer.line(fmt::format("{} {} subject{} of {}", o.dry_run ? "dry run: would reset" : "reset", n,
+                             n == 1 ? "" : "s", output::sanitize_for_terminal(o.resource)));
+    return k_exit_ok;
+}
+
 int run_reset(const RateLimitOptions& o, Context& ctx)
 {
     require_nonempty("--resource", o.resource);
@@ -122,18 +179,10 @@ int run_reset(const RateLimitOptions& o, Context& ctx)
         if (!o.subject.empty()) {
             throw Error(ErrorKind::usage, "--all-subjects and --subject exclude each other");
         }
-        if (!ctx.confirm(fmt::format("Reset the rate limits of every subject of {}?", o.resource), o.yes)) {
-            throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
-                                              ? "not confirmed; nothing reset"
-                                              : "--all-subjects needs --yes when stdin is not a terminal; nothing reset");
-        }
-        long long removed = limits.reset_all(o.resource, ctx.settings().defaults.scan_count.value);
-        if (printer.json()) {
-            printer.json_document({{"resource", o.resource}, {"deleted", removed}, {"ok", true}});
-        } else {
-            printer.line(fmt::format("reset {} subject{} of {}", removed, removed == 1 ? "" : "s", o.resource));
-        }
-        return k_exit_ok;
+        return run_reset_all(o, limits, ctx);
+    }
+    if (o.dry_run) {
+        throw Error(ErrorKind::usage, "--dry-run goes with --all-subjects");
     }
     require_nonempty("--subject", o.subject);
     std::string key = limits.key_of(o.resource, o.subject);
@@ -159,21 +208,28 @@ void register_ratelimit(CLI::App& app, Runner& selected)
     CLI::App* test = group->add_subcommand("test", "Hit or peek at a subject's limit; --requests checks atomicity");
     test->add_option("--resource", o->resource, "Limited resource (the {resource} of the key template)");
     test->add_option("--subject", o->subject, "User, IP or tenant (the {subject})");
-    test->add_option("--limit", o->limit, "Hits allowed per window");
-    test->add_option("--window", o->window, "Window length, e.g. 10s, 1m");
-    test->add_option("--algorithm", o->algorithm, "fixed-window (default), sliding-log or gcra");
-    test->add_option("--burst", o->burst, "gcra: hits allowed at once (default: the limit)");
-    test->add_flag("--peek", o->peek, "Only read the state; exit 1 when limited now");
-    test->add_option("--requests", o->requests, "Send this many hits and check the limit held exactly");
-    test->add_option("--concurrency", o->concurrency, "Connections (threads) sending the hits (default 1)");
-    test->add_flag("--trace", o->trace, "With --requests: one JSON line per hit");
+    test->add_option("--limit", o->limit, "Hits allowed per window")->check(integer_in(config::k_limit_range));
+    test->add_option("--window", o->window, "Window length, e.g. 10s, 1m")->check(duration_in(config::k_ttl_range));
+    test->add_option("--algorithm", o->algorithm, "fixed-window (default), sliding-log or gcra")
+        ->check(CLI::IsMember({"fixed-window", "sliding-log", "gcra"}));
+    test->add_option("--burst", o->burst, "gcra: hits allowed at once (default: the limit)")
+        ->check(integer_in({0, config::k_limit_range.max}));
+    auto* peek = test->add_flag("--peek", o->peek, "Only read the state; exit 1 when limited now");
+    auto* requests = test->add_option("--requests", o->requests, "Send this many hits and check the limit held exactly")
+                         ->check(integer_in(config::k_requests_range))
+                         ->excludes(peek);
+    test->add_option("--concurrency", o->concurrency, "Connections (threads) sending the hits (default 1)")
+        ->check(integer_in(config::k_concurrency_range))
+        ->needs(requests);
+    test->add_flag("--trace", o->trace, "With --requests: one JSON line per hit")->needs(requests);
     test->add_flag("--degraded", o->degraded, "The in-memory fallback limiter, no Redis (default 10 per 60 s)");
     test->callback([o, &selected] { selected = [o](Context& ctx) { return run_test(*o, ctx); }; });
 
     CLI::App* reset = group->add_subcommand("reset", "Clear a subject's limit state (UNLINK)");
     reset->add_option("--resource", o->resource, "Limited resource");
-    reset->add_option("--subject", o->subject, "Subject to unblock");
-    reset->add_flag("--all-subjects", o->all_subjects, "Every subject of the resource (SCAN)");
+    auto* subject = reset->add_option("--subject", o->subject, "Subject to unblock");
+    reset->add_flag("--all-subjects", o->all_subjects, "Every subject of the resource (SCAN)")->excludes(subject);
+    reset->add_flag("--dry-run", o->dry_run, "With --all-subjects: list what would be reset, change nothing");
     reset->add_flag("-y,--yes", o->yes, "Do not ask (needed with --all-subjects off a TTY)");
     reset->callback([o, &selected] { selected = [o](Context& ctx) { return run_reset(*o, ctx); }; });
 }

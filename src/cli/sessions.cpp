@@ -1,4 +1,5 @@
 // `redops sessions list|invalidate|prune`: inspect and end user sessions, keep the per-user indexes clean.
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
@@ -259,12 +260,8 @@ int run_invalidate(const SessionsOptions& o, Context& ctx)
         require_confirmation(ctx, o, fmt::format("Invalidate {} sessions?", ids.size()));
     }
     std::optional<std::string> user = o.user.empty() ? std::nullopt : std::optional(o.user);
-    std::vector<repo::InvalidatedSession> done;
-    bool touched = false;
-    for (const auto& id : ids) {
-        done.push_back(sessions.invalidate(id, user, o.dry_run));
-        touched = touched || done.back().session_deleted || done.back().unindexed;
-    }
+    std::vector<repo::InvalidatedSession> done = sessions.invalidate_many(ids, user, o.dry_run);
+    bool touched = std::any_of(done.begin(), done.end(), [](const auto& d) { return d.session_deleted || d.unindexed; });
     bool index_dropped = whole_user && !o.dry_run && sessions.drop_index(o.user);
     // Nothing to remove is the "miss" answer: the session (or every session of the user) was already gone.
     int exit_code = touched || index_dropped ? k_exit_ok : k_exit_negative;
@@ -304,9 +301,9 @@ void register_sessions(CLI::App& app, Runner& selected)
     group->require_subcommand(1);
 
     CLI::App* list = group->add_subcommand("list", "List a user's sessions (--user) or every session (--all)");
-    list->add_option("--user", o->user, "User id, taken literally");
-    list->add_flag("--all", o->all, "Every session key (SCAN, streamed)");
-    list->add_option("--limit", o->limit, "Show at most N sessions");
+    auto* user = list->add_option("--user", o->user, "User id, taken literally");
+    list->add_flag("--all", o->all, "Every session key (SCAN, streamed)")->excludes(user);
+    list->add_option("--limit", o->limit, "Show at most N sessions")->check(integer_in(config::k_count_range));
     list->add_flag("--count", o->count, "Print totals only");
     list->callback([o, &selected] { selected = [o](Context& ctx) { return run_list(*o, ctx); }; });
 
@@ -318,8 +315,8 @@ void register_sessions(CLI::App& app, Runner& selected)
     inv->callback([o, &selected] { selected = [o](Context& ctx) { return run_invalidate(*o, ctx); }; });
 
     CLI::App* prune = group->add_subcommand("prune", "Remove index entries whose session is gone");
-    prune->add_option("--user", o->user, "User id, taken literally");
-    prune->add_flag("--all-users", o->all_users, "Every user's index (SCAN)");
+    auto* prune_user = prune->add_option("--user", o->user, "User id, taken literally");
+    prune->add_flag("--all-users", o->all_users, "Every user's index (SCAN)")->excludes(prune_user);
     prune->add_flag("-y,--yes", o->yes, "Do not ask before pruning every index");
     prune->callback([o, &selected] { selected = [o](Context& ctx) { return run_prune(*o, ctx); }; });
 }

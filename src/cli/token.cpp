@@ -1,5 +1,7 @@
 // `redops token get|set|flush|list`: the services' cached OAuth tokens, read and written in their exact format.
 #include "cli/askpass.h"
+#include "cli/bulk_report.h"
+#include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
@@ -143,6 +145,8 @@ int run_set(const TokenOptions& o, Context& ctx)
     if (buffer < 0) {
         throw Error(ErrorKind::usage, "--safety-buffer must not be negative");
     }
+    // Refuse an ambiguous key before asking for the token, so nobody types a secret for nothing.
+    ctx.settings().keys.token.value.render_unambiguous({{"provider", o.provider}, {"tenant", o.tenant}});
     std::string token = read_token(o, ctx);
     auto entry = repository(ctx).set(o.provider, o.tenant, token, *o.expires_in_s, buffer);
     nlohmann::ordered_json doc{{"stored", true}};
@@ -188,13 +192,19 @@ int run_flush(const TokenOptions& o, Context& ctx)
     }
     auto& printer = ctx.printer();
     auto tokens = repository(ctx);
+    const char* hint = "token flush --provider P --tenant T";
     if (!o.dry_run) {
-        long long deleted = tokens.flush(provider, tenant, false, [](const auto&, long long) {});
+        auto result = tokens.flush(provider, tenant, false, [](const auto&, long long) {});
+        long long deleted = result.deleted;
         if (printer.json()) {
-            printer.json_document({{"deleted", deleted}, {"dry_run", false}, {"ok", true}});
+            printer.json_document({{"deleted", deleted},
+                                   {"dry_run", false},
+                                   {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)},
+                                   {"ok", true}});
         } else {
             printer.line(fmt::format("deleted {} key{}", deleted, deleted == 1 ? "" : "s"));
         }
+        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
         return k_exit_ok;
     }
     // A dry run lists what would go, streamed so a million keys never sit in memory.
@@ -202,24 +212,28 @@ int run_flush(const TokenOptions& o, Context& ctx)
         auto& stream = printer.json_stream();
         stream.field("dry_run", true);
         stream.begin_array("keys");
-        long long n = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
+        auto result = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
             for (const auto& key : keys) {
                 stream.item(key);
             }
         });
         stream.end_array();
-        stream.field("would_delete", n);
+        stream.field("would_delete", result.deleted);
+        stream.field("skipped_ambiguous", ambiguous_json(result.skipped_ambiguous));
         stream.field("ok", true);
         stream.finish();
+        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
         return k_exit_ok;
     }
     auto table = printer.streaming_table({"KEY"});
-    long long n = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
+    auto result = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
         for (const auto& key : keys) {
             table.add_row({key});
         }
     });
     table.finish();
+    warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
+    long long n = result.deleted;
     printer.note(fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s"));
     return k_exit_ok;
 }
@@ -292,16 +306,18 @@ void register_token(CLI::App& app, Runner& selected)
     CLI::App* set = add_token_command(*token, "set", "Cache a token (read from stdin or --token-file)", run_set, o, selected);
     set->add_option("--provider", o->provider, "Token provider");
     set->add_option("--tenant", o->tenant, "Tenant id, taken literally");
-    set->add_option("--expires-in", o->expires_in_s, "Seconds until the token expires (from the issuer)");
-    set->add_option("--safety-buffer", o->safety_buffer_s, "Seconds taken off the TTL (default from config, 300)");
-    set->add_option("--token-file", o->token_file, "Read the token from this file");
-    set->add_option("--token", o->token, "The token itself (visible to other users; warns)");
+    set->add_option("--expires-in", o->expires_in_s, "Seconds until the token expires (from the issuer; at most 10 years)")
+        ->check(integer_in(config::k_ttl_seconds_range));
+    set->add_option("--safety-buffer", o->safety_buffer_s, "Seconds taken off the TTL (default from config, 300)")
+        ->check(integer_in(config::k_buffer_seconds_range));
+    auto* token_file = set->add_option("--token-file", o->token_file, "Read the token from this file");
+    set->add_option("--token", o->token, "The token itself (visible to other users; warns)")->excludes(token_file);
 
     CLI::App* flush = add_token_command(*token, "flush", "Delete cached tokens (SCAN + UNLINK)", run_flush, o, selected);
     flush->add_option("--provider", o->provider, "Token provider");
     flush->add_option("--tenant", o->tenant, "One tenant, taken literally ('*' is a tenant named *)");
-    flush->add_flag("--all-tenants", o->all_tenants, "Every tenant of the provider");
-    flush->add_flag("--all", o->all, "Every token of every provider");
+    auto* all_tenants = flush->add_flag("--all-tenants", o->all_tenants, "Every tenant of the provider");
+    flush->add_flag("--all", o->all, "Every token of every provider")->excludes(all_tenants);
     flush->add_flag("--dry-run", o->dry_run, "List what would be deleted, delete nothing");
     flush->add_flag("-y,--yes", o->yes, "Bulk deletion without asking (needed off a terminal)");
 

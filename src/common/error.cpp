@@ -20,9 +20,29 @@ ErrorKind kind_of_reply(const std::string& prefix)
 
 } // namespace
 
+Error Error::after(const Error& cause, WorkDone done)
+{
+    if (cause.m_done) {
+        return cause; // already carries what was done, from the operation that failed first
+    }
+    Error out(cause.kind(), done.verb + " " + std::to_string(done.total) + " " + done.noun + " before: " + cause.what());
+    out.m_done = std::move(done);
+    return out;
+}
+
 ServerError::ServerError(const std::string& reply)
     : Error(kind_of_reply(prefix_of(reply)), reply), m_prefix(prefix_of(reply)), m_reply(reply)
 {
+}
+
+ServerError::ServerError(const std::string& reply, std::string_view context)
+    : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply), m_prefix(prefix_of(reply)), m_reply(reply)
+{
+}
+
+bool is_auth_reply(std::string_view reply)
+{
+    return kind_of_reply(prefix_of(std::string(reply))) == ErrorKind::auth;
 }
 
 std::string_view kind_name(ErrorKind kind)

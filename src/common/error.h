@@ -1,9 +1,12 @@
 // The typed errors every layer throws and main maps to an exit code, in one place.
 #pragma once
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace redops {
 
@@ -19,19 +22,36 @@ enum class ErrorKind {
     server,     // an error reply: WRONGTYPE, NOPERM, OOM, ... -> exit 4
 };
 
+// What a bulk operation had done when it failed (spec §6: "deleted 149000 matching keys before: ...").
+struct WorkDone {
+    std::string verb = "deleted"; // the JSON field and the first word of the message
+    std::string noun = "matching keys";
+    long long total = 0;
+    std::vector<std::pair<std::string, long long>> per_node; // cluster: node address and its count
+};
+
 class Error : public std::runtime_error {
 public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
     ErrorKind kind() const noexcept { return m_kind; }
+    // Set when the error ended a bulk operation part way; the message then starts with what was done.
+    const std::optional<WorkDone>& done() const noexcept { return m_done; }
+
+    // The same failure, reported after partial work: "deleted 149000 matching keys before: <message>".
+    static Error after(const Error& cause, WorkDone done);
 
 private:
     ErrorKind m_kind;
+    std::optional<WorkDone> m_done;
 };
 
 // An error reply from Redis; keeps the reply's prefix (WRONGTYPE, NOPERM, ...) for callers that branch on it.
+// NOAUTH and WRONGPASS are auth errors (exit 3) wherever they come from; build every error from a reply here.
 class ServerError : public Error {
 public:
     explicit ServerError(const std::string& reply);
+    // The reply with what it concerns in front ("auth:token:a:b: WRONGTYPE ..."); the kind as above.
+    ServerError(const std::string& reply, std::string_view context);
     const std::string& prefix() const noexcept { return m_prefix; }
     const std::string& reply() const noexcept { return m_reply; }
 
@@ -39,6 +59,10 @@ private:
     std::string m_prefix;
     std::string m_reply;
 };
+
+// Whether an error reply says the connection is not (or no longer) authenticated: never a per-key problem to
+// list in a row, always the whole command's failure.
+bool is_auth_reply(std::string_view reply);
 
 std::string_view kind_name(ErrorKind kind);
 int exit_code_for(ErrorKind kind);

@@ -14,8 +14,8 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 16> k_level_keys{
-    "url", "host", "port", "db", "user", "password", "password_file", "tls", "cluster", "sentinels",
+constexpr std::array<std::string_view, 17> k_level_keys{
+    "url", "host", "port", "db", "databases", "user", "password", "password_file", "tls", "cluster", "sentinels",
     "master", "sentinel_password", "connect_timeout", "timeout", "keys", "defaults"};
 constexpr std::array<std::string_view, 2> k_top_only_keys{"default_profile", "profiles"};
 constexpr std::array<std::string_view, 7> k_tls_keys{"enabled", "cacert", "cacertdir", "cert", "key", "sni", "insecure"};
@@ -34,21 +34,22 @@ constexpr std::array<TlsPath, 5> k_tls_strings{{{"cacert", &TlsSettings::cacert,
 struct CountDefault {
     std::string_view name;
     Setting<long long> Defaults::*member;
-    long long minimum;
+    CountRange range;
 };
-constexpr std::array<CountDefault, 4> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, 0},
-                                                        {"dedupe_ttl_s", &Defaults::dedupe_ttl_s, 1},
-                                                        {"degraded_limit", &Defaults::degraded_limit, 1},
-                                                        {"scan_count", &Defaults::scan_count, 1}}};
+constexpr std::array<CountDefault, 4> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, k_buffer_seconds_range},
+                                                        {"dedupe_ttl_s", &Defaults::dedupe_ttl_s, k_ttl_seconds_range},
+                                                        {"degraded_limit", &Defaults::degraded_limit, k_limit_range},
+                                                        {"scan_count", &Defaults::scan_count, k_scan_count_range}}};
 
 struct DurationDefault {
     std::string_view name;
     Setting<Millis> Defaults::*member;
+    DurationRange range;
 };
-constexpr std::array<DurationDefault, 4> k_duration_defaults{{{"lock_ttl", &Defaults::lock_ttl},
-                                                              {"session_ttl", &Defaults::session_ttl},
-                                                              {"session_remember_ttl", &Defaults::session_remember_ttl},
-                                                              {"degraded_window", &Defaults::degraded_window}}};
+constexpr std::array<DurationDefault, 4> k_duration_defaults{{{"lock_ttl", &Defaults::lock_ttl, k_ttl_range},
+                                                              {"session_ttl", &Defaults::session_ttl, k_ttl_range},
+                                                              {"session_remember_ttl", &Defaults::session_remember_ttl, k_ttl_range},
+                                                              {"degraded_window", &Defaults::degraded_window, k_ttl_range}}};
 
 [[noreturn]] void file_fail(const std::string& path, std::string_view why)
 {
@@ -79,6 +80,13 @@ public:
         if (m_object.contains("db")) {
             set_db(m_state, integer_at(m_object, "db"), m_origin, context("db"));
         }
+        if (m_object.contains("databases")) {
+            long long databases = integer_at(m_object, "databases");
+            if (std::string why = out_of_range(databases, k_databases_range); !why.empty()) {
+                fail("databases", why);
+            }
+            set(m_state.databases, databases, m_origin);
+        }
         if (m_object.contains("user")) {
             set(connection.user, string_at(m_object, "user"), m_origin);
         }
@@ -89,10 +97,10 @@ public:
         }
         apply_sentinels();
         if (m_object.contains("connect_timeout")) {
-            set(connection.connect_timeout, positive_duration(string_at(m_object, "connect_timeout"), context("connect_timeout")), m_origin);
+            set(connection.connect_timeout, ranged_duration(string_at(m_object, "connect_timeout"), context("connect_timeout"), k_timeout_range), m_origin);
         }
         if (m_object.contains("timeout")) {
-            set(connection.command_timeout, positive_duration(string_at(m_object, "timeout"), context("timeout")), m_origin);
+            set(connection.command_timeout, ranged_duration(string_at(m_object, "timeout"), context("timeout"), k_timeout_range), m_origin);
         }
         apply_keys();
         apply_defaults();
@@ -269,12 +277,13 @@ private:
             auto duration = std::find_if(k_duration_defaults.begin(), k_duration_defaults.end(), [&](const auto& d) { return d.name == key; });
             if (count != k_count_defaults.end()) {
                 long long number = integer_at(object, key, "defaults.");
-                if (number < count->minimum) {
-                    fail("defaults." + key, fmt::format("{} is below the minimum of {}", number, count->minimum));
+                if (std::string why = out_of_range(number, count->range); !why.empty()) {
+                    fail("defaults." + key, why);
                 }
                 set(defaults.*(count->member), number, m_origin);
             } else if (duration != k_duration_defaults.end()) {
-                set(defaults.*(duration->member), positive_duration(string_at(object, key, "defaults."), context("defaults." + key)), m_origin);
+                set(defaults.*(duration->member),
+                    ranged_duration(string_at(object, key, "defaults."), context("defaults." + key), duration->range), m_origin);
             } else {
                 std::vector<std::string_view> names;
                 for (const auto& d : k_count_defaults) {

@@ -86,6 +86,9 @@ json read_config_file(const std::string& path)
         auto end = std::min<std::size_t>(error.byte, content.size());
         auto line = 1 + std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(end > 0 ? end - 1 : 0), '\n');
         file_fail(path, fmt::format("invalid JSON at line {}: {}", line, strip_echo(error.what())));
+    } catch (const json::exception&) {
+        // nlohmann reports a number past a double's range (1e400) as out_of_range, quoting it; no position is known.
+        file_fail(path, "invalid JSON: a number is out of range (larger than any setting accepts)");
     }
 }
 

@@ -168,42 +168,131 @@ std::string KeyTemplate::scan_pattern(const std::map<std::string, std::string>& 
 
 std::optional<std::map<std::string, std::string>> KeyTemplate::match(std::string_view key) const
 {
-    std::map<std::string, std::string> values;
-    if (m_segments.empty() || !match_from(0, key, values)) {
+    auto found = matches(key, 1);
+    if (found.empty()) {
         return std::nullopt;
     }
-    return values;
+    return std::move(found.front());
 }
 
-bool KeyTemplate::match_from(std::size_t index, std::string_view key, std::map<std::string, std::string>& values) const
+std::vector<std::map<std::string, std::string>> KeyTemplate::matches(std::string_view key, std::size_t limit) const
+{
+    std::vector<std::map<std::string, std::string>> found;
+    if (m_segments.empty() || limit == 0) {
+        return found;
+    }
+    std::map<std::string, std::string> values;
+    match_all(0, key, values, [&](const std::map<std::string, std::string>& reading) {
+        found.push_back(reading);
+        return found.size() < limit;
+    });
+    return found;
+}
+
+bool KeyTemplate::match_all(std::size_t index, std::string_view key, std::map<std::string, std::string>& values,
+                            const std::function<bool(const std::map<std::string, std::string>&)>& emit) const
 {
     if (index == m_segments.size()) {
-        return key.empty();
+        return !key.empty() || emit(values);
     }
     const auto& segment = m_segments[index];
     if (!segment.is_placeholder) {
-        return key.substr(0, segment.text.size()) == segment.text && match_from(index + 1, key.substr(segment.text.size()), values);
+        if (key.substr(0, segment.text.size()) != segment.text) {
+            return true;
+        }
+        return match_all(index + 1, key.substr(segment.text.size()), values, emit);
     }
     // Placeholders never touch (parse rejects that), so the next segment, if any, is literal text.
     bool is_last = std::none_of(m_segments.begin() + static_cast<std::ptrdiff_t>(index) + 1, m_segments.end(),
                                 [](const Segment& s) { return s.is_placeholder; });
+    auto try_value = [&](std::string_view value, std::string_view rest) {
+        auto saved = values;
+        bool go_on = !assign(values, segment.text, value) || match_all(index + 1, rest, values, emit);
+        values = std::move(saved);
+        return go_on;
+    };
     if (is_last) {
         std::string_view suffix = index + 1 < m_segments.size() ? std::string_view(m_segments[index + 1].text) : std::string_view{};
         if (key.size() < suffix.size() || key.substr(key.size() - suffix.size()) != suffix) {
-            return false;
-        }
-        return assign(values, segment.text, key.substr(0, key.size() - suffix.size()));
-    }
-    const std::string& next = m_segments[index + 1].text;
-    // Shortest value first; later occurrences only when the rest of the key would not fit otherwise.
-    for (auto pos = key.find(next); pos != std::string_view::npos; pos = key.find(next, pos + 1)) {
-        auto saved = values;
-        if (assign(values, segment.text, key.substr(0, pos)) && match_from(index + 1, key.substr(pos), values)) {
             return true;
         }
-        values = std::move(saved);
+        return try_value(key.substr(0, key.size() - suffix.size()), key.substr(key.size() - suffix.size()));
     }
-    return false;
+    const std::string& next = m_segments[index + 1].text;
+    // Shortest value first, so the first reading is the one match() reports.
+    for (auto pos = key.find(next); pos != std::string_view::npos; pos = key.find(next, pos + 1)) {
+        if (!try_value(key.substr(0, pos), key.substr(pos))) {
+            return false;
+        }
+    }
+    return true;
+}
+
+namespace {
+
+// Readings examined before a key counts as ambiguous without looking further (a key crafted with many separators).
+constexpr std::size_t k_max_readings = 64;
+
+bool agrees(const std::map<std::string, std::string>& reading, const std::map<std::string, std::string>& known)
+{
+    return std::all_of(known.begin(), known.end(), [&](const auto& entry) {
+        auto it = reading.find(entry.first);
+        return it == reading.end() || it->second == entry.second;
+    });
+}
+
+} // namespace
+
+KeyTemplate::Ownership KeyTemplate::classify(std::string_view key, const std::map<std::string, std::string>& known) const
+{
+    bool names_all = std::all_of(m_placeholders.begin(), m_placeholders.end(),
+                                 [&](const std::string& name) { return known.count(name) > 0; });
+    if (names_all) {
+        // The one key these values render to: asked for by name, whatever else it could be read as.
+        return key == render(known) ? Ownership::owned : Ownership::foreign;
+    }
+    auto readings = matches(key, k_max_readings + 1);
+    bool some_agree = std::any_of(readings.begin(), readings.end(), [&](const auto& r) { return agrees(r, known); });
+    if (!some_agree) {
+        return Ownership::foreign;
+    }
+    bool all_agree = readings.size() <= k_max_readings &&
+                     std::all_of(readings.begin(), readings.end(), [&](const auto& r) { return agrees(r, known); });
+    return all_agree ? Ownership::owned : Ownership::ambiguous;
+}
+
+std::string KeyTemplate::render_unambiguous(const std::map<std::string, std::string>& values) const
+{
+    std::string key = render(values);
+    auto readings = matches(key, 2);
+    if (readings.size() == 1 && agrees(readings.front(), values)) {
+        return key;
+    }
+    // Name the placeholder that gave text away to a neighbour in the other reading: it holds a separator.
+    std::string field = m_placeholders.front();
+    std::string other;
+    for (const auto& reading : readings) {
+        if (agrees(reading, values)) {
+            continue;
+        }
+        for (const auto& name : m_placeholders) {
+            auto it = reading.find(name);
+            if (it != reading.end() && it->second.size() < values.at(name).size()) {
+                field = name;
+                break;
+            }
+        }
+        std::vector<std::string> parts;
+        for (const auto& name : m_placeholders) {
+            parts.push_back(fmt::format("{} \"{}\"", name, reading.at(name)));
+        }
+        other = fmt::format(" (it would also read as {})", fmt::join(parts, ", "));
+        break;
+    }
+    throw Error(ErrorKind::usage,
+                fmt::format("--{} \"{}\" would make the {} key \"{}\" ambiguous{}: a value must not contain the text "
+                            "that separates the parts of the template \"{}\"; nothing written",
+                            field, values.at(field), m_kind, key, other, m_text));
 }
 
 bool KeyTemplate::uses(std::string_view placeholder) const

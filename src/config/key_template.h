@@ -1,6 +1,7 @@
 // Key templates per data kind ("auth:token:{provider}:{tenant}"): render keys, SCAN patterns, and parse keys back.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -28,6 +29,19 @@ public:
     // Inverse of render: placeholder values of a key (every placeholder but the last matches as little as
     // it can, so the last one - e.g. a tenant - may contain ':'); nullopt when the key does not fit.
     std::optional<std::map<std::string, std::string>> match(std::string_view key) const;
+    // Every way the key splits into placeholder values, at most `limit` of them (a key whose values contain
+    // the literal text between placeholders has more than one).
+    std::vector<std::map<std::string, std::string>> matches(std::string_view key, std::size_t limit) const;
+
+    // Key identity (spec §6): whether a key belongs to a command that asked for the values in `known`.
+    // owned: every reading of the key agrees with `known` (or `known` names every placeholder and the key is
+    // exactly their rendering); ambiguous: one reading agrees and another does not, so a bulk operation must
+    // leave it alone; foreign: no reading agrees (another kind's key, or one a server returned despite MATCH).
+    enum class Ownership { foreign, owned, ambiguous };
+    Ownership classify(std::string_view key, const std::map<std::string, std::string>& known) const;
+    // render() for a write: Error(usage) naming the placeholder when the key would not parse back to exactly
+    // these values (e.g. a provider "genesys:eu" in "auth:token:{provider}:{tenant}").
+    std::string render_unambiguous(const std::map<std::string, std::string>& values) const;
 
     const std::string& text() const { return m_text; }
     const std::string& kind() const { return m_kind; }
@@ -40,7 +54,9 @@ private:
         std::string text; // literal text (braces unescaped) or the placeholder name
     };
 
-    bool match_from(std::size_t segment, std::string_view key, std::map<std::string, std::string>& values) const;
+    // Depth-first over the readings of key[segment...]; `emit` returns false to stop. Returns false once stopped.
+    bool match_all(std::size_t segment, std::string_view key, std::map<std::string, std::string>& values,
+                   const std::function<bool(const std::map<std::string, std::string>&)>& emit) const;
 
     std::string m_text;
     std::string m_kind;

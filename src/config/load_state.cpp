@@ -15,6 +15,18 @@ namespace {
     throw Error(ErrorKind::config, fmt::format("{}: {}", context, why));
 }
 
+// A host or a port given at the level that chose a unix socket: one of the two is a mistake.
+void refuse_beside_socket(const LoadState& state, const Origin& origin, std::string_view context, std::string_view what)
+{
+    const auto& socket = state.settings.connection.unix_path;
+    if (socket.value.empty() || !same_level(socket.origin, origin)) {
+        return;
+    }
+    throw Error(origin.source == Source::flag ? ErrorKind::usage : ErrorKind::config,
+                fmt::format("{} contradicts the unix socket URL of {}: a unix socket has no {}; give one of them", context,
+                            describe(socket.origin), what));
+}
+
 } // namespace
 
 bool same_level(const Origin& a, const Origin& b)
@@ -57,6 +69,7 @@ void set_host(LoadState& state, std::string host, const Origin& origin, std::str
     if (host.empty()) {
         fail(context, "empty host");
     }
+    refuse_beside_socket(state, origin, context, "host");
     auto& connection = state.settings.connection;
     set(connection.host, std::move(host), origin);
     if (!connection.unix_path.value.empty() && !same_level(connection.unix_path.origin, origin)) {
@@ -66,9 +79,10 @@ void set_host(LoadState& state, std::string host, const Origin& origin, std::str
 
 void set_port(LoadState& state, long long port, const Origin& origin, std::string_view context)
 {
-    if (port < 1 || port > 65535) {
-        fail(context, fmt::format("port {} is out of range (1-65535)", port));
+    if (std::string why = out_of_range(port, k_port_range); !why.empty()) {
+        fail(context, fmt::format("port {}", why));
     }
+    refuse_beside_socket(state, origin, context, "port");
     auto& connection = state.settings.connection;
     set(connection.port, static_cast<int>(port), origin);
     if (!connection.unix_path.value.empty() && !same_level(connection.unix_path.origin, origin)) {
@@ -78,8 +92,9 @@ void set_port(LoadState& state, long long port, const Origin& origin, std::strin
 
 void set_db(LoadState& state, long long db, const Origin& origin, std::string_view context)
 {
-    if (db < 0 || db > 2'147'483'647) {
-        fail(context, fmt::format("db {} must be a non-negative number", db));
+    // The upper bound depends on the file's "databases" and is checked once every level is applied.
+    if (db < 0 || db >= k_databases_range.max) {
+        fail(context, fmt::format("db {} is out of range (0-{})", db, k_databases_range.max - 1));
     }
     set(state.settings.connection.db, static_cast<int>(db), origin);
 }
@@ -109,18 +124,9 @@ std::string checked_sentinel(std::string_view text, std::string_view context)
     return std::string(text);
 }
 
-Millis positive_duration(std::string_view text, std::string_view context)
+Millis ranged_duration(std::string_view text, std::string_view context, DurationRange range)
 {
-    Millis value{};
-    try {
-        value = parse_duration(text);
-    } catch (const Error& error) {
-        fail(context, error.what());
-    }
-    if (value.count() <= 0) {
-        fail(context, fmt::format("duration \"{}\" must be greater than zero", text));
-    }
-    return value;
+    return checked_duration(context, text, range, ErrorKind::config);
 }
 
 } // namespace redops::config::detail

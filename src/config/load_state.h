@@ -1,6 +1,7 @@
 // Internal to the loader: the settings being built level by level, and the setters every level shares.
 #pragma once
 
+#include "config/limits.h"
 #include "config/settings.h"
 
 #include <string>
@@ -22,6 +23,7 @@ struct PasswordSource {
 struct LoadState {
     Settings settings;
     PasswordSource password;
+    Setting<long long> databases{k_default_databases, {}}; // the file's "databases": how many the server has
 };
 
 template <class T, class V>
@@ -38,7 +40,8 @@ bool same_level(const Origin& a, const Origin& b);
 // `context` prefixes the error message ("--url", "REDIS_URL", "config file ...: url").
 void apply_url(std::string_view url, const Origin& origin, std::string_view context, LoadState& state);
 
-// An explicit host or port above the level that chose a unix socket means TCP again.
+// An explicit host or port above the level that chose a unix socket means TCP again; at the same level it
+// contradicts the socket (Error usage for flags, config otherwise).
 void set_host(LoadState& state, std::string host, const Origin& origin, std::string_view context);
 void set_port(LoadState& state, long long port, const Origin& origin, std::string_view context);
 void set_db(LoadState& state, long long db, const Origin& origin, std::string_view context);
@@ -49,7 +52,7 @@ std::optional<long long> parse_integer(std::string_view text);
 // "host:port" or "[v6]:port"; Error(config) otherwise.
 std::string checked_sentinel(std::string_view text, std::string_view context);
 
-// A duration that must be > 0; errors prefixed with context.
-Millis positive_duration(std::string_view text, std::string_view context);
+// A duration inside `range`; Error(config) prefixed with context.
+Millis ranged_duration(std::string_view text, std::string_view context, DurationRange range);
 
 } // namespace redops::config::detail

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fmt/format.h>
 #include <fstream>
 
@@ -162,10 +163,10 @@ void apply_flags(const FlagValues& flags, LoadState& state)
         detail::set(connection.master, *flags.master, flag("--master"));
     }
     if (flags.connect_timeout) {
-        detail::set(connection.connect_timeout, detail::positive_duration(*flags.connect_timeout, "--connect-timeout"), flag("--connect-timeout"));
+        detail::set(connection.connect_timeout, detail::ranged_duration(*flags.connect_timeout, "--connect-timeout", k_timeout_range), flag("--connect-timeout"));
     }
     if (flags.timeout) {
-        detail::set(connection.command_timeout, detail::positive_duration(*flags.timeout, "--timeout"), flag("--timeout"));
+        detail::set(connection.command_timeout, detail::ranged_duration(*flags.timeout, "--timeout", k_timeout_range), flag("--timeout"));
     }
 }
 
@@ -220,8 +221,40 @@ void check_combination(bool contradictory, const Origin& a, const Origin& b, std
     throw Error(by_flag ? ErrorKind::usage : ErrorKind::config, fmt::format("{} (set by {})", what, fmt::join(sources, " and ")));
 }
 
-void check_consistency(Settings& settings)
+// The TLS files are named by the operator, so a missing one is a usage (flag) or config (file) error naming
+// the option and the path, found before connecting rather than as an OpenSSL message.
+void check_tls_files(const TlsSettings& tls)
 {
+    struct TlsFile {
+        const Setting<std::string>& setting;
+        std::string_view option;
+        bool directory;
+    };
+    const TlsFile files[] = {{tls.cacert, "--cacert", false}, {tls.cacertdir, "--cacertdir", true},
+                             {tls.cert, "--cert", false}, {tls.key, "--key", false}};
+    for (const auto& file : files) {
+        if (file.setting.value.empty()) {
+            continue;
+        }
+        std::error_code ec;
+        auto status = std::filesystem::status(file.setting.value, ec);
+        bool fits = file.directory ? std::filesystem::is_directory(status) : std::filesystem::is_regular_file(status);
+        if (!fits) {
+            bool exists = std::filesystem::exists(status);
+            throw Error(file.setting.origin.source == Source::flag ? ErrorKind::usage : ErrorKind::config,
+                        fmt::format("{} \"{}\" (from {}) {}", file.option, file.setting.value, describe(file.setting.origin),
+                                    !exists ? "does not exist" : file.directory ? "is not a directory" : "is not a regular file"));
+        }
+    }
+    check_combination(!tls.cert.value.empty() && tls.key.value.empty(), tls.cert.origin, tls.key.origin,
+                      "a client certificate (--cert) needs its private key (--key)");
+    check_combination(tls.cert.value.empty() && !tls.key.value.empty(), tls.key.origin, tls.cert.origin,
+                      "a private key (--key) needs its client certificate (--cert)");
+}
+
+void check_consistency(detail::LoadState& state)
+{
+    Settings& settings = state.settings;
     const auto& c = settings.connection;
     check_combination(!c.sentinels.value.empty() && c.master.value.empty(), c.sentinels.origin, c.master.origin,
                       "sentinels need the name of the master they monitor (--master NAME)");
@@ -231,6 +264,15 @@ void check_consistency(Settings& settings)
                       "sentinels and cluster mode cannot be combined");
     check_combination(!c.unix_path.value.empty() && c.tls.enabled.value, c.unix_path.origin, c.tls.enabled.origin,
                       "TLS cannot be used over a unix socket");
+    check_combination(c.cluster.value && c.db.value != 0, c.db.origin, c.cluster.origin,
+                      fmt::format("db {} with cluster mode: a Redis Cluster has only database 0", c.db.value));
+    check_combination(c.db.value >= state.databases.value, c.db.origin, state.databases.origin,
+                      fmt::format("db {} is out of range (0-{}): {} databases{}", c.db.value, state.databases.value - 1,
+                                  state.databases.value,
+                                  state.databases.origin.source == Source::default_value
+                                      ? " by default; set \"databases\" in the config file if the server has more"
+                                      : ""));
+    check_tls_files(c.tls);
     if (c.tls.insecure.value) {
         warn_once(settings, k_insecure_warning);
     }
@@ -271,7 +313,7 @@ Settings load_settings(const FlagValues& flags, const EnvLookup& env, const Pass
     apply_env(env, state);
     apply_flags(flags, state);
     resolve_password(state, prompt);
-    check_consistency(state.settings);
+    check_consistency(state);
     return std::move(state.settings);
 }
 

@@ -25,12 +25,6 @@ std::string lower(std::string_view text)
     return out;
 }
 
-bool is_unix_scheme(std::string_view text)
-{
-    auto colon = text.find(':');
-    return colon != std::string_view::npos && lower(text.substr(0, colon)) == "unix";
-}
-
 bool starts_with_known_key(std::string_view text)
 {
     return std::any_of(k_query_keys.begin(), k_query_keys.end(), [&](std::string_view key) {
@@ -72,14 +66,13 @@ using Range = std::pair<std::size_t, std::size_t>;
 std::vector<Range> secret_ranges(std::string_view text)
 {
     std::vector<Range> ranges;
-    if (!is_unix_scheme(text)) {
-        std::size_t base = authority_start(text);
-        auto at = text.rfind('@');
-        if (at != std::string_view::npos && at >= base) {
-            auto colon = text.find(':', base);
-            if (colon != std::string_view::npos && colon < at && colon + 1 < at) {
-                ranges.emplace_back(colon + 1, at);
-            }
+    // Every scheme, unix:// included: a URL that is refused for its userinfo must not print the password in it.
+    std::size_t base = authority_start(text);
+    auto at = text.rfind('@');
+    if (at != std::string_view::npos && at >= base) {
+        auto colon = text.find(':', base);
+        if (colon != std::string_view::npos && colon < at && colon + 1 < at) {
+            ranges.emplace_back(colon + 1, at);
         }
     }
     // Any "password=" anywhere, not only in a well-formed query: a malformed URL must not leak either.

@@ -23,7 +23,19 @@ nlohmann::ordered_json error_document(const redops::Error& error)
         inner["code"] = server->prefix();
     }
     inner["message"] = std::string(error.what());
-    return wrap(std::move(inner));
+    nlohmann::ordered_json doc = wrap(std::move(inner));
+    if (const auto& done = error.done()) {
+        // What a bulk operation did before it failed, so a script knows a rerun is needed and how far it got.
+        doc[done->verb] = done->total;
+        if (!done->per_node.empty()) {
+            nlohmann::ordered_json nodes = nlohmann::ordered_json::array();
+            for (const auto& [address, count] : done->per_node) {
+                nodes.push_back({{"address", address}, {done->verb, count}});
+            }
+            doc["nodes"] = std::move(nodes);
+        }
+    }
+    return doc;
 }
 
 nlohmann::ordered_json error_document(std::string_view kind, std::string_view message)

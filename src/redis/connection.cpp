@@ -162,6 +162,11 @@ void Connection::handshake_with_hello()
             m_server.mode = fields[i + 1].str;
         }
     }
+    if (m_server.mode == "cluster" && m_options.db != 0) {
+        // Found out by the handshake (no --cluster): the same usage error as with --cluster, not SELECT's error reply.
+        throw Error(ErrorKind::config, fmt::format("{} is a Redis Cluster node: a cluster has only database 0, not {}; "
+                                                   "drop --db or the /{} of the URL", peer(), m_options.db, m_options.db));
+    }
     if (replies.size() > 1) {
         replies[1].check();
     }

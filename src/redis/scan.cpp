@@ -1,6 +1,11 @@
 #include "redis/scan.h"
 
 #include "common/error.h"
+#include "redis/glob.h"
+
+#include <algorithm>
+#include <charconv>
+#include <fmt/format.h>
 
 namespace redops::redis {
 
@@ -10,11 +15,68 @@ std::string read_scan_reply(const Reply& reply, std::vector<std::string>& items,
     if (parts.size() != 2) {
         throw Error(ErrorKind::protocol, std::string("malformed reply to ") + context);
     }
+    const std::string& cursor = parts[0].as_string(context);
+    unsigned long long value = 0;
+    auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), value);
+    if (cursor.empty() || ec != std::errc() || end != cursor.data() + cursor.size()) {
+        throw Error(ErrorKind::protocol,
+                    fmt::format("{} returned the cursor \"{}\", which is not a number; stopped", context,
+                                cursor.substr(0, 40)));
+    }
     items.clear();
     for (const auto& item : parts[1].as_array(context)) {
         items.push_back(item.as_string(context));
     }
-    return parts[0].as_string(context);
+    return cursor;
+}
+
+long long scan_call_limit(long long size_hint, long long count)
+{
+    // SCAN visits hash buckets, at least `count` per call, and a table has at most about two buckets per
+    // entry (four while it rehashes); 16 times that, plus slack for a table that grows meanwhile.
+    const long long per_call = std::max<long long>(1, count);
+    const long long size = size_hint < 0 ? 10'000'000 : size_hint;
+    return 16 * (size / per_call + 1) + 1000;
+}
+
+ScanBound::ScanBound(std::string what, long long size_hint, long long count)
+    : m_what(std::move(what)), m_max_calls(scan_call_limit(size_hint, count))
+{
+}
+
+void ScanBound::step(const std::string& cursor)
+{
+    ++m_calls;
+    if (cursor == "0") {
+        return;
+    }
+    unsigned long long value = std::stoull(cursor); // read_scan_reply checked it is a number
+    if (!m_seen.insert(value).second) {
+        throw Error(ErrorKind::protocol,
+                    fmt::format("{} returned cursor {} a second time after {} calls: the iteration would never end "
+                                "(a proxy or server that does not implement SCAN?); stopped",
+                                m_what, cursor, m_calls));
+    }
+    if (m_calls >= m_max_calls) {
+        throw Error(ErrorKind::protocol,
+                    fmt::format("{} did not finish after {} calls, far more than the keyspace needs; stopped",
+                                m_what, m_calls));
+    }
+}
+
+long long node_size_hint(Connection& connection)
+{
+    Reply reply = connection.call_raw(cmd("DBSIZE"));
+    return reply.is_integer() && reply.integer >= 0 ? reply.integer : -1;
+}
+
+void keep_matching(const std::string& pattern, std::vector<std::string>& keys)
+{
+    if (pattern.empty()) {
+        return;
+    }
+    keys.erase(std::remove_if(keys.begin(), keys.end(), [&](const std::string& key) { return !glob_match(pattern, key); }),
+               keys.end());
 }
 
 ScanCursor::ScanCursor(Connection& connection, std::string pattern, long long count, std::string type)
@@ -35,8 +97,13 @@ bool ScanCursor::next(std::vector<std::string>& keys)
     if (!m_type.empty()) {
         command.args.insert(command.args.end(), {"TYPE", m_type});
     }
+    if (!m_bound) {
+        m_bound.emplace(fmt::format("SCAN on {}", m_connection.peer()), node_size_hint(m_connection), m_count);
+    }
     m_cursor = read_scan_reply(m_connection.call(command), keys, "SCAN");
+    m_bound->step(m_cursor);
     m_done = m_cursor == "0";
+    keep_matching(m_pattern, keys);
     return true;
 }
 
@@ -55,8 +122,14 @@ bool SetScanCursor::next(std::vector<std::string>& members)
     if (!m_pattern.empty()) {
         command.args.insert(command.args.end(), {"MATCH", m_pattern});
     }
+    if (!m_bound) {
+        Reply size = m_client.call(cmd("SCARD", m_key));
+        m_bound.emplace(fmt::format("SSCAN of {}", m_key), size.is_integer() ? size.integer : -1, m_count);
+    }
     m_cursor = read_scan_reply(m_client.call(command), members, "SSCAN");
+    m_bound->step(m_cursor);
     m_done = m_cursor == "0";
+    keep_matching(m_pattern, members);
     return true;
 }
 

@@ -3,6 +3,8 @@
 
 #include "common/error.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 
 namespace redops::repo {
@@ -28,7 +30,11 @@ void DedupeRepository::check_batch(const std::string& tenant, const std::vector<
         long long ttl = replies.at(2 * (i - begin) + 1).check().as_integer("TTL");
         DedupeResult result;
         result.id = ids[i];
-        // SET NX answers nil when the key already exists: exactly what the services treat as a duplicate.
+        // SET NX answers nil when the key already exists: exactly what the services treat as a duplicate. Any
+        // other answer than nil or OK is not a "new": it is a malformed reply (exit 4).
+        if (mark && !first.is_nil() && first.as_string("SET NX") != "OK") {
+            throw Error(ErrorKind::protocol, fmt::format("SET NX {}: unexpected reply \"{}\"", key(tenant, ids[i]), first.str));
+        }
         result.duplicate = mark ? first.is_nil() : first.as_integer("EXISTS") > 0;
         if (ttl >= 0 && (mark || result.duplicate)) {
             result.ttl_s = ttl;
@@ -43,6 +49,12 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
     if (mark && ttl_s <= 0) {
         throw Error(ErrorKind::usage, "--ttl must be positive");
     }
+    if (mark) {
+        // Refuse before anything is written: an id holding the template's separator makes its key ambiguous.
+        for (const auto& id : ids) {
+            m_template.render_unambiguous({{"tenant", tenant}, {"id", id}});
+        }
+    }
     std::vector<DedupeResult> results;
     results.reserve(ids.size());
     for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
@@ -54,14 +66,19 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
 long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids)
 {
     long long removed = 0;
-    for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
-        std::vector<redis::Command> commands;
-        for (std::size_t i = begin; i < std::min(ids.size(), begin + k_batch); ++i) {
-            commands.push_back(redis::cmd("DEL", key(tenant, ids[i])));
+    try {
+        for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
+            std::vector<redis::Command> commands;
+            for (std::size_t i = begin; i < std::min(ids.size(), begin + k_batch); ++i) {
+                commands.push_back(redis::cmd("UNLINK", key(tenant, ids[i])));
+            }
+            for (const auto& reply : m_client.pipeline(commands)) {
+                removed += reply.check().as_integer("UNLINK");
+            }
         }
-        for (const auto& reply : m_client.pipeline(commands)) {
-            removed += reply.check().as_integer("DEL");
-        }
+    } catch (const Error& e) {
+        // A rerun with the same ids finishes the job: forgetting a mark twice is harmless.
+        throw Error::after(e, WorkDone{"deleted", "marks", removed, {}});
     }
     return removed;
 }

@@ -28,7 +28,7 @@ std::string cluster_state_of(redis::Connection& connection)
     if (connection.server().mode != "cluster") {
         return {};
     }
-    for (const auto& [name, value] : redis::parse_info(connection.call(redis::cmd("CLUSTER", "INFO")).str)) {
+    for (const auto& [name, value] : redis::parse_info(connection.call(redis::cmd("CLUSTER", "INFO")).as_string("CLUSTER INFO"))) {
         if (name == "cluster_state") {
             return value;
         }

@@ -4,6 +4,7 @@
 #include "redis/scan.h"
 
 #include <algorithm>
+#include <fmt/format.h>
 #include <chrono>
 #include <limits>
 
@@ -53,7 +54,9 @@ void KeyCensus::begin(std::vector<redis::NodeAddress> nodes)
 {
     restart();
     for (auto& node : nodes) {
-        m_pass.push_back({std::move(node)});
+        NodeCursor cursor;
+        cursor.node = std::move(node);
+        m_pass.push_back(std::move(cursor));
     }
     m_counting.assign(m_classifier.kinds().size(), 0);
 }
@@ -70,10 +73,15 @@ void KeyCensus::count(const std::vector<std::string>& keys)
 void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans)
 {
     client.with_node(node.node, [&](redis::Connection& connection) {
+        if (!node.bound) {
+            node.bound.emplace(fmt::format("SCAN on {}", connection.peer()), redis::node_size_hint(connection),
+                               m_scan_count);
+        }
         for (int scans = 0; scans < max_scans && !node.done; ++scans) {
             std::vector<std::string> keys;
             node.cursor = redis::read_scan_reply(
                 connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_scan_count)), keys);
+            node.bound->step(node.cursor);
             count(keys);
             node.done = node.cursor == "0";
         }

@@ -3,9 +3,11 @@
 #pragma once
 
 #include "redis/client.h"
+#include "redis/scan.h"
 #include "repo/key_classifier.h"
 #include "repo/key_counts.h"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +34,7 @@ private:
         redis::NodeAddress node;
         std::string cursor = "0";
         bool done = false;
+        std::optional<redis::ScanBound> bound; // set on the first SCAN of the pass
     };
 
     static std::vector<redis::NodeAddress> primaries(redis::Client& client);

@@ -198,6 +198,9 @@ void LockRepository::list(const std::string& name_glob, long long scan_count,
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const redis::Reply& value = replies[2 * i];
             auto values = m_template.match(keys[i]);
+            if (value.is_error() && is_auth_reply(value.str)) {
+                throw ServerError(value.str); // not this key's problem: the connection lost its authentication
+            }
             if (!values || value.is_nil() || !value.is_string()) {
                 continue; // gone since SCAN saw it, another kind sharing the prefix, or not a lock value
             }
@@ -206,8 +209,7 @@ void LockRepository::list(const std::string& name_glob, long long scan_count,
             entry.name = name != values->end() ? name->second : "";
             entry.key = keys[i];
             entry.owner = value.str;
-            const redis::Reply& ttl = replies[2 * i + 1];
-            entry.ttl_ms = ttl.is_integer() ? ttl.integer : -2;
+            entry.ttl_ms = replies[2 * i + 1].check().as_integer("PTTL"); // PTTL answers for any type
             on_entry(entry);
         }
         return true;

@@ -202,6 +202,7 @@ HitResult RateLimitRepository::hit(std::string_view resource, std::string_view s
 {
     validate(spec);
     std::string key = key_of(resource, subject);
+    m_template.render_unambiguous({{"resource", std::string(resource)}, {"subject", std::string(subject)}});
     std::string window = std::to_string(spec.window.count());
     HitResult r;
     if (spec.algorithm == Algorithm::gcra) {
@@ -276,20 +277,19 @@ bool RateLimitRepository::reset(std::string_view resource, std::string_view subj
     return m_client.call(redis::cmd("UNLINK", key_of(resource, subject))).as_integer("UNLINK") > 0;
 }
 
-long long RateLimitRepository::reset_all(std::string_view resource, long long scan_count)
+BulkDeleteResult RateLimitRepository::reset_all(std::string_view resource, long long scan_count, bool dry_run,
+                                               const std::function<void(const std::vector<std::string>&)>& on_keys)
 {
     if (resource.empty()) {
         throw Error(ErrorKind::usage, "--resource must not be empty");
     }
-    std::string pattern = m_template.scan_pattern({{"resource", std::string(resource)}});
-    long long removed = 0;
-    redis::scan_keys(m_client, pattern, scan_count, [&](const std::vector<std::string>& keys) {
-        for (const auto& key : keys) {
-            removed += m_client.call(redis::cmd("UNLINK", key)).as_integer("UNLINK");
-        }
-        return true;
-    });
-    return removed;
+    BulkDeleteRequest request{m_template, {{"resource", std::string(resource)}}, scan_count, dry_run,
+                              [&](const std::vector<std::string>& keys, long long) {
+                                  if (on_keys) {
+                                      on_keys(keys);
+                                  }
+                              }};
+    return bulk_delete(m_client, request);
 }
 
 } // namespace redops::repo

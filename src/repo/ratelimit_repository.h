@@ -3,6 +3,7 @@
 
 #include "config/key_template.h"
 #include "redis/client.h"
+#include "repo/bulk_delete.h"
 
 #include <chrono>
 #include <string>
@@ -69,7 +70,9 @@ public:
     // UNLINKs the subject's state; true when there was some.
     bool reset(std::string_view resource, std::string_view subject);
     // UNLINKs every subject of a resource (SCAN with the resource glob-escaped); the number of keys removed.
-    long long reset_all(std::string_view resource, long long scan_count);
+    // Every subject of the resource whose key is provably this resource's (ambiguous keys are skipped).
+    BulkDeleteResult reset_all(std::string_view resource, long long scan_count, bool dry_run = false,
+                               const std::function<void(const std::vector<std::string>&)>& on_keys = {});
 
 private:
     redis::Client& m_client;

@@ -101,8 +101,10 @@ void SessionRepository::read_batch(const std::vector<std::string>& ids, const st
             on_entry(entry);
             continue;
         }
-        const auto& ttl = replies.at(2 * i + 1);
-        entry.ttl_s = ttl.is_integer() ? ttl.integer : -2;
+        if (value.is_error() && is_auth_reply(value.str)) {
+            throw ServerError(value.str); // not this session's problem: the connection lost its authentication
+        }
+        entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type
         if (value.is_error()) {
             entry.status = SessionStatus::malformed; // e.g. WRONGTYPE: reported in its row, not fatal
             entry.problem = value.str;
@@ -182,7 +184,7 @@ InvalidatedSession SessionRepository::invalidate(const std::string& id, const st
     if (dry_run) {
         result.session_deleted = !value.is_nil();
         result.unindexed = !result.user.empty() &&
-                           m_client.call(redis::cmd("SISMEMBER", index_key(result.user), id)).integer == 1;
+                           m_client.call(redis::cmd("SISMEMBER", index_key(result.user), id)).as_integer("SISMEMBER") == 1;
         return result;
     }
     // Two single-key commands: the session and the index hash to different cluster slots.
@@ -193,6 +195,26 @@ InvalidatedSession SessionRepository::invalidate(const std::string& id, const st
     return result;
 }
 
+std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::vector<std::string>& ids,
+                                                                  const std::optional<std::string>& user, bool dry_run)
+{
+    std::vector<InvalidatedSession> done;
+    done.reserve(ids.size());
+    long long deleted = 0;
+    try {
+        for (const auto& id : ids) {
+            done.push_back(invalidate(id, user, dry_run));
+            deleted += done.back().session_deleted ? 1 : 0;
+        }
+    } catch (const Error& e) {
+        if (dry_run) {
+            throw;
+        }
+        throw Error::after(e, WorkDone{"deleted", "sessions", deleted, {}});
+    }
+    return done;
+}
+
 bool SessionRepository::drop_index(const std::string& user)
 {
     return m_client.call(redis::cmd("UNLINK", index_key(user))).as_integer("UNLINK") > 0;
@@ -201,7 +223,17 @@ bool SessionRepository::drop_index(const std::string& user)
 PruneResult SessionRepository::prune(const std::string& user)
 {
     PruneResult result;
-    result.users = 1;
+    try {
+        prune_into(user, result);
+    } catch (const Error& e) {
+        throw Error::after(e, WorkDone{"deleted", "stale index entries", result.stale, {}});
+    }
+    return result;
+}
+
+void SessionRepository::prune_into(const std::string& user, PruneResult& result)
+{
+    result.users += 1;
     std::string index = index_key(user);
     redis::SetScanCursor cursor(m_client, index, m_scan_count);
     std::vector<std::string> ids;
@@ -228,28 +260,27 @@ PruneResult SessionRepository::prune(const std::string& user)
             result.stale += m_client.call(srem).as_integer("SREM");
         }
     }
-    return result;
 }
 
 PruneResult SessionRepository::prune_all()
 {
     PruneResult total;
-    redis::scan_keys(
-        m_client, m_index.scan_pattern({}), m_scan_count,
-        [&](const std::vector<std::string>& keys) {
-            for (const auto& key : keys) {
-                auto parts = m_index.match(key);
-                if (!parts) {
-                    continue;
+    try {
+        redis::scan_keys(
+            m_client, m_index.scan_pattern({}), m_scan_count,
+            [&](const std::vector<std::string>& keys) {
+                for (const auto& key : keys) {
+                    auto parts = m_index.match(key);
+                    if (parts) {
+                        prune_into((*parts)["user"], total);
+                    }
                 }
-                auto one = prune((*parts)["user"]);
-                total.users += one.users;
-                total.entries += one.entries;
-                total.stale += one.stale;
-            }
-            return true;
-        },
-        "set");
+                return true;
+            },
+            "set");
+    } catch (const Error& e) {
+        throw Error::after(e, WorkDone{"deleted", "stale index entries", total.stale, {}});
+    }
     return total;
 }
 

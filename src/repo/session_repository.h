@@ -63,6 +63,9 @@ public:
     // UNLINKs the session and SREMs it from its user's index (user from the payload, else `user`);
     // separate single-key commands, as the two keys live in different cluster slots.
     InvalidatedSession invalidate(const std::string& id, const std::optional<std::string>& user, bool dry_run);
+    // invalidate() for each id in turn; a failure part way throws Error::after with the sessions deleted so far.
+    std::vector<InvalidatedSession> invalidate_many(const std::vector<std::string>& ids,
+                                                    const std::optional<std::string>& user, bool dry_run);
     // UNLINKs the user's index set itself; true when it existed.
     bool drop_index(const std::string& user);
     // SREMs the user's index entries whose session key is gone.
@@ -76,6 +79,7 @@ public:
 private:
     void read_batch(const std::vector<std::string>& ids, const std::string& index_user, bool report_missing,
                     const SessionCallback& on_entry);
+    void prune_into(const std::string& user, PruneResult& result); // adds to result as it goes
     std::string session_key(const std::string& id) const;
     std::string index_key(const std::string& user) const;
 

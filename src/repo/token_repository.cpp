@@ -94,7 +94,7 @@ std::optional<TokenEntry> TokenRepository::get(const std::string& provider, cons
     auto replies = m_client.pipeline({redis::cmd("GET", entry.key), redis::cmd("TTL", entry.key)});
     if (replies.at(0).is_error()) {
         // WRONGTYPE and friends: name the key, an operator cannot act on a bare "WRONGTYPE Operation...".
-        throw Error(ErrorKind::server, fmt::format("{}: {}", entry.key, replies[0].str));
+        throw ServerError(replies[0].str, entry.key); // keeps NOAUTH an auth error (exit 3)
     }
     if (replies[0].is_nil()) {
         return std::nullopt;
@@ -114,7 +114,7 @@ TokenEntry TokenRepository::set(const std::string& provider, const std::string& 
                                 expires_in_s, safety_buffer_s));
     }
     TokenEntry entry;
-    entry.key = m_template.render(values(provider, tenant));
+    entry.key = m_template.render_unambiguous(values(provider, tenant));
     entry.provider = provider;
     entry.tenant = tenant;
     entry.token = token;
@@ -125,72 +125,18 @@ TokenEntry TokenRepository::set(const std::string& provider, const std::string& 
     return entry;
 }
 
-long long TokenRepository::flush(const std::optional<std::string>& provider, const std::optional<std::string>& tenant,
-                                 bool dry_run, const FlushBatch& on_batch)
+BulkDeleteResult TokenRepository::flush(const std::optional<std::string>& provider,
+                                       const std::optional<std::string>& tenant, bool dry_run,
+                                       const FlushBatch& on_batch)
 {
-    std::string pattern = m_template.scan_pattern(values(provider, tenant));
-    long long total = 0;
-    if (!dry_run && m_client.topology() != "cluster") {
-        m_client.for_each_primary([&](redis::Connection& connection) {
-            total += flush_node(connection, pattern, on_batch);
-        });
-        return total;
-    }
-    redis::scan_keys(m_client, pattern, scan_count(), [&](const std::vector<std::string>& keys) {
-        long long deleted = 0;
-        if (!dry_run) {
-            // Keys of one batch live in different slots; one UNLINK per key, pipelined.
-            std::vector<redis::Command> commands;
-            for (const auto& key : keys) {
-                commands.push_back(redis::cmd("UNLINK", key));
-            }
-            for (const auto& reply : m_client.pipeline(commands)) {
-                deleted += reply.check().as_integer("UNLINK");
-            }
-        }
-        total += dry_run ? static_cast<long long>(keys.size()) : deleted;
-        on_batch(keys, deleted);
-        return true;
-    });
-    return total;
-}
-
-long long TokenRepository::flush_node(redis::Connection& connection, const std::string& pattern,
-                                      const FlushBatch& on_batch)
-{
-    // One round trip per batch: the multi-key UNLINK of the previous batch travels with the next SCAN.
-    long long total = 0;
-    std::string cursor = "0";
-    std::vector<std::string> pending;
-    bool scanning = true;
-    while (scanning || !pending.empty()) {
-        std::vector<redis::Command> commands;
-        if (!pending.empty()) {
-            redis::Command unlink(std::vector<std::string>{"UNLINK"});
-            unlink.args.insert(unlink.args.end(), pending.begin(), pending.end());
-            commands.push_back(std::move(unlink));
-        }
-        if (scanning) {
-            commands.push_back(redis::cmd("SCAN", cursor, "MATCH", pattern, "COUNT", scan_count()));
-        }
-        auto replies = connection.pipeline(commands);
-        if (!pending.empty()) {
-            long long deleted = replies.front().check().as_integer("UNLINK");
-            total += deleted;
-            on_batch(pending, deleted);
-            pending.clear();
-        }
-        if (scanning) {
-            cursor = redis::read_scan_reply(replies.back().check(), pending);
-            scanning = cursor != "0";
-        }
-    }
-    return total;
+    BulkDeleteRequest request{m_template, values(provider, tenant), scan_count(), dry_run, on_batch};
+    return bulk_delete(m_client, request);
 }
 
 void TokenRepository::list(const std::optional<std::string>& provider, const EntryCallback& on_entry)
 {
-    std::string pattern = m_template.scan_pattern(values(provider, std::nullopt));
+    const auto known = values(provider, std::nullopt);
+    std::string pattern = m_template.scan_pattern(known);
     redis::scan_keys(m_client, pattern, scan_count(), [&](const std::vector<std::string>& keys) {
         std::vector<redis::Command> commands;
         commands.reserve(keys.size() * 2);
@@ -201,17 +147,18 @@ void TokenRepository::list(const std::optional<std::string>& provider, const Ent
         auto replies = m_client.pipeline(commands);
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const auto& value = replies.at(2 * i);
-            if (value.is_nil()) {
-                continue; // expired or deleted since SCAN saw it
+            auto parts = m_template.match(keys[i]);
+            if (value.is_nil() || !parts || m_template.classify(keys[i], known) == config::KeyTemplate::Ownership::foreign) {
+                continue; // expired or deleted since SCAN saw it, or not a token key of this provider
             }
             TokenEntry entry;
             entry.key = keys[i];
-            if (auto parts = m_template.match(keys[i])) {
-                entry.provider = (*parts)["provider"];
-                entry.tenant = (*parts)["tenant"];
+            entry.provider = (*parts)["provider"];
+            entry.tenant = (*parts)["tenant"];
+            if (value.is_error() && is_auth_reply(value.str)) {
+                throw ServerError(value.str); // not this key's problem: the connection lost its authentication
             }
-            const auto& ttl = replies.at(2 * i + 1);
-            entry.ttl_s = ttl.is_integer() ? ttl.integer : -1;
+            entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type
             try {
                 parse_payload(keys[i], value.check().as_string("GET"), entry);
             } catch (const Error& e) {

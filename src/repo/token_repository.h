@@ -3,6 +3,7 @@
 
 #include "config/key_template.h"
 #include "redis/client.h"
+#include "repo/bulk_delete.h"
 
 #include <functional>
 #include <map>
@@ -40,8 +41,9 @@ public:
     TokenEntry set(const std::string& provider, const std::string& tenant, const std::string& token,
                    long long expires_in_s, long long safety_buffer_s);
     // SCAN + UNLINK of every key matching the supplied values (glob-escaped); streaming, one batch at a time.
-    long long flush(const std::optional<std::string>& provider, const std::optional<std::string>& tenant,
-                    bool dry_run, const FlushBatch& on_batch);
+    // Deletes (or on a dry run counts) the matching token keys that are provably token keys of these values.
+    BulkDeleteResult flush(const std::optional<std::string>& provider, const std::optional<std::string>& tenant,
+                           bool dry_run, const FlushBatch& on_batch);
     // Streams every entry (optionally of one provider); payload GETs pipelined per SCAN batch.
     void list(const std::optional<std::string>& provider, const EntryCallback& on_entry);
 
@@ -54,7 +56,6 @@ private:
     std::map<std::string, std::string> values(const std::optional<std::string>& provider,
                                               const std::optional<std::string>& tenant) const;
     long long scan_count() const;
-    long long flush_node(redis::Connection& connection, const std::string& pattern, const FlushBatch& on_batch);
 
     redis::Client& m_client;
     const config::KeyTemplate& m_template;

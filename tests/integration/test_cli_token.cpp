@@ -130,7 +130,8 @@ TEST_CASE("token tenant ids are literal: glob characters, UTF-8, flush of '*' de
 {
     TestTarget target;
     auto& conn = target.client();
-    std::string odd = "a*b?c[d]e\\f:g";
+    // Glob characters are literal; the separator ':' is refused (it would make the key ambiguous: test_key_identity).
+    std::string odd = "a*b?c[d]e\\f";
     auto set = target.redops({"token", "set", "--provider", "genesys", "--tenant", odd, "--expires-in", "3600",
                                   "--token", "x"});
     REQUIRE(set.exit_code == 0);

@@ -154,3 +154,70 @@ TEST_CASE("every kind has a valid default template", "[config][keys]")
     CHECK(default_key_template("lock_fence").render({{"name", "job"}}) == "{lock:job}:fence");
     CHECK_FALSE(default_key_template("lock").match("{lock:job}:fence"));
 }
+
+TEST_CASE("a key has every reading its separators allow", "[config][keys][identity]")
+{
+    auto rate = default_key_template("ratelimit");
+    auto readings = rate.matches("rate:login:ip:1.2.3.4", 10);
+    REQUIRE(readings.size() == 2);
+    CHECK(readings[0].at("resource") == "login"); // the first reading is match()'s: shortest non-final value
+    CHECK(readings[0].at("subject") == "ip:1.2.3.4");
+    CHECK(readings[1].at("resource") == "login:ip");
+    CHECK(readings[1].at("subject") == "1.2.3.4");
+    CHECK(rate.matches("rate:api:f2", 10).size() == 1);
+    CHECK(rate.matches("lock:x", 10).empty());
+    CHECK(rate.matches("rate:a:b:c:d", 2).size() == 2); // the limit bounds the search
+}
+
+TEST_CASE("bulk operations own only keys every reading of which agrees", "[config][keys][identity]")
+{
+    using Ownership = KeyTemplate::Ownership;
+    auto rate = default_key_template("ratelimit");
+    // resource login:ip's key is not resource login's to delete, though one reading says so.
+    CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login"}}) == Ownership::ambiguous);
+    CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login:ip"}}) == Ownership::ambiguous);
+    CHECK(rate.classify("rate:login:u1", {{"resource", "login"}}) == Ownership::owned);
+    CHECK(rate.classify("rate:api:u1", {{"resource", "login"}}) == Ownership::foreign);
+    CHECK(rate.classify("lock:x", {{"resource", "login"}}) == Ownership::foreign);
+    CHECK(rate.classify("rate:loginx:u1", {{"resource", "login"}}) == Ownership::foreign);
+    // Nothing asked: every reading is a rate-limit key, so it is one.
+    CHECK(rate.classify("rate:login:ip:1.2.3.4", {}) == Ownership::owned);
+    // Every placeholder named: exactly the one key they render to.
+    CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login"}, {"subject", "ip:1.2.3.4"}}) == Ownership::owned);
+    CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login"}, {"subject", "ip"}}) == Ownership::foreign);
+
+    auto token = default_key_template("token");
+    CHECK(token.classify("auth:token:genesys:eu:acme", {{"provider", "genesys"}}) == Ownership::ambiguous);
+    CHECK(token.classify("auth:token:genesys:acme", {{"provider", "genesys"}}) == Ownership::owned);
+    // A key crafted with very many separators is never taken for sure.
+    std::string crafted = "auth:token:p";
+    for (int i = 0; i < 200; ++i) {
+        crafted += ":x";
+    }
+    CHECK(token.classify(crafted, {{"provider", "p"}}) == Ownership::ambiguous);
+}
+
+TEST_CASE("a write refuses a value that makes its key ambiguous and names the field", "[config][keys][identity]")
+{
+    auto token = default_key_template("token");
+    CHECK(token.render_unambiguous({{"provider", "genesys"}, {"tenant", "acme"}}) == "auth:token:genesys:acme");
+    auto refusal = [&](const std::map<std::string, std::string>& values) {
+        try {
+            token.render_unambiguous(values);
+        } catch (const Error& e) {
+            CHECK(e.kind() == ErrorKind::usage);
+            return std::string(e.what());
+        }
+        FAIL("accepted");
+        return std::string();
+    };
+    auto message = refusal({{"provider", "genesys:eu"}, {"tenant", "acme"}});
+    CHECK_THAT(message, Catch::Contains("--provider \"genesys:eu\""));
+    CHECK_THAT(message, Catch::Contains("ambiguous"));
+    CHECK_THAT(refusal({{"provider", "genesys"}, {"tenant", "eu:acme"}}), Catch::Contains("--tenant \"eu:acme\""));
+    // A template whose last part is a single placeholder after a unique prefix is never ambiguous.
+    auto lock = default_key_template("lock");
+    CHECK(lock.render_unambiguous({{"name", "a:b:c"}}) == "lock:a:b:c");
+    // Text other than the separator is fine anywhere.
+    CHECK(token.render_unambiguous({{"provider", "g-1.eu"}, {"tenant", "a*b"}}) == "auth:token:g-1.eu:a*b");
+}

@@ -186,3 +186,14 @@ TEST_CASE("redact_url masks passwords only", "[config][url]")
     CHECK(redact_url("unix:///tmp/a@b.sock") == "unix:///tmp/a@b.sock");
     CHECK(redact_url("user:pw@host") == "user:***@host");
 }
+
+TEST_CASE("redact_url masks the userinfo password of every scheme, unix:// included", "[config][url]")
+{
+    CHECK(redact_url("unix://ops:hunter2@/tmp/r.sock") == "unix://ops:***@/tmp/r.sock");
+    try {
+        parse_redis_url("unix://ops:hunter2@/tmp/r.sock");
+        FAIL("a unix URL with a host part was accepted");
+    } catch (const redops::Error& e) {
+        CHECK_THAT(e.what(), !Catch::Contains("hunter2") && Catch::Contains("unix://ops:***@/tmp/r.sock"));
+    }
+}

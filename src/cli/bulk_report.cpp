@@ -1,0 +1,47 @@
+#include "cli/bulk_report.h"
+
+#include "output/text_width.h"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+namespace redops::cli {
+namespace {
+
+std::string show(const std::string& key, const KeyShown& shown)
+{
+    return shown ? shown(key) : key;
+}
+
+} // namespace
+
+nlohmann::ordered_json ambiguous_json(const repo::AmbiguousKeys& skipped, const KeyShown& shown)
+{
+    nlohmann::ordered_json first = nlohmann::ordered_json::array();
+    for (const auto& key : skipped.first) {
+        first.push_back(show(key, shown));
+    }
+    return {{"count", skipped.count}, {"first", std::move(first)}};
+}
+
+void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped, std::string_view owner,
+                    std::string_view exact_hint, const KeyShown& shown)
+{
+    if (skipped.count == 0) {
+        return;
+    }
+    std::vector<std::string> names;
+    for (const auto& key : skipped.first) {
+        names.push_back(output::sanitize_for_terminal(show(key, shown)));
+    }
+    std::string more = skipped.count > static_cast<long long>(names.size())
+                           ? fmt::format(" and {} more", skipped.count - static_cast<long long>(names.size()))
+                           : "";
+    printer.warn(fmt::format("left {} ambiguous key{} alone, which could also belong to another {}: {}{} "
+                             "(to remove such a key, name it exactly: {})",
+                             skipped.count, skipped.count == 1 ? "" : "s", owner, fmt::join(names, ", "), more,
+                             exact_hint));
+}
+
+} // namespace redops::cli
