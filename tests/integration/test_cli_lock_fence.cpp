@@ -62,6 +62,23 @@ TEST_CASE("lock acquire --fence takes the next fencing number only with the lock
     CHECK(target.count_existing({"{lock:fenced}:fence"}) == 1);
 }
 
+TEST_CASE("lock acquire --fence in a cluster refuses lock and fence keys in two slots", "[cli][lock][fence][portable]")
+{
+    TestTarget target;
+    auto config = target.dir() / "redops.json";
+    std::ofstream(config) << R"({"keys": {"lock_fence": "lockfence:{name}"}})";
+    auto r = target.redops({"--config", config.string(), "lock", "acquire", "split", "--fence"});
+    INFO(r.out << r.err);
+    if (target.topology() == redops::test::Topology::cluster) {
+        CHECK(r.exit_code == 2);
+        CHECK(r.err.find("one hash slot") != std::string::npos);
+        CHECK(target.count_existing({"lock:split", "lockfence:split"}) == 0); // refused before anything was sent
+    } else {
+        CHECK(r.exit_code == 0);
+        CHECK(target.count_existing({"lock:split", "lockfence:split"}) == 2);
+    }
+}
+
 TEST_CASE("lock run --fence: numbers strictly increase across 50 serialized runs", "[cli][lock][fence]")
 {
     RedisServer server;
