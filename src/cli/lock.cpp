@@ -6,6 +6,7 @@
 #include "config/duration.h"
 #include "output/table.h"
 #include "output/write_check.h"
+#include "repo/lock_fence_repository.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -27,6 +28,8 @@ struct LockOptions {
     std::optional<std::string> owner;
     bool force = false;
     bool yes = false;
+    bool fence = false;
+    bool quiet = false;
     std::string match;
 };
 
@@ -64,6 +67,7 @@ const std::string& require_owner(const LockOptions& o, std::string_view command)
 struct Acquired {
     repo::AcquireResult result;
     std::string reply_lost; // why the SET's reply never came, when the lock was found ours over a new connection
+    long long fence = 0;    // --fence: the fencing number taken with the lock
     std::unique_ptr<redis::Client> fresh_client;
     std::optional<repo::LockRepository> fresh_locks;
 };
@@ -108,13 +112,21 @@ void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, c
         // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
         doc["owner"] = r.acquired ? r.owner : p.secret(r.owner);
         doc["ttl_ms"] = r.acquired ? static_cast<long long>(ttl.count()) : r.holder_ttl_ms;
+        if (o.fence) {
+            doc["fence"] = r.acquired ? Json(a.fence) : Json(nullptr);
+        }
         if (!a.reply_lost.empty()) {
             doc["reply_lost"] = true;
         }
         p.json_document(doc);
     } else if (r.acquired) {
         p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
-        p.note(fmt::format("acquired {} for {}", key, ttl_text(ttl.count())));
+        if (!o.quiet) {
+            p.note(fmt::format("acquired {} for {}{}", key, ttl_text(ttl.count()),
+                               o.fence ? fmt::format(", fencing token {}", a.fence) : ""));
+        }
+    } else if (o.quiet) {
+        // --quiet: the exit code tells; nothing for cron to mail
     } else if (r.owner == owner) {
         // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
         p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
@@ -124,6 +136,22 @@ void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, c
                            ttl_text(r.holder_ttl_ms)));
     }
     p.flush();
+}
+
+// --fence: the lock and the next fencing number in one script (repo::LockFenceRepository).
+repo::AcquireResult acquire_fenced(const LockOptions& o, Context& ctx, std::chrono::milliseconds ttl,
+                                   const std::string& owner, std::optional<std::chrono::milliseconds> wait,
+                                   long long& fence)
+{
+    const auto& keys = ctx.settings().keys;
+    repo::LockFenceRepository fences(ctx.client(), keys.lock.value, keys.lock_fence.value);
+    return retry_acquire(
+        [&] {
+            repo::FencedAcquireResult r = fences.acquire(o.name, ttl, owner);
+            fence = r.fence;
+            return r.lock;
+        },
+        wait);
 }
 
 int run_acquire(const LockOptions& o, Context& ctx)
@@ -142,7 +170,8 @@ int run_acquire(const LockOptions& o, Context& ctx)
     ctx.client(); // connect first: a failure to connect is not a lost reply
     Acquired a;
     try {
-        a.result = acquire_with_wait(locks, o.name, ttl, owner, wait);
+        a.result = o.fence ? acquire_fenced(o, ctx, ttl, owner, wait, a.fence)
+                           : acquire_with_wait(locks, o.name, ttl, owner, wait);
     } catch (const repo::LockReplyLost& lost) {
         recover_lost_reply(lost, ctx, o.name, owner, a);
     }
@@ -254,16 +283,22 @@ int run_status(const LockOptions& o, Context& ctx)
     auto locks = repository(ctx);
     std::string key = locks.key_of(o.name);
     repo::LockStatus s = locks.status(o.name);
+    const auto& keys = ctx.settings().keys;
+    // The last fencing number handed out (lock acquire/run --fence), whether or not the lock is held now.
+    std::optional<long long> fence =
+        repo::LockFenceRepository(ctx.client(), keys.lock.value, keys.lock_fence.value).current(o.name);
     auto& p = ctx.printer();
     if (p.json()) {
         Json doc{{"ok", s.held}, {"name", o.name}, {"key", key}, {"held", s.held}};
         doc["owner"] = s.held ? Json(p.secret(s.owner)) : Json(nullptr);
         doc["ttl_ms"] = s.held ? Json(s.ttl_ms) : Json(nullptr);
+        doc["fence"] = fence ? Json(*fence) : Json(nullptr);
         p.json_document(doc);
     } else {
-        output::Table table({"NAME", "KEY", "HELD", "OWNER", "TTL"});
+        output::Table table({"NAME", "KEY", "HELD", "OWNER", "TTL", "FENCE"});
         table.add_row({{o.name}, {key}, {s.held ? "yes" : "no", s.held ? output::Color::yellow : output::Color::green},
-                       {s.held ? p.secret(s.owner) : "-"}, {s.held ? ttl_text(s.ttl_ms) : "-"}});
+                       {s.held ? p.secret(s.owner) : "-"}, {s.held ? ttl_text(s.ttl_ms) : "-"},
+                       {fence ? std::to_string(*fence) : "-"}});
         p.table(table);
     }
     return s.held ? k_exit_ok : k_exit_negative;
@@ -327,13 +362,19 @@ repo::AcquireResult acquire_with_wait(repo::LockRepository& locks, const std::st
                                       std::chrono::milliseconds ttl, const std::string& owner,
                                       std::optional<std::chrono::milliseconds> wait)
 {
+    return retry_acquire([&] { return locks.acquire(name, ttl, owner); }, wait);
+}
+
+repo::AcquireResult retry_acquire(const std::function<repo::AcquireResult()>& attempt,
+                                  std::optional<std::chrono::milliseconds> wait)
+{
     using Clock = std::chrono::steady_clock;
     const auto deadline = Clock::now() + wait.value_or(std::chrono::milliseconds(0));
     std::mt19937_64 rng(std::random_device{}());
     std::chrono::milliseconds backoff(50);
     const std::chrono::milliseconds cap(1000);
     while (true) {
-        repo::AcquireResult r = locks.acquire(name, ttl, owner);
+        repo::AcquireResult r = attempt();
         auto now = Clock::now();
         if (r.acquired || !wait || now >= deadline) {
             return r;
@@ -359,6 +400,8 @@ void register_lock(CLI::App& app, Runner& selected)
     a->add_option("--wait", acquire->wait, "Retry with back-off for up to DUR while another owner holds it")
         ->check(duration_in(config::k_wait_range));
     a->add_option("--owner", acquire->owner, "Owner token to use (default: a random UUID)");
+    a->add_flag("--fence", acquire->fence, "Also take the next fencing number, atomically (in --json: fence)");
+    a->add_flag("-q,--quiet", acquire->quiet, "No message on stderr (the owner token still goes to stdout)");
 
     auto release = std::make_shared<LockOptions>();
     CLI::App* r = add_lock_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one",

@@ -6,6 +6,7 @@
 #include "repo/lock_repository.h"
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,10 @@ std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::string
 repo::AcquireResult acquire_with_wait(repo::LockRepository& locks, const std::string& name,
                                       std::chrono::milliseconds ttl, const std::string& owner,
                                       std::optional<std::chrono::milliseconds> wait);
+
+// The same loop around any acquire attempt (e.g. a fenced one, or one that notes when it was sent).
+repo::AcquireResult retry_acquire(const std::function<repo::AcquireResult()>& attempt,
+                                  std::optional<std::chrono::milliseconds> wait);
 
 void register_lock_run(CLI::App& lock, Runner& selected);
 

@@ -72,6 +72,22 @@ public:
 
     repo::HealthSample take()
     {
+        const bool reused = m_client != nullptr;
+        const std::optional<repo::HealthSample> previous = m_previous;
+        repo::HealthSample sample = take_once();
+        if (reused && !sample.healthy) {
+            // The server may just have closed a connection idle for longer than its `timeout` (an --interval
+            // longer than that): one sample on a fresh connection before saying unhealthy.
+            m_client.reset();
+            m_previous = previous;
+            sample = take_once();
+        }
+        return sample;
+    }
+
+private:
+    repo::HealthSample take_once()
+    {
         try {
             follow_sentinels();
             if (!m_client) {
@@ -112,7 +128,6 @@ public:
         }
     }
 
-private:
     // After a failover the old primary keeps answering as master until the sentinels demote it, seconds later;
     // what the sentinels name is the primary the services use, so sample that one from the first moment.
     void follow_sentinels()

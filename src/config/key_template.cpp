@@ -309,6 +309,9 @@ const std::vector<KeyKind>& key_kinds()
         {"ratelimit", "rate:{resource}:{subject}", {"resource", "subject"}},
         {"session", "session:{id}", {"id"}},
         {"user_index", "user:sessions:{user}", {"user"}},
+        // Outside the "lock:" prefix, so no lock name can render to it; the hash tag {lock:NAME} puts it in the
+        // cluster slot of the default lock key "lock:NAME", so `lock run --fence` works in a cluster as is.
+        {"lock_fence", "{{lock:{name}}}:fence", {"name"}},
     };
     return k_kinds;
 }

@@ -42,6 +42,9 @@ const Setting<KeyTemplate>& key_template_setting(const KeyTemplates& keys, std::
     if (kind == "user_index") {
         return keys.user_index;
     }
+    if (kind == "lock_fence") {
+        return keys.lock_fence;
+    }
     throw std::out_of_range("unknown key kind " + std::string(kind));
 }
 

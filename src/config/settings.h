@@ -62,6 +62,7 @@ struct KeyTemplates {
     Setting<KeyTemplate> ratelimit;  // {resource} {subject}
     Setting<KeyTemplate> session;    // {id}
     Setting<KeyTemplate> user_index; // {user}
+    Setting<KeyTemplate> lock_fence; // {name}: the fencing counter of `lock acquire/run --fence`
 };
 
 // The template setting of a kind by name ("token", ..., "user_index"); std::out_of_range for others.

@@ -72,7 +72,7 @@ KindCounts seed_keys(TestTarget& target)
         {"token", {"auth:token:genesys:tenant-", 1200}}, {"lock", {"lock:job-", 300}},
         {"dedupe", {"dedupe:acme:msg-", 1000}},         {"ratelimit", {"rate:login:user-", 800}},
         {"session", {"session:sid-", 1000}},             {"user_index", {"user:sessions:user-", 400}},
-        {"other", {"cache:page:", 300}}};
+        {"lock_fence", {"{lock:job-", 0}},              {"other", {"cache:page:", 300}}};
     KindCounts counts;
     std::vector<redops::redis::Command> seed;
     for (const auto& [kind, shape] : shapes) {
@@ -143,6 +143,23 @@ TEST_CASE("monitor -o json: an outage is a sample then recovery and exit after -
     REQUIRE(up != std::string::npos);
     CHECK(down < up);
     CHECK(std::regex_search(r.err, std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z redops: monitor: recovered)")));
+}
+
+TEST_CASE("monitor reconnects once before calling a server that dropped its idle connection unhealthy",
+          "[cli][monitor]")
+{
+    // The server closes connections idle for more than 1 s (whole seconds, checked every 100 ms): after 2.2 s the
+    // monitor's connection is surely gone when the second sample is taken.
+    RedisServer server(redops::test::ServerConfig{.extra_args = {"--timeout", "1"}});
+    auto r = run_redops({"--url", server.url(), "-o", "json", "monitor", "--interval", "2200ms", "--count", "2"});
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 0);
+    auto lines = lines_of(r.out);
+    REQUIRE(lines.size() == 2);
+    for (const auto& line : lines) {
+        CHECK(json::parse(line)["healthy"] == true);
+    }
+    CHECK(r.err.find("unhealthy") == std::string::npos);
 }
 
 TEST_CASE("monitor exits 3 when the last sample failed", "[cli][monitor]")
@@ -296,7 +313,7 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     INFO(text.out);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
-                        "keys_user_index=400 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
+                        "keys_user_index=400 keys_lock_fence=0 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
 
     // Without --keys the sample keeps its former shape.
     auto plain = target.redops({"-o", "json", "monitor", "--once"});
@@ -345,7 +362,7 @@ TEST_CASE("monitor --keys honours custom key templates of the config file", "[cl
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     KindCounts expected{{"token", 2},   {"lock", 0},       {"dedupe", 0}, {"ratelimit", 0},
-                        {"session", 1}, {"user_index", 1}, {"other", 1}};
+                        {"session", 1}, {"user_index", 1}, {"lock_fence", 0}, {"other", 1}};
     CHECK(counts_of(json::parse(r.out)["keys"]) == expected);
 }
 

@@ -142,7 +142,7 @@ TEST_CASE("match inverts render", "[config][keys]")
 
 TEST_CASE("every kind has a valid default template", "[config][keys]")
 {
-    REQUIRE(key_kinds().size() == 6);
+    REQUIRE(key_kinds().size() == 7);
     for (const auto& kind : key_kinds()) {
         INFO(std::string(kind.name));
         auto parsed = default_key_template(kind.name);
@@ -150,6 +150,9 @@ TEST_CASE("every kind has a valid default template", "[config][keys]")
         CHECK(parsed.placeholders() == kind.allowed);
     }
     CHECK(default_key_template("user_index").render({{"user", "u1"}}) == "user:sessions:u1");
+    // Never a lock key ("lock:" prefix), and in the cluster slot of the default lock key (hash tag "lock:job").
+    CHECK(default_key_template("lock_fence").render({{"name", "job"}}) == "{lock:job}:fence");
+    CHECK_FALSE(default_key_template("lock").match("{lock:job}:fence"));
 }
 
 TEST_CASE("a key has every reading its separators allow", "[config][keys][identity]")

@@ -42,7 +42,8 @@ TEST_CASE("keys are classified by the default template of each kind and other ot
 {
     KeyClassifier classifier(default_templates());
     CHECK(classifier.kinds() ==
-          std::vector<std::string>{"token", "lock", "dedupe", "ratelimit", "session", "user_index", "other"});
+          std::vector<std::string>{"token", "lock", "dedupe", "ratelimit", "session", "user_index", "lock_fence",
+                                   "other"});
     CHECK(kind_of(classifier, "auth:token:genesys:acme") == "token");
     CHECK(kind_of(classifier, "auth:token:genesys:acme:eu") == "token"); // the last placeholder may hold ':'
     CHECK(kind_of(classifier, "lock:nightly-export") == "lock");
