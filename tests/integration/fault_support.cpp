@@ -24,6 +24,11 @@ MeasuredRun run_redops_measured(const std::vector<std::string>& args, const RunO
     if (at != std::string::npos) {
         run.max_rss_kb = std::atoll(run.result.err.c_str() + at + k_rss_marker.size());
         run.result.err.erase(at);
+        // time(1) also says "Command exited with non-zero status N" / "Command terminated by signal N".
+        auto note = run.result.err.rfind("Command ");
+        if (note != std::string::npos && run.result.err.find('\n', note) + 1 == run.result.err.size()) {
+            run.result.err.erase(note);
+        }
     }
     return run;
 }
