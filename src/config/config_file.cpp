@@ -274,8 +274,9 @@ private:
         const json& object = object_at("defaults");
         auto& defaults = m_state.settings.defaults;
         for (const auto& [key, value] : object.items()) {
-            auto count = std::find_if(k_count_defaults.begin(), k_count_defaults.end(), [&](const auto& d) { return d.name == key; });
-            auto duration = std::find_if(k_duration_defaults.begin(), k_duration_defaults.end(), [&](const auto& d) { return d.name == key; });
+            const std::string& key_name = key; // a lambda cannot capture a structured binding before clang 16 (fuzz build)
+            auto count = std::find_if(k_count_defaults.begin(), k_count_defaults.end(), [&](const auto& d) { return d.name == key_name; });
+            auto duration = std::find_if(k_duration_defaults.begin(), k_duration_defaults.end(), [&](const auto& d) { return d.name == key_name; });
             if (count != k_count_defaults.end()) {
                 long long number = integer_at(object, key, "defaults.");
                 if (std::string why = out_of_range(number, count->range); !why.empty()) {

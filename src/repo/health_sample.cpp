@@ -5,6 +5,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdlib>
+#include <limits>
 #include <string_view>
 
 #include <fmt/format.h>
@@ -31,7 +32,17 @@ std::optional<double> rate(long long now, long long before, double seconds)
     if (now < before || seconds <= 0) {
         return std::nullopt;
     }
-    return static_cast<double>(now - before) / seconds;
+    return (static_cast<double>(now) - static_cast<double>(before)) / seconds; // no overflow on wild counters
+}
+
+// INFO figures are the server's text: a corrupt or hostile value saturates instead of overflowing a sum.
+long long saturating_add(long long a, long long b)
+{
+    long long sum = 0;
+    if (__builtin_add_overflow(a, b, &sum)) {
+        return b > 0 ? std::numeric_limits<long long>::max() : std::numeric_limits<long long>::min();
+    }
+    return sum;
 }
 
 } // namespace
@@ -68,7 +79,7 @@ void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::s
     if (has_lag && *s.replication_lag_s < 0) {
         s.replication_lag_s.reset();
     }
-    long long lookups = s.keyspace_hits + s.keyspace_misses;
+    long long lookups = saturating_add(s.keyspace_hits, s.keyspace_misses);
     if (lookups > 0) {
         s.hit_ratio = static_cast<double>(s.keyspace_hits) / static_cast<double>(lookups);
     }
@@ -115,19 +126,19 @@ HealthSample aggregate_nodes(std::vector<HealthSample> nodes, long long time_ms)
         }
         total.latency_ms = std::max(total.latency_ms, n.latency_ms);
         total.uptime_s = std::min(total.uptime_s, n.uptime_s); // a restarted node voids the rates
-        total.used_memory += n.used_memory;
-        total.used_memory_peak += n.used_memory_peak;
-        total.maxmemory += n.maxmemory;
+        total.used_memory = saturating_add(total.used_memory, n.used_memory);
+        total.used_memory_peak = saturating_add(total.used_memory_peak, n.used_memory_peak);
+        total.maxmemory = saturating_add(total.maxmemory, n.maxmemory);
         total.mem_fragmentation_ratio = std::max(total.mem_fragmentation_ratio, n.mem_fragmentation_ratio);
-        total.evicted_keys += n.evicted_keys;
-        total.expired_keys += n.expired_keys;
-        total.connected_clients += n.connected_clients;
-        total.blocked_clients += n.blocked_clients;
-        total.rejected_connections += n.rejected_connections;
-        total.ops_per_sec += n.ops_per_sec;
-        total.total_commands_processed += n.total_commands_processed;
-        total.keyspace_hits += n.keyspace_hits;
-        total.keyspace_misses += n.keyspace_misses;
+        total.evicted_keys = saturating_add(total.evicted_keys, n.evicted_keys);
+        total.expired_keys = saturating_add(total.expired_keys, n.expired_keys);
+        total.connected_clients = saturating_add(total.connected_clients, n.connected_clients);
+        total.blocked_clients = saturating_add(total.blocked_clients, n.blocked_clients);
+        total.rejected_connections = saturating_add(total.rejected_connections, n.rejected_connections);
+        total.ops_per_sec = saturating_add(total.ops_per_sec, n.ops_per_sec);
+        total.total_commands_processed = saturating_add(total.total_commands_processed, n.total_commands_processed);
+        total.keyspace_hits = saturating_add(total.keyspace_hits, n.keyspace_hits);
+        total.keyspace_misses = saturating_add(total.keyspace_misses, n.keyspace_misses);
         total.aof_enabled = total.aof_enabled || n.aof_enabled;
         if (n.rdb_last_bgsave_status == "err") {
             total.rdb_last_bgsave_status = "err";

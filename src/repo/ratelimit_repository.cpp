@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace redops::repo {
 
@@ -242,10 +243,13 @@ GcraState gcra_peek(long long tat_us, long long now_us, long long interval_us, l
     long long offset = interval_us * burst;
     GcraState state;
     state.remaining = std::clamp<long long>((now_us - tat + offset) / interval_us, 0, burst);
-    state.reset_after_us = tat - now_us;
+    // tat is what the key holds: a corrupt or crafted value near the end of time saturates, never overflows.
+    if (__builtin_sub_overflow(tat, now_us, &state.reset_after_us)) {
+        state.reset_after_us = std::numeric_limits<long long>::max();
+    }
     state.limited = state.remaining == 0;
-    // The next hit passes once now reaches tat + interval - offset.
-    state.retry_after_us = state.limited ? tat + interval_us - offset - now_us : -1;
+    // The next hit passes once now reaches tat + interval - offset; (tat - now) >= 0 and (interval - offset) <= 0.
+    state.retry_after_us = state.limited ? state.reset_after_us + (interval_us - offset) : -1;
     return state;
 }
 

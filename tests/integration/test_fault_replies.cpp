@@ -1,0 +1,150 @@
+// [fault] Replies no healthy server sends, from a scripted fake: huge lengths, garbage, half replies, error replies
+// on every command, MOVED loops. Each ends with a true exit code in bounded time and bounded memory.
+#include "fake_resp_server.h"
+#include "fault_support.h"
+#include "resp_wire.h"
+
+#include <catch2/catch.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+
+using namespace redops::test;
+
+namespace {
+
+constexpr std::size_t k_flood_bytes = std::size_t{256} << 20;
+constexpr long long k_rss_limit_kb = 160 * 1024; // well under the flood: the reply was refused, not buffered
+
+// Commands that read a value, write, and scan; each meets the fault on its first command after the handshake.
+const std::vector<std::vector<std::string>> k_data_commands{
+    {"token", "get", "--provider", "p", "--tenant", "t"},
+    {"lock", "acquire", "X"},
+    {"dedupe", "check", "--tenant", "t", "--id", "m1"},
+    {"token", "flush", "--all", "--yes"},
+    {"sessions", "list", "--all"},
+};
+
+std::string joined(const std::vector<std::string>& args)
+{
+    return fmt::format("{}", fmt::join(args, " "));
+}
+
+// Deletes, or a second SET, after a reply that made no sense (a lock acquire may still release what it took).
+bool wrote_anything(const FakeRespServer& server)
+{
+    return server.count("UNLINK") + server.count("DEL") > 0 || server.count("SET") > 1;
+}
+
+} // namespace
+
+TEST_CASE("a bulk length of 999999999999 ends with exit 4 without buffering the flood", "[fault][reply]")
+{
+    FakeRespServer server(fake::on("GET", FakeReply::flood_after("$999999999999\r\n", k_flood_bytes)));
+    auto run = run_redops_measured(concat(server.args("3s"), {"token", "get", "--provider", "p", "--tenant", "t"}),
+                                   RunOptions{.timeout = std::chrono::seconds(20)});
+    INFO(brief(run.result.out) << brief(run.result.err) << "max RSS " << run.max_rss_kb << " kB");
+    CHECK(run.result.exit_code == 4);
+    CHECK(run.max_rss_kb > 0);
+    CHECK(run.max_rss_kb < k_rss_limit_kb);
+    note_fault_case("bulk length 999999999999 (token get)", run.result.exit_code, false);
+}
+
+TEST_CASE("an array length of 999999999999 ends with exit 4", "[fault][reply]")
+{
+    for (const std::string header : {"*999999999999\r\n", "*2147483648\r\n"}) {
+        FakeRespServer server(fake::on("GET", FakeReply::flood_after(header, k_flood_bytes)));
+        auto run = run_redops_measured(concat(server.args("3s"), {"token", "get", "--provider", "p", "--tenant", "t"}),
+                                       RunOptions{.timeout = std::chrono::seconds(20)});
+        INFO(header << brief(run.result.out) << brief(run.result.err) << "max RSS " << run.max_rss_kb << " kB");
+        CHECK(run.result.exit_code == 4);
+        CHECK(run.max_rss_kb < k_rss_limit_kb);
+        note_fault_case("array length " + header.substr(1, header.size() - 3) + " (token get)", run.result.exit_code,
+                        false);
+    }
+}
+
+TEST_CASE("garbage bytes in place of a reply are a protocol error", "[fault][reply]")
+{
+    for (const auto& args : k_data_commands) {
+        FakeRespServer server(fake::always(FakeReply::send("!@#\x01\xff garbage\r\n")));
+        auto r = run_redops(concat(server.args(), args), RunOptions{.timeout = std::chrono::seconds(15)});
+        INFO(joined(args) << "\n" << brief(r.out) << brief(r.err));
+        CHECK(r.exit_code == 4);
+        CHECK_FALSE(wrote_anything(server));
+        note_fault_case("garbage reply: " + joined(args), r.exit_code, wrote_anything(server));
+    }
+}
+
+TEST_CASE("a connection closed in the middle of a reply exits 3", "[fault][reply]")
+{
+    const std::vector<FakeReply> halves{FakeReply::send_then_close("$10\r\nabc"), FakeReply::send_then_close("*2\r\n$1\r\n0"),
+                                        FakeReply::send_then_close(":12"), FakeReply::close(), FakeReply::reset()};
+    for (const auto& args : k_data_commands) {
+        for (const auto& half : halves) {
+            FakeRespServer server(fake::always(half));
+            auto r = run_redops(concat(server.args(), args), RunOptions{.timeout = std::chrono::seconds(15)});
+            INFO(joined(args) << " after \"" << half.bytes << "\"\n" << brief(r.out) << brief(r.err));
+            CHECK(r.exit_code == 3);
+            CHECK(r.elapsed < std::chrono::seconds(10));
+            note_fault_case("closed mid-reply: " + joined(args), r.exit_code, wrote_anything(server));
+        }
+    }
+}
+
+TEST_CASE("NOAUTH on any command exits 3", "[fault][reply]")
+{
+    auto commands = k_data_commands;
+    commands.push_back({"ping"});
+    commands.push_back({"ratelimit", "test", "--resource", "api", "--subject", "u1", "--limit", "5", "--window", "1m"});
+    for (const auto& args : commands) {
+        FakeRespServer server(fake::always(FakeReply::send(resp::error("NOAUTH Authentication required."))));
+        auto r = run_redops(concat(server.args(), args), RunOptions{.timeout = std::chrono::seconds(15)});
+        INFO(joined(args) << "\n" << brief(r.out) << brief(r.err));
+        CHECK(r.exit_code == 3);
+        CHECK(mentions(r.err, "auth"));
+        note_fault_case("NOAUTH: " + joined(args), r.exit_code, false);
+    }
+}
+
+TEST_CASE("LOADING READONLY BUSY and OOM replies exit 4 and quote the server", "[fault][reply]")
+{
+    const std::vector<std::string> errors{
+        "LOADING Redis is loading the dataset in memory",
+        "READONLY You can't write against a read only replica.",
+        "BUSY Redis is busy running a script. You can only call SCRIPT KILL or SHUTDOWN NOSCRIPT.",
+        "OOM command not allowed when used memory > 'maxmemory'.",
+    };
+    for (const auto& error : errors) {
+        for (const auto& args : k_data_commands) {
+            FakeRespServer server(fake::always(FakeReply::send(resp::error(error))));
+            auto r = run_redops(concat(server.args(), args), RunOptions{.timeout = std::chrono::seconds(15)});
+            INFO(joined(args) << "\n" << brief(r.out) << brief(r.err));
+            CHECK(r.exit_code == 4);
+            CHECK(mentions(r.err, error.substr(0, error.find(' '))));
+            CHECK(r.elapsed < std::chrono::seconds(10));
+            note_fault_case(error.substr(0, error.find(' ')) + ": " + joined(args), r.exit_code, false);
+        }
+    }
+}
+
+TEST_CASE("a MOVED loop ends in bounded time with exit 3 or 4", "[fault][reply]")
+{
+    for (const std::string mode : {"standalone", "cluster"}) {
+        for (const auto& args : k_data_commands) {
+            // The server points every key at itself: a cluster client would follow it forever without a bound.
+            auto port = std::make_shared<std::atomic<int>>(0);
+            FakeHandler loop = [port](const std::vector<std::string>& a) { return fake::moved_loop(*port)(a); };
+            FakeRespServer server(loop, FakeServerOptions{.mode = mode});
+            *port = server.port();
+            auto r = run_redops(concat(server.args(), args), RunOptions{.timeout = std::chrono::seconds(15)});
+            INFO(mode << ": " << joined(args) << "\n" << brief(r.out) << brief(r.err));
+            CHECK((r.exit_code == 3 || r.exit_code == 4));
+            CHECK(r.elapsed < std::chrono::seconds(10));
+            CHECK(server.total_commands() < 200);
+            note_fault_case("MOVED loop (" + mode + "): " + joined(args), r.exit_code, false);
+        }
+    }
+}
