@@ -15,13 +15,6 @@ using json = nlohmann::json;
 
 namespace {
 
-std::vector<std::string> with(const TestTarget& target, std::vector<std::string> command)
-{
-    std::vector<std::string> args = target.args();
-    args.insert(args.end(), command.begin(), command.end());
-    return args;
-}
-
 void seed(TestTarget& target, const std::vector<std::string>& keys)
 {
     for (const auto& key : keys) {
