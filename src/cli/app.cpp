@@ -115,20 +115,22 @@ std::size_t edit_distance(std::string_view a, std::string_view b)
     return row[b.size()];
 }
 
-// Whether argv[i] is an option of `app` (or its parents) that takes a value in the next word.
-bool takes_next_word(const CLI::App& app, std::string_view arg)
+// Whether an option of `app` (or its parents) takes a value in the next word; nullopt for an option none of them
+// knows (then where the command word stands cannot be told, and CLI11's own message is kept).
+std::optional<bool> takes_next_word(const CLI::App& app, std::string_view arg)
 {
-    if (arg.find('=') != std::string_view::npos || arg.size() < 2) {
-        return false;
+    std::string name(arg.substr(0, arg.find('=')));
+    if (name.size() > 2 && name[1] != '-') {
+        name = name.substr(0, 2); // -p6379: a short option with its value attached
     }
     for (const CLI::App* scope = &app; scope != nullptr; scope = scope->get_parent()) {
         for (const CLI::Option* option : scope->get_options()) {
-            if (option->check_name(std::string(arg))) {
-                return option->get_expected_min() > 0;
+            if (option->check_name(name)) {
+                return option->get_expected_min() > 0 && name.size() == arg.size();
             }
         }
     }
-    return false;
+    return std::nullopt;
 }
 
 } // namespace
@@ -142,7 +144,11 @@ std::optional<std::string> unknown_command_message(const CLI::App& app, int argc
             return std::nullopt;
         }
         if (arg.size() > 1 && arg.front() == '-') {
-            i += takes_next_word(*scope, arg) ? 1 : 0;
+            auto takes = takes_next_word(*scope, arg);
+            if (!takes) {
+                return std::nullopt;
+            }
+            i += *takes ? 1 : 0;
             continue;
         }
         auto subcommands = scope->get_subcommands([](const CLI::App*) { return true; });

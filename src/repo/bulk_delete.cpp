@@ -22,6 +22,9 @@ namespace {
 // must stay within a slot).
 std::vector<std::vector<std::string>> unlink_groups(const std::vector<std::string>& keys, bool cluster)
 {
+    if (keys.empty()) {
+        return {};
+    }
     if (!cluster) {
         return {keys};
     }

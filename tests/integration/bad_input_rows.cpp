@@ -76,7 +76,7 @@ std::vector<MatrixRow> connection_rows()
         {{"token", "get", "--provider", "genesys", "--tenant", "acme"}, 3, "authentication failed", {{"REDIS_PASSWORD", "wrong-one"}}},
         own({"--url", "redis://127.0.0.1:1", "token", "get", "--provider", "genesys", "--tenant", "acme"}, 3, "127.0.0.1:1"),
         {{"token", "get", "--provider", "genesys", "--tenant", "wrongtype"}, 4, "WRONGTYPE"},
-        {{"lock", "status", "hashlock"}, 4, "WRONGTYPE"},
+        {{"lock", "status", "hashlock"}, 4, "holds a hash, not a lock owner token"},
     };
 }
 
