@@ -77,7 +77,7 @@ public:
             if (!pending.empty()) {
                 long long n = count_unlinked(groups, replies);
                 deleted += n;
-                m_request.on_batch(pending, n);
+                report(pending, n);
                 pending.clear();
             }
             if (scanning) {
@@ -88,7 +88,7 @@ public:
                 pending = owned(std::move(keys));
                 if (m_request.dry_run && !pending.empty()) {
                     deleted += static_cast<long long>(pending.size());
-                    m_request.on_batch(pending, 0);
+                    report(pending, 0);
                     pending.clear();
                 }
             }
@@ -96,6 +96,13 @@ public:
     }
 
 private:
+    void report(const std::vector<std::string>& keys, long long deleted) const
+    {
+        if (m_request.on_batch) {
+            m_request.on_batch(keys, deleted);
+        }
+    }
+
     std::vector<std::string> owned(std::vector<std::string> keys)
     {
         redis::keep_matching(m_pattern, keys); // a server or proxy may ignore MATCH
