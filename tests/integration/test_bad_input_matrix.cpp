@@ -40,9 +40,9 @@ void seed(redops::redis::Connection& c)
     for (const char* id : {"m1", "m2", "m3"}) {
         c.call(cmd("SET", std::string("dedupe:acme:") + id, "1", "EX", 86'400));
     }
-    c.call(cmd("SET", "rate:login:u1", "3", "EX", 60));
+    c.call(cmd("SET", "rate:login:u1", "3", "EX", 3600));
     c.call(cmd("ZADD", "rate:api:u2", now, "h1"));
-    c.call(cmd("PEXPIRE", "rate:api:u2", 60'000));
+    c.call(cmd("PEXPIRE", "rate:api:u2", 3'600'000));
     for (const char* id : {"s-aaaaaaaa-1111", "s-bbbbbbbb-2222"}) {
         std::string session = json{{"userId", "u1"}, {"createdAt", now}, {"role", "admin"}, {"rememberMe", false}}.dump();
         c.call(cmd("SET", std::string("session:") + id, session, "EX", 86'400));
@@ -109,7 +109,7 @@ Prepared prepare(const MatrixRow& row, const std::map<std::string, std::string>&
         p.options.env[name] = substitute(value, values);
     }
     p.options.stdin_data = row.stdin_data;
-    p.options.timeout = std::chrono::milliseconds(10'000);
+    p.options.timeout = std::chrono::milliseconds(60'000);
     return p;
 }
 

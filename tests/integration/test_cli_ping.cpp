@@ -96,7 +96,7 @@ TEST_CASE("a peer that never answers: --timeout 500ms exits 3 saying it timed ou
     redops::test::SilentPeer peer;
     auto r = run_redops({"--port", std::to_string(peer.port()), "ping", "--timeout", "500ms"});
     CHECK(r.exit_code == 3);
-    CHECK(r.elapsed < std::chrono::milliseconds(1500));
+    CHECK(r.elapsed < std::chrono::milliseconds(2500)); // the deadline plus start-up under a sanitizer on a busy host
     CHECK(r.err.find("timed out") != std::string::npos);
 }
 
