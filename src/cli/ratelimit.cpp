@@ -11,6 +11,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -139,13 +140,13 @@ int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, 
         if (o.dry_run) {
             stream.begin_array("keys");
         }
-        auto result = limits.reset_all(o.resource, scan_count, o.dry_run, [&](const std::vector<std::string>& keys) {
+        auto list_keys = [&](const std::vector<std::string>& keys) {
             for (const auto& key : keys) {
-                if (o.dry_run) {
-                    stream.item(key);
-                }
+                stream.item(key);
             }
-        });
+        };
+        auto result = limits.reset_all(o.resource, scan_count, o.dry_run,
+                                       o.dry_run ? std::function(list_keys) : nullptr);
         if (o.dry_run) {
             stream.end_array();
         }
@@ -156,13 +157,13 @@ int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, 
         warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
         return k_exit_ok;
     }
-    auto result = limits.reset_all(o.resource, scan_count, o.dry_run, [&](const std::vector<std::string>& keys) {
+    auto print_keys = [&](const std::vector<std::string>& keys) {
         for (const auto& key : keys) {
-            if (o.dry_run) {
-                printer.line(output::sanitize_for_terminal(key));
-            }
+            printer.line(output::sanitize_for_terminal(key));
         }
-    });
+    };
+    auto result = limits.reset_all(o.resource, scan_count, o.dry_run,
+                                   o.dry_run ? std::function(print_keys) : nullptr);
     warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
     long long n = result.deleted;
     printer.line(fmt::format("{} {} subject{} of {}", o.dry_run ? "dry run: would reset" : "reset", n,
