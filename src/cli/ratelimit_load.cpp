@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/sliding_limiter.h"
 #include "redis/client.h"
+#include "repo/health_repository.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -45,6 +46,10 @@ public:
         redis::Client& client = m_clients.empty() ? m_ctx.client() : *m_clients.at(static_cast<std::size_t>(worker));
         return repository(client).hit(m_resource, m_subject, m_spec);
     }
+    std::optional<long long> free_client_slots() override
+    {
+        return repo::HealthRepository(m_ctx.client()).free_client_slots();
+    }
 
 private:
     repo::RateLimitRepository repository(redis::Client& client) const
@@ -81,6 +86,7 @@ public:
         auto d = m_limiter.hit(m_key);
         return {!d.allowed, d.current, d.remaining, d.reset_in_ms, -1};
     }
+    std::optional<long long> free_client_slots() override { return std::nullopt; }
 
 private:
     std::string m_key;
@@ -156,19 +162,109 @@ std::unique_ptr<HitTarget> make_degraded_target(const std::string& resource, con
     return std::make_unique<DegradedTarget>(resource, subject, spec);
 }
 
-LoadVerdict judge_load(const repo::PeekResult& before, long long requests, long long allowed, long long elapsed_us)
+LoadVerdict judge_load(const repo::PeekResult& before, const repo::PeekResult& after, long long requests,
+                       long long allowed, long long elapsed_us)
 {
     LoadVerdict v;
     v.expected_allowed = std::min(requests, before.remaining);
-    // Capacity that frees up while the hits run makes the count inexact; then it may only grow, never shrink.
+    // Capacity that frees up while the hits run makes the counts inexact: admissions may then exceed the state
+    // before, and the state after undercounts them.
     v.exact = before.next_free_in_ms < 0 || elapsed_us < before.next_free_in_ms * 1000;
-    v.ok = v.exact ? allowed == v.expected_allowed : allowed >= v.expected_allowed && allowed <= requests;
+    v.server_admitted = after.current - before.current;
+    v.others = v.server_admitted - allowed;
+    if (v.exact) {
+        v.shared = v.others != 0;
+        if (v.others < 0) {
+            // The state shows fewer admissions than this run alone got: somebody reset or removed the subject.
+            v.verdict = Verdict::no_verdict;
+            v.reason = fmt::format("the subject's state lost {} admissions during the run (reset or removed by "
+                                   "another client)", -v.others);
+        } else if (v.server_admitted > before.remaining) {
+            v.verdict = Verdict::broken;
+            v.reason = fmt::format("{} admitted with {} remaining{}", v.server_admitted, before.remaining,
+                                   v.shared ? fmt::format(" ({} of them to other clients)", v.others) : "");
+        } else if (v.server_admitted < before.remaining && allowed < requests) {
+            v.verdict = Verdict::broken;
+            v.reason = fmt::format("{} of {} hits denied while {} of the capacity was never used", requests - allowed,
+                                   requests, before.remaining - v.server_admitted);
+        } else {
+            v.verdict = Verdict::held;
+        }
+        return v;
+    }
+    // Not exact: this run alone must get at least what was there at the start, and never more than it asked.
+    v.others = std::max(0LL, v.others); // freed capacity hides admissions: only a lower bound is known
+    v.shared = v.others > 0;
+    if (allowed > requests) {
+        v.verdict = Verdict::broken;
+        v.reason = fmt::format("{} admitted of {} hits", allowed, requests);
+    } else if (allowed >= v.expected_allowed) {
+        v.verdict = Verdict::held;
+    } else if (v.shared) {
+        v.verdict = Verdict::no_verdict;
+        v.reason = fmt::format("other clients took at least {} of the capacity while the window moved", v.others);
+    } else {
+        v.verdict = Verdict::broken;
+        v.reason = fmt::format("{} admitted, fewer than the {} remaining at the start", allowed, v.expected_allowed);
+    }
     return v;
 }
 
+long long concurrency_cap(long long requested, std::optional<long long> free_slots)
+{
+    if (!free_slots) {
+        return requested;
+    }
+    return std::clamp(*free_slots / 4, 1LL, requested);
+}
+
+namespace {
+
+std::string_view verdict_name(Verdict v)
+{
+    switch (v) {
+    case Verdict::held:
+        return "held";
+    case Verdict::broken:
+        return "broken";
+    case Verdict::no_verdict:
+        return "no_verdict";
+    }
+    return "broken";
+}
+
+int exit_code_of(Verdict v)
+{
+    return v == Verdict::held ? k_exit_ok : v == Verdict::broken ? k_exit_negative : k_exit_no_verdict;
+}
+
+std::string verdict_line(const LoadVerdict& v)
+{
+    switch (v.verdict) {
+    case Verdict::held:
+        return v.shared ? fmt::format("OK: the limit held (shared subject: {} admitted to other clients during the run)",
+                                      v.others)
+                        : "OK: the limit held exactly";
+    case Verdict::broken:
+        return "FAIL: the limiter is broken: " + v.reason;
+    case Verdict::no_verdict:
+        return "NO VERDICT: shared subject: " + v.reason;
+    }
+    return {};
+}
+
+} // namespace
+
 int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& plan, Context& ctx)
 {
-    long long workers = std::clamp(plan.concurrency, 1LL, plan.requests);
+    auto& printer = ctx.printer();
+    long long wanted = std::clamp(plan.concurrency, 1LL, plan.requests);
+    long long workers = wanted > 1 ? concurrency_cap(wanted, target.free_client_slots()) : wanted;
+    if (workers < wanted) {
+        printer.warn(fmt::format("--concurrency {} capped to {}: a test takes at most a quarter of the server's free "
+                                 "client slots",
+                                 wanted, workers));
+    }
     repo::PeekResult before = target.peek();
     target.open_workers(workers);
     auto start = SteadyClock::now();
@@ -186,37 +282,38 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
             first_denied = static_cast<long long>(i);
         }
     }
-    LoadVerdict verdict = judge_load(before, plan.requests, allowed, elapsed_us);
-    long long expected = verdict.expected_allowed;
-    bool exact = verdict.exact;
-    bool ok = verdict.ok;
-    int exit_code = ok ? k_exit_ok : k_exit_negative;
+    LoadVerdict verdict = judge_load(before, after, plan.requests, allowed, elapsed_us);
+    int exit_code = exit_code_of(verdict.verdict);
+    bool ok = exit_code == k_exit_ok;
     double hits_per_s = static_cast<double>(plan.requests) * 1e6 / static_cast<double>(elapsed_us);
 
-    auto& printer = ctx.printer();
     if (plan.trace) {
         print_trace(records, printer);
     }
-    if (!exact) {
+    if (!verdict.exact) {
         printer.warn("capacity freed up during the run (the window moved); only a lower bound was checked");
     }
     if (printer.json()) {
         printer.json_document(
             {{"algorithm", plan.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
              {"key", target.key()}, {"limit", before.capacity}, {"window_ms", spec.window.count()},
-             {"requests", plan.requests}, {"concurrency", workers}, {"allowed", allowed},
-             {"denied", plan.requests - allowed}, {"expected_allowed", expected}, {"exact", exact},
+             {"requests", plan.requests}, {"concurrency", workers}, {"concurrency_requested", wanted},
+             {"allowed", allowed}, {"denied", plan.requests - allowed}, {"expected_allowed", verdict.expected_allowed},
+             {"exact", verdict.exact}, {"server_admitted", verdict.server_admitted},
+             {"shared", verdict.shared}, {"others_admitted", verdict.others},
+             {"verdict", verdict_name(verdict.verdict)},
+             {"reason", verdict.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(verdict.reason)},
              {"first_denied_index", first_denied ? nlohmann::ordered_json(*first_denied) : nullptr},
              {"remaining", after.remaining}, {"reset_in_ms", after.reset_in_ms},
              {"hits_per_s", hits_per_s}, {"elapsed_ms", static_cast<double>(elapsed_us) / 1000.0}, {"ok", ok}});
     } else {
-        printer.line(fmt::format("{}: {} allowed, {} denied of {} hits from {} connection{} (expected {} allowed)",
+        printer.line(fmt::format("{}: {} allowed, {} denied of {} hits from {} connection{} ({} available at the start)",
                                  target.key(), allowed, plan.requests - allowed, plan.requests, workers,
-                                 workers == 1 ? "" : "s", expected));
+                                 workers == 1 ? "" : "s", verdict.expected_allowed));
         printer.line(fmt::format("first denied: {}, remaining {}, resets in {} ms, {:.0f} hits/s",
                                  first_denied ? std::to_string(*first_denied) : "-", after.remaining,
                                  after.reset_in_ms, hits_per_s));
-        printer.line(ok ? "OK: the limit held exactly" : "FAIL: the limiter let through a different number");
+        printer.line(verdict_line(verdict));
     }
     return exit_code;
 }

@@ -74,5 +74,7 @@ inline constexpr int k_exit_negative = 1;
 inline constexpr int k_exit_usage = 2;
 inline constexpr int k_exit_unavailable = 3;
 inline constexpr int k_exit_data = 4;
+// `ratelimit test` only: another client changed the subject's state during the run; no verdict is possible.
+inline constexpr int k_exit_no_verdict = 5;
 
 } // namespace redops

@@ -1,6 +1,8 @@
 #include "repo/health_repository.h"
 
 #include <algorithm>
+#include <charconv>
+#include <optional>
 #include <thread>
 
 namespace redops::repo {
@@ -117,6 +119,33 @@ HealthSample HealthRepository::sample()
         samples.push_back(std::move(s));
     }
     return aggregate_nodes(std::move(samples), now_ms());
+}
+
+std::optional<long long> HealthRepository::free_client_slots()
+{
+    std::optional<long long> fewest;
+    m_client.for_each_primary([&](redis::Connection& connection) {
+        std::optional<long long> max_clients;
+        long long connected = 0;
+        for (const auto& [name, value] :
+             redis::parse_info(connection.call(redis::cmd("INFO", "clients")).as_string("INFO clients"))) {
+            long long number = 0;
+            auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), number);
+            if (ec != std::errc() || end != value.data() + value.size() || number < 0) {
+                continue;
+            }
+            if (name == "maxclients") {
+                max_clients = number;
+            } else if (name == "connected_clients") {
+                connected = number;
+            }
+        }
+        if (max_clients) {
+            long long free = std::max(0LL, *max_clients - connected);
+            fewest = fewest ? std::min(*fewest, free) : free;
+        }
+    });
+    return fewest;
 }
 
 } // namespace redops::repo

@@ -36,6 +36,9 @@ public:
     std::vector<NodePing> ping(int count, std::chrono::milliseconds interval);
     // One monitor sample of the client's node: PING latency and one INFO; throws when Redis does not answer.
     HealthSample sample();
+    // The fewest client slots any primary has left (INFO clients: maxclients - connected_clients, never below 0);
+    // none when no primary reports maxclients.
+    std::optional<long long> free_client_slots();
 
 private:
     redis::Client& m_client;

@@ -1,6 +1,8 @@
 // `redops ratelimit` end to end against a real redis-server: every algorithm holds its limit under concurrency.
 #include "process.h"
 #include "redis/connection.h"
+#include "redis_server.h"
+#include "spawned_process.h"
 #include "target.h"
 
 #include <catch2/catch.hpp>
@@ -140,4 +142,89 @@ TEST_CASE("ratelimit --degraded: 10 per minute in memory without Redis", "[cli][
     CHECK(doc["denied"] == 1);
     CHECK(doc["limit"] == 10);
     CHECK(doc["window_ms"] == 60'000);
+}
+
+TEST_CASE("ratelimit test on a shared subject: 12 concurrent runs are judged on the whole, none blames the limiter",
+          "[cli][ratelimit][concurrency][portable]")
+{
+    TestTarget target;
+    constexpr int k_runs = 12;
+    std::vector<redops::test::ProcessResult> results(k_runs);
+    std::vector<std::thread> threads;
+    for (int i = 0; i < k_runs; ++i) {
+        threads.emplace_back([&, i] {
+            std::vector<std::string> args{"ratelimit", "test", "--resource", "api", "--subject", "shared", "--limit",
+                                          "100", "--window", "1h", "--requests", "20", "--concurrency", "2", "--json"};
+            results[i] = target.redops(args);
+        });
+    }
+    for (auto& t : threads) {
+        t.join();
+    }
+    long long admitted = 0;
+    int shared = 0;
+    for (const auto& r : results) {
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 0); // 240 hits for 100 slots: every run sees others take capacity, none may say FAIL
+        json doc = json::parse(r.out);
+        CHECK(doc["verdict"] == "held");
+        CHECK(doc["ok"] == true);
+        admitted += doc["allowed"].get<long long>();
+        shared += doc["shared"].get<bool>() ? 1 : 0;
+    }
+    CHECK(admitted == 100); // the limiter itself admitted exactly its limit
+    CHECK(shared > 0);
+    auto counter = target.client().call(redops::redis::cmd("GET", "rate:api:shared"));
+    CHECK(counter.str == "100");
+}
+
+TEST_CASE("ratelimit test: a reset by another client during the run gives no verdict (exit 5)", "[cli][ratelimit]")
+{
+    TestTarget target;
+    // A fixed-window run slow enough (one connection, 8000 hits) for a second operator to reset it midway.
+    std::vector<std::string> args{"ratelimit", "test", "--resource", "api", "--subject", "reset-me", "--limit", "100000",
+                                  "--window", "1h", "--requests", "8000", "--json"};
+    redops::test::ProcessResult run;
+    std::thread runner([&] { run = target.redops(args); });
+    bool reset = redops::test::eventually(
+        [&] {
+            auto value = target.client().call(redops::redis::cmd("GET", "rate:api:reset-me"));
+            // Midway only: near the end the run may already have taken its closing peek.
+            if (value.is_nil() || std::stoll(value.str) < 200 || std::stoll(value.str) > 4'000) {
+                return false;
+            }
+            target.client().call(redops::redis::cmd("DEL", "rate:api:reset-me"));
+            return true;
+        },
+        10s);
+    runner.join();
+    REQUIRE(reset);
+    INFO(run.out << run.err);
+    CHECK(run.exit_code == 5);
+    json doc = json::parse(run.out);
+    CHECK(doc["verdict"] == "no_verdict");
+    CHECK(doc["shared"] == true);
+    CHECK(doc["ok"] == false);
+    CHECK(doc["allowed"] == 8000);
+    CHECK(doc["reason"].get<std::string>().find("reset or removed") != std::string::npos);
+}
+
+TEST_CASE("ratelimit test --concurrency never crowds out the server's other clients", "[cli][ratelimit]")
+{
+    redops::test::ServerConfig config;
+    config.extra_args = {"--maxclients", "40"};
+    redops::test::RedisServer server(config);
+    auto r = run_redops({"--url", server.url(), "ratelimit", "test", "--resource", "api", "--subject", "u1", "--limit",
+                         "50", "--window", "1h", "--requests", "200", "--concurrency", "64", "--json"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    json doc = json::parse(r.out);
+    CHECK(doc["concurrency_requested"] == 64);
+    CHECK(doc["concurrency"].get<long long>() <= 10); // a quarter of at most 39 free slots
+    CHECK(doc["concurrency"].get<long long>() >= 1);
+    CHECK(doc["allowed"] == 50);
+    CHECK(r.err.find("capped to") != std::string::npos);
+    auto conn = redops::redis::Connection::open(server.options());
+    std::string stats = conn.call(redops::redis::cmd("INFO", "stats")).str;
+    CHECK(stats.find("rejected_connections:0\r\n") != std::string::npos);
 }
