@@ -136,7 +136,8 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
         try {
             repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
             int state = nagios_state(o, report.findings());
-            printer.line(doctor_nagios(DoctorView{report, FixMode::none, std::nullopt, state, {}}, state, o.warn, o.crit));
+            printer.line(doctor_nagios(DoctorView{report, FixMode::none, std::nullopt, state, {}}, state,
+                                       o.warn.value_or(0), o.crit));
             return state;
         } catch (const Error& e) {
             printer.line(fmt::format("REDOPS DOCTOR UNKNOWN - {}", e.what()));

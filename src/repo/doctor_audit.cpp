@@ -21,10 +21,20 @@ std::string human_ms(long long ms)
     if (ms < 0) {
         return "none";
     }
-    if (ms % 1000 != 0 || ms < 1000) {
+    if (ms < 1000) {
         return fmt::format("{}ms", ms);
     }
-    return fmt::format("{}s", ms / 1000);
+    const long long s = ms / 1000;
+    if (s < 120) {
+        return fmt::format("{}s", s);
+    }
+    if (s < 2 * 3600) {
+        return fmt::format("{}m", s / 60);
+    }
+    if (s < 2 * 86'400) {
+        return fmt::format("{}h", s / 3600);
+    }
+    return fmt::format("{}d", s / 86'400);
 }
 
 } // namespace
