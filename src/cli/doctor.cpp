@@ -171,6 +171,10 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
         printer.json_document(doctor_json(view, printer));
     } else {
         print_doctor_table(view, printer);
+        if (view.fix == FixMode::dry_run) {
+            printer.note(fmt::format("dry run: {} repair{} would be applied; nothing changed", report.repairs.size(),
+                                     report.repairs.size() == 1 ? "" : "s"));
+        }
         if (!view.error.empty()) {
             printer.warn(view.error);
         }

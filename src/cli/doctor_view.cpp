@@ -223,10 +223,6 @@ void print_doctor_table(const DoctorView& view, output::Printer& printer)
                                  report.skipped_ambiguous.count, report.skipped_ambiguous.count == 1 ? "" : "s",
                                  output::sanitize_for_terminal(report.skipped_ambiguous.first.front())));
     }
-    if (view.fix == FixMode::dry_run) {
-        printer.note(fmt::format("dry run: {} repair{} would be applied; nothing changed", report.repairs.size(),
-                                 report.repairs.size() == 1 ? "" : "s"));
-    }
 }
 
 std::string doctor_prometheus(const DoctorView& view)
