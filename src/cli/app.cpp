@@ -79,6 +79,7 @@ void register_commands(CLI::App& app, Runner& selected)
     register_monitor(app, selected);
     register_ratelimit(app, selected);
     register_sessions(app, selected);
+    register_doctor(app, selected);
     register_completion(app, selected);
 }
 

@@ -14,5 +14,6 @@ void register_lock(CLI::App& app, Runner& selected);
 void register_monitor(CLI::App& app, Runner& selected);
 void register_ratelimit(CLI::App& app, Runner& selected);
 void register_sessions(CLI::App& app, Runner& selected);
+void register_doctor(CLI::App& app, Runner& selected);
 
 } // namespace redops::cli

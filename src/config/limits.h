@@ -54,6 +54,10 @@ inline constexpr DurationRange k_monitor_interval_range{Millis{1}, Millis{3'600'
 inline constexpr NumberRange k_latency_ms_range{0, 3'600'000};                           // --warn/--crit, --*-latency
 inline constexpr NumberRange k_percent_range{0, 1000}; // --*-memory: used memory can overshoot maxmemory
 inline constexpr NumberRange k_rate_range{0, 1e12};                                      // --crit-evictions
+inline constexpr CountRange k_examples_range{0, 100};                                     // doctor --examples
+inline constexpr CountRange k_big_key_bytes_range{0, 1LL << 40};                          // doctor --big-key-bytes (0: off)
+inline constexpr CountRange k_memory_samples_range{0, 1'000'000};                         // doctor --sample
+inline constexpr CountRange k_findings_range{0, 1'000'000'000'000};                       // doctor --warn/--crit
 
 // "1-65535", "0s-1d": a range as messages and help show it.
 std::string describe(CountRange range);
