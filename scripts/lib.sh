@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 REDOPS_PACKAGES=(cmake ninja-build g++ pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev catch2
-                 libhiredis-dev libssl-dev redis-server redis-sentinel redis-tools openssl procps time python3)
+                 libhiredis-dev libssl-dev libcpp-httplib-dev redis-server redis-sentinel redis-tools openssl procps time python3
+                 curl libmonitoring-plugin-perl)
 
 redops_install_missing() {
     local missing=() p
@@ -18,6 +19,27 @@ redops_install_missing() {
     fi
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# promtool for the tests' `promtool check metrics`, without installing all of Prometheus: Debian's prometheus
+# package is downloaded once and only its promtool extracted into DIR. Prints the path; fails loudly.
+redops_promtool() {
+    local dir=$1
+    if command -v promtool >/dev/null; then
+        command -v promtool
+        return 0
+    fi
+    if [ ! -x "$dir/usr/bin/promtool" ]; then
+        local tmp
+        tmp=$(mktemp -d)
+        (cd "$tmp" && { apt-get download prometheus >/dev/null 2>&1 ||
+                        { apt-get update -qq && apt-get download prometheus >/dev/null; }; }) ||
+            { echo "cannot download Debian's prometheus package for promtool" >&2; rm -rf "$tmp"; return 1; }
+        mkdir -p "$dir"
+        dpkg-deb --fsys-tarfile "$tmp"/prometheus_*.deb | tar -x -C "$dir" ./usr/bin/promtool
+        rm -rf "$tmp"
+    fi
+    echo "$dir/usr/bin/promtool"
 }
 
 # redops_build BUILD_DIR [extra cmake args...]

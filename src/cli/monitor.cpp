@@ -2,14 +2,12 @@
 #include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/monitor_format.h"
+#include "cli/monitor_sampler.h"
 #include "cli/monitor_view.h"
+#include "cli/nagios_options.h"
 #include "common/error.h"
 #include "config/duration.h"
-#include "config/settings.h"
 #include "output/text_width.h"
-#include "output/time_format.h"
-#include "repo/health_repository.h"
-#include "repo/key_census.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -25,129 +23,6 @@
 namespace redops::cli {
 
 namespace {
-
-struct MonitorOptions {
-    std::string interval = "2s";
-    std::optional<int> count; // none: until interrupted
-    bool once = false;
-    std::string format = "default";
-    std::string output_file;
-    bool check = false;
-    CheckThresholds thresholds;
-    bool keys = false;
-    bool keys_exact = false;
-};
-
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-}
-
-bool is_setup_error(const Error& e)
-{
-    return e.kind() == ErrorKind::usage || e.kind() == ErrorKind::config;
-}
-
-// --keys: the configured template of every kind, so custom key shapes are counted as what they are.
-std::optional<repo::KeyCensus> key_census(const MonitorOptions& o, const config::Settings& settings)
-{
-    if (!o.keys && !o.keys_exact) {
-        return std::nullopt;
-    }
-    std::vector<config::KeyTemplate> templates;
-    for (const auto& kind : config::key_kinds()) {
-        templates.push_back(config::key_template_setting(settings.keys, kind.name).value);
-    }
-    // A check is one sample: an incremental pass would rarely publish within it.
-    bool exact = o.keys_exact || o.check;
-    return repo::KeyCensus(repo::KeyClassifier(std::move(templates)), settings.defaults.scan_count.value, exact);
-}
-
-// Takes samples on its own connection: a failed sample drops it, and the next one connects afresh
-// (a Connection that failed refuses reuse), so a Redis restart is picked up without back-off beyond the interval.
-class Sampler {
-public:
-    Sampler(Context& ctx, std::optional<repo::KeyCensus> census) : m_ctx(ctx), m_census(std::move(census)) {}
-
-    repo::HealthSample take()
-    {
-        const bool reused = m_client != nullptr;
-        const std::optional<repo::HealthSample> previous = m_previous;
-        repo::HealthSample sample = take_once();
-        if (reused && !sample.healthy) {
-            // The server may just have closed a connection idle for longer than its `timeout` (an --interval
-            // longer than that): one sample on a fresh connection before saying unhealthy.
-            m_client.reset();
-            m_previous = previous;
-            sample = take_once();
-        }
-        return sample;
-    }
-
-private:
-    repo::HealthSample take_once()
-    {
-        try {
-            follow_sentinels();
-            if (!m_client) {
-                m_client = m_ctx.client_factory().make();
-            }
-            repo::HealthSample sample = repo::HealthRepository(*m_client).sample();
-            if (m_client->topology() == "sentinel" && sample.role != "master") {
-                // Demoted since we connected: ask the sentinels again.
-                m_client = m_ctx.client_factory().make();
-                m_previous.reset();
-                sample = repo::HealthRepository(*m_client).sample();
-            }
-            if (!sample.healthy) {
-                m_client.reset(); // a cluster with a node down: read the topology afresh next time
-            }
-            if (m_previous) {
-                repo::apply_rates(sample, *m_previous);
-            }
-            m_previous = sample;
-            if (m_census && m_client) {
-                sample.keys = m_census->step(*m_client);
-            } else if (m_census) {
-                m_census->restart(); // a node did not answer: its cursor may mean nothing next time
-            }
-            return sample;
-        } catch (const Error& e) {
-            if (is_setup_error(e)) {
-                throw; // not a Redis outage: it will not heal by sampling again
-            }
-            if (m_census) {
-                m_census->restart();
-            }
-            m_client.reset();
-            repo::HealthSample failed;
-            failed.time_ms = now_ms();
-            failed.error = e.what();
-            return failed;
-        }
-    }
-
-    // After a failover the old primary keeps answering as master until the sentinels demote it, seconds later;
-    // what the sentinels name is the primary the services use, so sample that one from the first moment.
-    void follow_sentinels()
-    {
-        const redis::ClientFactory& factory = m_ctx.client_factory();
-        if (!m_client || !factory.uses_sentinel()) {
-            return;
-        }
-        auto named = factory.sentinel_named_primary();
-        if (named && named->describe() != m_client->nodes().front().options.endpoint.describe()) {
-            m_client.reset();
-            m_previous.reset(); // no rates across two different servers
-        }
-    }
-
-    Context& m_ctx;
-    std::unique_ptr<redis::Client> m_client;
-    std::optional<repo::HealthSample> m_previous;
-    std::optional<repo::KeyCensus> m_census;
-};
 
 // Temp file beside the target, then rename: a node-exporter textfile reader never sees half a file.
 void write_atomically(const std::string& path, const std::string& content)
@@ -187,40 +62,48 @@ void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
     }
 }
 
-// A warning level above its critical level could never warn: one of the two is a typo.
-void check_order(const std::optional<double>& warn, const std::optional<double>& crit, std::string_view what)
+bool any_threshold(const CheckThresholds& t)
 {
-    if (warn && crit && *warn > *crit) {
-        throw Error(ErrorKind::usage, fmt::format("--warn-{} {} is above --crit-{} {}: a warning must come before the "
-                                                  "critical level", what, *warn, what, *crit));
-    }
+    return t.warn_latency_ms || t.crit_latency_ms || t.warn_memory_pct || t.crit_memory_pct || t.warn_evictions_per_s ||
+           t.crit_evictions_per_s || t.warn_lag_s || t.crit_lag_s || t.warn_lag_bytes || t.crit_lag_bytes;
 }
 
 // Runs when the command line is parsed, so a contradiction is refused before anything is sent.
-void validate_thresholds(const MonitorOptions& o)
+void validate(MonitorOptions& o)
 {
-    check_order(o.thresholds.warn_latency_ms, o.thresholds.crit_latency_ms, "latency");
-    check_order(o.thresholds.warn_memory_pct, o.thresholds.crit_memory_pct, "memory");
-}
-
-void validate(const MonitorOptions& o)
-{
-    if (o.format != "default" && o.format != "prometheus") {
-        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use prometheus)", o.format));
+    if (o.format != "default" && o.format != "prometheus" && o.format != "nagios") {
+        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use prometheus or nagios)", o.format));
+    }
+    if (o.format == "nagios") {
+        o.check = true; // --format nagios is the check's own format
+    } else if (o.check && o.format != "default") {
+        throw Error(ErrorKind::usage, fmt::format("--check prints a Nagios line, not --format {}", o.format));
     }
     if (!o.output_file.empty() && o.format != "prometheus") {
         throw Error(ErrorKind::usage, "--output-file needs --format prometheus");
     }
+    if (any_threshold(o.thresholds) && !o.check) {
+        throw Error(ErrorKind::usage, "--warn-*/--crit-* thresholds need --check (or --format nagios)");
+    }
+    if (o.listen && (o.check || o.once || o.count || !o.output_file.empty() || o.format == "nagios")) {
+        throw Error(ErrorKind::usage, "--listen serves Prometheus metrics: it takes none of --check, --once, --count, "
+                                      "--format nagios, --output-file");
+    }
+    const auto& t = o.thresholds;
+    check_threshold_order(t.warn_latency_ms, t.crit_latency_ms, "--warn-latency", "--crit-latency");
+    check_threshold_order(t.warn_memory_pct, t.crit_memory_pct, "--warn-memory", "--crit-memory");
+    check_threshold_order(t.warn_evictions_per_s, t.crit_evictions_per_s, "--warn-evictions", "--crit-evictions");
+    check_threshold_order(t.warn_lag_s, t.crit_lag_s, "--warn-lag", "--crit-lag");
+    check_threshold_order(t.warn_lag_bytes, t.crit_lag_bytes, "--warn-lag-bytes", "--crit-lag-bytes");
 }
 
 // --check: one verdict; a rate threshold needs a second sample one interval later.
 CheckVerdict check(const MonitorOptions& o, Context& ctx)
 {
-    validate(o);
     auto interval = config::parse_duration(o.interval);
-    Sampler sampler(ctx, key_census(o, ctx.settings()));
+    Sampler sampler(ctx, make_key_census(o, ctx.settings(), true));
     repo::HealthSample sample = sampler.take();
-    if (sample.healthy && o.thresholds.crit_evictions_per_s) {
+    if (sample.reachable && (o.thresholds.crit_evictions_per_s || o.thresholds.warn_evictions_per_s)) {
         std::this_thread::sleep_for(interval);
         sample = sampler.take();
     }
@@ -228,7 +111,7 @@ CheckVerdict check(const MonitorOptions& o, Context& ctx)
 }
 
 // Nagios plugin guidelines: whatever goes wrong, a verdict line; a check that could not be made (bad
-// arguments or configuration, an internal error) is UNKNOWN (3), only Redis not answering is CRITICAL (2).
+// arguments or configuration, an internal error) is UNKNOWN (3); Redis not answering is CRITICAL (2).
 int run_check(const MonitorOptions& o, Context& ctx)
 {
     CheckVerdict verdict;
@@ -241,46 +124,19 @@ int run_check(const MonitorOptions& o, Context& ctx)
     return verdict.exit_code;
 }
 
-// What the monitor has seen so far, to log what changes.
-struct SeenState {
-    std::optional<bool> healthy;
-    std::string address; // of the last healthy sample
-};
-
-// The transition a sample makes, as logged: empty when health and the sampled server did not change.
-std::string transition(const repo::HealthSample& s, SeenState& seen)
-{
-    std::string event;
-    std::optional<bool>& was_healthy = seen.healthy;
-    if (s.healthy && !seen.address.empty() && !s.address.empty() && s.address != seen.address) {
-        // Only a sentinel failover moves the primary under a running monitor.
-        event = fmt::format("{} redops: monitor: primary is now {} (was {})", output::rfc3339_utc_ms(s.time_ms),
-                            s.address, seen.address);
-    }
-    if (s.healthy) {
-        seen.address = s.address;
-    }
-    if (!s.healthy && was_healthy.value_or(true)) {
-        event += fmt::format("{} redops: monitor: unhealthy — degraded mode: {}", output::rfc3339_utc_ms(s.time_ms),
-                            s.error);
-    } else if (s.healthy && was_healthy.has_value() && !*was_healthy) {
-        event = fmt::format("{} redops: monitor: recovered{}", output::rfc3339_utc_ms(s.time_ms),
-                            event.empty() ? "" : "\n" + event);
-    }
-    was_healthy = s.healthy;
-    return event;
-}
-
 int run_monitor(const MonitorOptions& o, Context& ctx)
 {
     if (o.check) {
         return run_check(o, ctx);
     }
-    validate(o);
+    if (o.listen) {
+        return run_listen(o, ctx);
+    }
     auto interval = config::parse_duration(o.interval);
-    // The configuration is loaded before the first sample, so its errors end the run instead of failing samples.
-    std::optional<repo::KeyCensus> census = key_census(o, ctx.settings());
     int count = o.once ? 1 : o.count.value_or(0); // 0: until interrupted (--count itself is at least 1)
+    // The configuration is loaded before the first sample, so its errors end the run instead of failing samples.
+    // One sample (--once, --count 1) has no later samples to spread a census over: it runs the whole pass.
+    std::optional<repo::KeyCensus> census = make_key_census(o, ctx.settings(), count == 1);
     bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty && !ctx.printer().json() &&
                 o.format == "default";
     std::optional<LiveView> view;
@@ -290,7 +146,7 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
     Sampler sampler(ctx, std::move(census));
     SeenState seen;
     auto next = std::chrono::steady_clock::now();
-    bool healthy = false;
+    std::optional<repo::HealthSample> last;
     for (int taken = 0; count == 0 || taken < count; ++taken) {
         if (taken > 0) {
             next += interval;
@@ -301,19 +157,22 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
             next = std::max(next, std::chrono::steady_clock::now()); // a slow sample does not cause a burst
         }
         repo::HealthSample sample = sampler.take();
-        std::string event = transition(sample, seen);
+        std::vector<std::string> events = transitions(sample, seen);
         if (view) {
-            view->render(sample, event);
+            view->render(sample, events);
         } else {
-            if (!event.empty()) {
+            for (const auto& event : events) {
                 ctx.printer().note(event);
             }
             emit(ctx, o, sample);
         }
-        healthy = sample.healthy;
+        last = std::move(sample);
     }
-    // Like ping: the exit code says whether Redis answered the last sample (3: unavailable).
-    return healthy ? k_exit_ok : k_exit_unavailable;
+    // Like ping: 0 healthy, 1 Redis answered but is not healthy (a replica without its master), 3 it did not.
+    if (!last || !last->reachable) {
+        return k_exit_unavailable;
+    }
+    return last->healthy ? k_exit_ok : k_exit_negative;
 }
 
 } // namespace
@@ -327,28 +186,35 @@ void register_monitor(CLI::App& app, Runner& selected)
     auto* count = sub->add_option("-c,--count", o->count, "Stop after N samples (default: run until interrupted)")
                       ->check(integer_in(config::k_count_range));
     sub->add_flag("--once", o->once, "Take one sample and exit")->excludes(count);
-    sub->add_option("--format", o->format, "prometheus: text exposition format");
+    sub->add_option("--format", o->format, "prometheus: text exposition format; nagios: same as --check");
     sub->add_option("--output-file", o->output_file, "Write the Prometheus text to FILE atomically (temp + rename)");
-    auto* check_flag = sub->add_flag("--check", o->check, "One Nagios verdict line with perfdata, exit 0/1/2/3");
-    const std::pair<const char*, std::pair<std::optional<double>*, const char*>> thresholds[] = {
-        {"--warn-latency", {&o->thresholds.warn_latency_ms, "--check: warn above MS milliseconds"}},
-        {"--crit-latency", {&o->thresholds.crit_latency_ms, "--check: critical above MS milliseconds"}},
-        {"--warn-memory", {&o->thresholds.warn_memory_pct, "--check: warn above PCT percent of maxmemory"}},
-        {"--crit-memory", {&o->thresholds.crit_memory_pct, "--check: critical above PCT percent of maxmemory"}},
+    sub->add_flag("--check", o->check, "One Nagios verdict line with perfdata, exit 0/1/2/3");
+    sub->add_option("--listen", o->listen,
+                    "Serve /metrics and /healthz over HTTP on [HOST:]PORT (host default 127.0.0.1)");
+    auto& t = o->thresholds;
+    const std::pair<const char*, std::pair<std::optional<output::NagiosRange>*, const char*>> thresholds[] = {
+        {"--warn-latency", {&t.warn_latency_ms, "--check: warn when the PING latency in ms is outside RANGE"}},
+        {"--crit-latency", {&t.crit_latency_ms, "--check: critical when the PING latency in ms is outside RANGE"}},
+        {"--warn-memory", {&t.warn_memory_pct, "--check: warn when used memory in percent of maxmemory is outside RANGE"}},
+        {"--crit-memory", {&t.crit_memory_pct, "--check: critical when used memory in % of maxmemory is outside RANGE"}},
+        {"--warn-evictions", {&t.warn_evictions_per_s, "--check: warn when evictions per second are outside RANGE"}},
         {"--crit-evictions",
-         {&o->thresholds.crit_evictions_per_s, "--check: critical above N evictions per second (two samples one --interval apart)"}}};
+         {&t.crit_evictions_per_s, "--check: critical when evictions per second (two samples one --interval apart) are outside RANGE"}},
+        {"--warn-lag", {&t.warn_lag_s, "--check: warn when the replication lag in seconds is outside RANGE"}},
+        {"--crit-lag", {&t.crit_lag_s, "--check: critical when the replication lag in seconds is outside RANGE"}},
+        {"--warn-lag-bytes", {&t.warn_lag_bytes, "--check: warn when a replica's lag in bytes of offset is outside RANGE"}},
+        {"--crit-lag-bytes", {&t.crit_lag_bytes, "--check: critical when a replica's lag in bytes is outside RANGE"}}};
     for (const auto& [name, target] : thresholds) {
-        std::string_view flag = name;
-        config::NumberRange range = flag.find("latency") != std::string_view::npos ? config::k_latency_ms_range
-                                    : flag.find("memory") != std::string_view::npos ? config::k_percent_range
-                                                                                    : config::k_rate_range;
-        sub->add_option(name, *target.first, target.second)->check(number_in(range))->needs(check_flag);
+        add_threshold(*sub, name, *target.first, target.second);
     }
     auto* keys = sub->add_flag("--keys", o->keys,
                                "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
     sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample")->excludes(keys);
+    sub->add_option("--keys-budget", o->keys_budget,
+                    "Longest whole SCAN pass (--once, --check, --keys-exact); past it the counts are partial (default 5s)")
+        ->check(duration_in(config::k_monitor_interval_range));
     sub->callback([o, &selected] {
-        validate_thresholds(*o);
+        validate(*o);
         selected = [o](Context& ctx) { return run_monitor(*o, ctx); };
     });
 }

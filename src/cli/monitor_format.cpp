@@ -1,11 +1,13 @@
 #include "cli/monitor_format.h"
 
 #include "output/time_format.h"
+#include "output/nagios.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <string_view>
 #include <vector>
@@ -25,40 +27,6 @@ std::string optional_text(const std::optional<double>& value, const char* unit =
     return value ? fmt::format("{:.2f}{}", *value, unit) : "-";
 }
 
-// Prometheus label values escape backslash, double quote and newline.
-std::string label_value(std::string_view text)
-{
-    std::string out;
-    for (char c : text) {
-        if (c == '\\' || c == '"') {
-            out += '\\';
-            out += c;
-        } else if (c == '\n') {
-            out += "\\n";
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
-
-void metric(std::string& out, std::string_view name, std::string_view type, std::string_view help, double value,
-            std::string_view labels = "")
-{
-    out += fmt::format("# HELP redops_{} {}\n# TYPE redops_{} {}\nredops_{}{} {}\n", name, help, name, type, name,
-                       labels, value);
-}
-
-// One metric family with a sample per label set (HELP and TYPE once, as the format requires).
-void metric_family(std::string& out, std::string_view name, std::string_view type, std::string_view help,
-                   const std::vector<std::pair<std::string, double>>& samples)
-{
-    out += fmt::format("# HELP redops_{} {}\n# TYPE redops_{} {}\n", name, help, name, type);
-    for (const auto& [labels, value] : samples) {
-        out += fmt::format("redops_{}{} {}\n", name, labels, value);
-    }
-}
-
 nlohmann::ordered_json nodes_json(const repo::HealthSample& s)
 {
     auto nodes = nlohmann::ordered_json::array();
@@ -69,35 +37,20 @@ nlohmann::ordered_json nodes_json(const repo::HealthSample& s)
         j["healthy"] = n.healthy;
         if (!n.healthy) {
             j["error"] = n.error;
-        } else {
+        }
+        if (n.reachable) {
             j["latency_ms"] = n.latency_ms;
             j["used_memory_bytes"] = n.used_memory;
             j["maxmemory_bytes"] = n.maxmemory;
             j["ops_per_s"] = n.ops_per_sec;
             j["cluster_state"] = n.cluster_state;
+            if (!n.master_link_status.empty()) {
+                j["master_link_status"] = n.master_link_status;
+            }
         }
         nodes.push_back(std::move(j));
     }
     return nodes;
-}
-
-void node_metrics(std::string& out, const repo::HealthSample& s)
-{
-    std::vector<std::pair<std::string, double>> up;
-    std::vector<std::pair<std::string, double>> latency;
-    std::vector<std::pair<std::string, double>> memory;
-    for (const auto& n : s.nodes) {
-        std::string node = fmt::format("{{node=\"{}\"}}", label_value(n.address));
-        up.emplace_back(fmt::format("{{node=\"{}\",role=\"{}\"}}", label_value(n.address), label_value(n.role)),
-                        n.healthy ? 1 : 0);
-        if (n.healthy) {
-            latency.emplace_back(node, n.latency_ms / 1000.0);
-            memory.emplace_back(node, static_cast<double>(n.used_memory));
-        }
-    }
-    metric_family(out, "node_up", "gauge", "1 when the cluster node answered PING and INFO", up);
-    metric_family(out, "node_ping_latency_seconds", "gauge", "PING round trip per cluster node", latency);
-    metric_family(out, "node_memory_used_bytes", "gauge", "used_memory per cluster node", memory);
 }
 
 void keys_json(nlohmann::ordered_json& j, const repo::KeyCensusReport& keys, long long time_ms)
@@ -113,6 +66,7 @@ void keys_json(nlohmann::ordered_json& j, const repo::KeyCensusReport& keys, lon
     }
     j["keys_age_s"] = optional_json(repo::keys_age_s(keys, time_ms));
     j["keys_exact"] = keys.exact;
+    j["keys_partial"] = keys.partial;
     j["keys_scanned"] = keys.scanned;
     if (!keys.error.empty()) {
         j["keys_error"] = keys.error;
@@ -128,6 +82,9 @@ std::string keys_line(const repo::KeyCensusReport& keys, long long time_ms)
             out += fmt::format(" keys_{}={}", kind, count);
         }
         out += fmt::format(" keys_age_s={:.3f}", repo::keys_age_s(keys, time_ms).value_or(0));
+        if (keys.partial) {
+            out += " keys_partial=true"; // --keys-budget ran out: the counts are lower bounds
+        }
     } else {
         out += fmt::format(" keys=pending keys_scanned={}", keys.scanned);
     }
@@ -137,25 +94,12 @@ std::string keys_line(const repo::KeyCensusReport& keys, long long time_ms)
     return out;
 }
 
-void keys_metrics(std::string& out, const repo::KeyCensusReport& keys, long long time_ms)
-{
-    if (!keys.counts) {
-        return; // no figure rather than a wrong one until the first pass completes
-    }
-    std::vector<std::pair<std::string, double>> counts;
-    for (const auto& [kind, count] : *keys.counts) {
-        counts.emplace_back(fmt::format("{{kind=\"{}\"}}", label_value(kind)), static_cast<double>(count));
-    }
-    metric_family(out, "keys", "gauge", "Keys per data kind, from the last complete SCAN pass", counts);
-    metric(out, "keys_age_seconds", "gauge", "Seconds since the SCAN pass behind redops_keys finished",
-           repo::keys_age_s(keys, time_ms).value_or(0));
-}
-
 } // namespace
 
 nlohmann::ordered_json sample_json(const repo::HealthSample& s)
 {
     nlohmann::ordered_json j;
+    j["ok"] = s.healthy;
     j["time"] = output::rfc3339_utc_ms(s.time_ms);
     j["healthy"] = s.healthy;
     if (!s.address.empty()) {
@@ -163,6 +107,8 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
     }
     if (!s.healthy) {
         j["error"] = s.error;
+    }
+    if (!s.reachable) {
         if (!s.nodes.empty()) {
             j["nodes"] = nodes_json(s);
         }
@@ -190,10 +136,23 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
     j["keyspace_hits"] = s.keyspace_hits;
     j["keyspace_misses"] = s.keyspace_misses;
     j["hit_ratio"] = optional_json(s.hit_ratio);
-    if (s.role == "slave" || s.role == "replica") {
+    j["net_input_bytes"] = s.net_input_bytes;
+    j["net_output_bytes"] = s.net_output_bytes;
+    if (!s.master_link_status.empty()) {
         j["master_link_status"] = s.master_link_status;
-        j["replication_lag_s"] = optional_json(s.replication_lag_s);
+        if (!s.master_host.empty()) {
+            j["master"] = fmt::format("{}:{}", s.master_host, s.master_port);
+        }
+        j["master_link_down_s"] = optional_json(s.master_link_down_s);
     }
+    j["connected_replicas"] = s.connected_replicas;
+    j["replication_lag_s"] = optional_json(s.replication_lag_s);
+    j["replication_lag_bytes"] = optional_json(s.replication_lag_bytes);
+    auto dbs = nlohmann::ordered_json::object();
+    for (const auto& db : s.dbs) {
+        dbs[fmt::format("db{}", db.db)] = {{"keys", db.keys}, {"expires", db.expires}};
+    }
+    j["keyspace"] = dbs;
     j["rdb_last_bgsave_status"] = s.rdb_last_bgsave_status;
     j["aof_enabled"] = s.aof_enabled;
     if (s.aof_enabled) {
@@ -214,13 +173,13 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
 std::string sample_line(const repo::HealthSample& s)
 {
     std::string time = output::rfc3339_utc_ms(s.time_ms);
-    if (!s.healthy) {
+    if (!s.reachable) {
         return fmt::format("{} unhealthy error=\"{}\"", time, s.error);
     }
     std::string line = fmt::format(
-        "{} healthy latency_ms={:.3f} role={} used_memory={} maxmemory={} policy={} evicted_keys={} evictions_per_s={} "
+        "{} {} latency_ms={:.3f} role={} used_memory={} maxmemory={} policy={} evicted_keys={} evictions_per_s={} "
         "clients={} rejected={} ops_per_s={} hit_ratio={}",
-        time, s.latency_ms, s.role, s.used_memory, s.maxmemory, s.maxmemory_policy, s.evicted_keys,
+        time, s.healthy ? "healthy" : "unhealthy", s.latency_ms, s.role, s.used_memory, s.maxmemory, s.maxmemory_policy, s.evicted_keys,
         optional_text(s.evictions_per_s), s.connected_clients, s.rejected_connections, s.ops_per_sec,
         optional_text(s.hit_ratio));
     if (!s.nodes.empty()) {
@@ -228,8 +187,12 @@ std::string sample_line(const repo::HealthSample& s)
         line += fmt::format(" nodes={}/{} cluster_state={}", answering, s.nodes.size(), s.cluster_state);
     }
     if (!s.master_link_status.empty()) {
-        line += fmt::format(" master_link={} replication_lag_s={}", s.master_link_status,
-                            s.replication_lag_s ? std::to_string(*s.replication_lag_s) : "-");
+        line += fmt::format(" master_link={}", s.master_link_status);
+    }
+    if (s.replication_lag_s || s.replication_lag_bytes) {
+        line += fmt::format(" replication_lag_s={} replication_lag_bytes={}",
+                            s.replication_lag_s ? std::to_string(*s.replication_lag_s) : "-",
+                            s.replication_lag_bytes ? std::to_string(*s.replication_lag_bytes) : "-");
     }
     if (!s.address.empty()) {
         line += fmt::format(" node={}", s.address); // after a sentinel failover: which server this is
@@ -237,94 +200,110 @@ std::string sample_line(const repo::HealthSample& s)
     if (s.keys) {
         line += keys_line(*s.keys, s.time_ms);
     }
+    if (!s.healthy) {
+        line += fmt::format(" error=\"{}\"", s.error);
+    }
     return line;
 }
 
-std::string prometheus_text(const repo::HealthSample& s)
+namespace {
+
+// "latency 5.000ms > 1ms", or the range itself when it is not a plain upper or lower bound.
+std::string breach(std::string_view what, const std::string& value, const output::NagiosRange& range,
+                   std::string_view unit)
 {
-    std::string out;
-    metric(out, "up", "gauge", "1 when Redis answered PING and INFO", s.healthy ? 1 : 0);
-    if (!s.nodes.empty()) {
-        node_metrics(out, s);
+    if (!range.inside && range.start && *range.start == 0 && range.end) {
+        return fmt::format("{} {} > {}{}", what, value, range.text, unit);
     }
-    if (!s.healthy) {
-        return out;
+    if (!range.inside && range.start && !range.end) {
+        return fmt::format("{} {} < {}{}", what, value, *range.start, unit);
     }
-    metric(out, "ping_latency_seconds", "gauge", "PING round trip", s.latency_ms / 1000.0);
-    metric(out, "info", "gauge", "Role and version of the server", 1,
-           fmt::format("{{role=\"{}\",version=\"{}\"}}", label_value(s.role), label_value(s.version)));
-    metric(out, "uptime_seconds", "gauge", "Server uptime", static_cast<double>(s.uptime_s));
-    metric(out, "memory_used_bytes", "gauge", "used_memory", static_cast<double>(s.used_memory));
-    metric(out, "memory_peak_bytes", "gauge", "used_memory_peak", static_cast<double>(s.used_memory_peak));
-    metric(out, "memory_max_bytes", "gauge", "maxmemory, 0 without a limit", static_cast<double>(s.maxmemory));
-    metric(out, "memory_fragmentation_ratio", "gauge", "mem_fragmentation_ratio", s.mem_fragmentation_ratio);
-    metric(out, "evicted_keys_total", "counter", "Keys evicted under maxmemory", static_cast<double>(s.evicted_keys));
-    metric(out, "expired_keys_total", "counter", "Keys expired", static_cast<double>(s.expired_keys));
-    metric(out, "connected_clients", "gauge", "Client connections", static_cast<double>(s.connected_clients));
-    metric(out, "blocked_clients", "gauge", "Clients in a blocking call", static_cast<double>(s.blocked_clients));
-    metric(out, "rejected_connections_total", "counter", "Connections rejected (maxclients)",
-           static_cast<double>(s.rejected_connections));
-    metric(out, "ops_per_second", "gauge", "instantaneous_ops_per_sec", static_cast<double>(s.ops_per_sec));
-    metric(out, "keyspace_hits_total", "counter", "Successful key lookups", static_cast<double>(s.keyspace_hits));
-    metric(out, "keyspace_misses_total", "counter", "Failed key lookups", static_cast<double>(s.keyspace_misses));
-    if (s.replication_lag_s) {
-        metric(out, "replication_lag_seconds", "gauge", "Seconds since the last I/O with the master",
-               static_cast<double>(*s.replication_lag_s));
-    }
-    metric(out, "rdb_last_bgsave_ok", "gauge", "1 when the last RDB save succeeded",
-           s.rdb_last_bgsave_status == "ok" ? 1 : 0);
-    if (s.keys) {
-        keys_metrics(out, *s.keys, s.time_ms);
-    }
-    return out;
+    return fmt::format("{} {} {} range {}", what, value, range.inside ? "inside" : "outside", range.text);
 }
+
+const output::NagiosRange* ptr(const std::optional<output::NagiosRange>& range)
+{
+    return range ? &*range : nullptr;
+}
+
+// Collects the perfdata and the worst state of the figures a verdict looks at.
+struct Judgement {
+    output::NagiosState state = output::NagiosState::ok;
+    std::vector<std::string> reasons;
+    std::vector<output::PerfItem> perfdata;
+
+    void figure(std::string label, std::optional<double> value, std::string unit,
+                const std::optional<output::NagiosRange>& warn, const std::optional<output::NagiosRange>& crit,
+                std::optional<double> max, const std::string& shown)
+    {
+        perfdata.push_back({std::move(label), value, unit, ptr(warn), ptr(crit), 0.0, max});
+        if (!value) {
+            return;
+        }
+        output::NagiosState level = output::nagios_state(*value, ptr(warn), ptr(crit));
+        if (level != output::NagiosState::ok) {
+            const output::NagiosRange& range = level == output::NagiosState::critical ? *crit : *warn;
+            reasons.push_back(breach(perfdata.back().label, shown, range, unit));
+            state = std::max(state, level);
+        }
+    }
+};
+
+} // namespace
 
 CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t)
 {
-    static constexpr std::array<std::string_view, 4> k_state{"OK", "WARNING", "CRITICAL", "UNKNOWN"};
-    if (!s.healthy) {
-        return {2, fmt::format("REDIS CRITICAL - {} | latency=U;;;0", s.error)};
+    Judgement j;
+    // Microseconds are plenty: a perfdata value with fewer digits reads better in every graph's legend.
+    std::optional<double> latency =
+        s.reachable ? std::optional<double>(std::round(s.latency_ms * 1000) / 1000) : std::nullopt;
+    j.figure("latency", latency, "ms", t.warn_latency_ms, t.crit_latency_ms, std::nullopt,
+             fmt::format("{:.3f}ms", s.latency_ms));
+    if (!s.reachable) {
+        j.perfdata.resize(1);
+        return {2, output::nagios_line("REDIS", output::NagiosState::critical, s.error, j.perfdata)};
     }
-    int state = 0;
-    std::vector<std::string> reasons;
-    auto raise = [&](int level, std::string reason) {
-        state = std::max(state, level);
-        reasons.push_back(std::move(reason));
-    };
     std::optional<double> memory = repo::memory_percent(s);
+    j.figure("memory", memory, "%", t.warn_memory_pct, t.crit_memory_pct, 100.0,
+             fmt::format("{:.1f}%", memory.value_or(0)));
     double evictions = s.evictions_per_s.value_or(0);
-    if (t.crit_latency_ms && s.latency_ms > *t.crit_latency_ms) {
-        raise(2, fmt::format("latency {:.3f}ms > {}ms", s.latency_ms, *t.crit_latency_ms));
-    } else if (t.warn_latency_ms && s.latency_ms > *t.warn_latency_ms) {
-        raise(1, fmt::format("latency {:.3f}ms > {}ms", s.latency_ms, *t.warn_latency_ms));
+    j.figure("evictions", evictions, "", t.warn_evictions_per_s, t.crit_evictions_per_s, std::nullopt,
+             fmt::format("{:.2f}/s", evictions));
+    if (!s.master_link_status.empty()) {
+        // A replica cut off from its master: CRITICAL, and the perfdata says why (critical below 1).
+        static const output::NagiosRange k_link_must_be_up = *output::parse_nagios_range("1:");
+        j.perfdata.push_back({"master_link_up", s.master_link_status == "up" ? 1.0 : 0.0, "", nullptr,
+                              &k_link_must_be_up, 0.0, 1.0});
     }
-    if (memory && t.crit_memory_pct && *memory > *t.crit_memory_pct) {
-        raise(2, fmt::format("memory {:.1f}% > {}%", *memory, *t.crit_memory_pct));
-    } else if (memory && t.warn_memory_pct && *memory > *t.warn_memory_pct) {
-        raise(1, fmt::format("memory {:.1f}% > {}%", *memory, *t.warn_memory_pct));
+    if (s.replication_lag_s || t.warn_lag_s || t.crit_lag_s) {
+        auto lag = s.replication_lag_s ? std::optional<double>(static_cast<double>(*s.replication_lag_s)) : std::nullopt;
+        j.figure("replication_lag", lag, "s", t.warn_lag_s, t.crit_lag_s, std::nullopt,
+                 fmt::format("{}s", s.replication_lag_s.value_or(0)));
     }
-    if (t.crit_evictions_per_s && evictions > *t.crit_evictions_per_s) {
-        raise(2, fmt::format("evictions {:.2f}/s > {}/s", evictions, *t.crit_evictions_per_s));
+    if (s.replication_lag_bytes || t.warn_lag_bytes || t.crit_lag_bytes) {
+        auto lag = s.replication_lag_bytes ? std::optional<double>(static_cast<double>(*s.replication_lag_bytes))
+                                           : std::nullopt;
+        j.figure("replication_lag_bytes", lag, "B", t.warn_lag_bytes, t.crit_lag_bytes, std::nullopt,
+                 fmt::format("{}B", s.replication_lag_bytes.value_or(0)));
     }
-    std::string summary = reasons.empty() ? fmt::format("{} {} up {}s", s.role, s.version, s.uptime_s)
-                                          : fmt::format("{}", fmt::join(reasons, ", "));
-    auto opt = [](const std::optional<double>& v) { return v ? fmt::format("{}", *v) : std::string(); };
-    // Nagios perfdata: 'label'=value[UOM];warn;crit;min;max
-    std::string perfdata = fmt::format("latency={:.3f}ms;{};{};0 memory={};{};{};0;100 evictions={:.2f};;{};0",
-                                       s.latency_ms, opt(t.warn_latency_ms), opt(t.crit_latency_ms),
-                                       memory ? fmt::format("{:.2f}%", *memory) : "U", opt(t.warn_memory_pct),
-                                       opt(t.crit_memory_pct), evictions, opt(t.crit_evictions_per_s));
+    if (!s.healthy) {
+        j.state = output::NagiosState::critical;
+        j.reasons.insert(j.reasons.begin(), s.error);
+    }
     if (s.keys && s.keys->counts) {
         for (const auto& [kind, count] : *s.keys->counts) {
-            perfdata += fmt::format(" keys_{}={};;;0", kind, count);
+            j.perfdata.push_back({"keys_" + kind, static_cast<double>(count), "", nullptr, nullptr, 0.0, std::nullopt});
         }
     }
-    return {state, fmt::format("REDIS {} - {} | {}", k_state[static_cast<size_t>(state)], summary, perfdata)};
+    std::string summary = j.reasons.empty() ? fmt::format("{} {} up {}s", s.role, s.version, s.uptime_s)
+                                            : fmt::format("{}", fmt::join(j.reasons, ", "));
+    return {static_cast<int>(j.state), output::nagios_line("REDIS", j.state, summary, j.perfdata)};
 }
 
 CheckVerdict unknown_verdict(std::string_view reason)
 {
-    return {3, fmt::format("REDIS UNKNOWN - {}", reason)};
+    return {3, output::nagios_line("REDIS", output::NagiosState::unknown, reason, {})};
 }
+
 
 } // namespace redops::cli

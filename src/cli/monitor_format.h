@@ -1,6 +1,7 @@
 // How a monitor sample is written: JSON line, text line, Prometheus exposition and the Nagios verdict.
 #pragma once
 
+#include "output/nagios.h"
 #include "repo/health_sample.h"
 
 #include <nlohmann/json.hpp>
@@ -11,18 +12,26 @@
 
 namespace redops::cli {
 
+// {"ok": …, "time": …, "healthy": …, …}: `ok` is whether the sample is healthy.
 nlohmann::ordered_json sample_json(const repo::HealthSample& s);
 // "2026-11-23T09:30:00.123Z healthy latency_ms=0.210 role=master ..." — one line, no newline.
 std::string sample_line(const repo::HealthSample& s);
-// The text exposition format: HELP and TYPE before each metric, every name prefixed redops_.
+// The text exposition format (monitor_metrics.cpp): redis_exporter's names and types for the server figures,
+// redops_* for what only redops knows (keys per kind, the census); HELP and TYPE before each family.
 std::string prometheus_text(const repo::HealthSample& s);
 
+// --warn-*/--crit-* in the Nagios range syntax (output/nagios.h); none: no threshold.
 struct CheckThresholds {
-    std::optional<double> warn_latency_ms;
-    std::optional<double> crit_latency_ms;
-    std::optional<double> warn_memory_pct;
-    std::optional<double> crit_memory_pct;
-    std::optional<double> crit_evictions_per_s;
+    std::optional<output::NagiosRange> warn_latency_ms;
+    std::optional<output::NagiosRange> crit_latency_ms;
+    std::optional<output::NagiosRange> warn_memory_pct;
+    std::optional<output::NagiosRange> crit_memory_pct;
+    std::optional<output::NagiosRange> warn_evictions_per_s;
+    std::optional<output::NagiosRange> crit_evictions_per_s;
+    std::optional<output::NagiosRange> warn_lag_s;
+    std::optional<output::NagiosRange> crit_lag_s;
+    std::optional<output::NagiosRange> warn_lag_bytes;
+    std::optional<output::NagiosRange> crit_lag_bytes;
 };
 
 struct CheckVerdict {
@@ -30,6 +39,8 @@ struct CheckVerdict {
     std::string line;  // "REDIS OK - ... | perfdata"
 };
 
+// OK/WARNING/CRITICAL from the thresholds; CRITICAL when Redis did not answer or a replica's master link is down.
+// The perfdata holds every figure the verdict looked at, with the thresholds it was held to.
 CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t);
 // UNKNOWN (3): the check could not be made at all — bad arguments or configuration, an internal error.
 CheckVerdict unknown_verdict(std::string_view reason);

@@ -36,7 +36,7 @@ std::string keys_row(const repo::KeyCensusReport& keys, long long time_ms)
         for (const auto& [kind, count] : *keys.counts) {
             row += fmt::format("  {} {}", kind, count);
         }
-        row += keys.exact ? "  (exact)" : fmt::format("  ({:.1f}s ago)", repo::keys_age_s(keys, time_ms).value_or(0));
+        row += keys.partial ? "  (partial: --keys-budget ran out)" : keys.exact ? "  (exact)" : fmt::format("  ({:.1f}s ago)", repo::keys_age_s(keys, time_ms).value_or(0));
     } else {
         row += fmt::format("  counting… {} scanned", keys.scanned);
     }
@@ -88,24 +88,23 @@ LiveView::LiveView(std::ostream& out, int input_fd) : m_out(out), m_fd(input_fd)
 
 LiveView::~LiveView()
 {
-    m_out << "\x1b[?25h\x1b[?1049l" << std::flush;
+    m_out << "\x1b[?25h\x1b[?1049l" << m_last << std::flush;
     if (m_raw) {
         ::tcsetattr(m_fd, TCSANOW, &m_saved);
     }
 }
 
-void LiveView::render(const repo::HealthSample& s, const std::string& event)
+void LiveView::render(const repo::HealthSample& s, const std::vector<std::string>& events)
 {
     remember(m_latency, s.healthy ? s.latency_ms : -1);
     remember(m_ops, s.healthy ? static_cast<double>(s.ops_per_sec) : -1);
-    if (!event.empty()) {
+    for (const auto& event : events) {
         m_events.push_back(event);
         if (m_events.size() > k_events) {
             m_events.erase(m_events.begin());
         }
     }
-    std::string screen = "\x1b[H\x1b[J";
-    screen += fmt::format("redops monitor — {} — {}\r\n\r\n", output::rfc3339_utc_ms(s.time_ms),
+    std::string screen = fmt::format("redops monitor — {} — {}\r\n\r\n", output::rfc3339_utc_ms(s.time_ms),
                           s.healthy ? "HEALTHY" : "UNHEALTHY (degraded mode)");
     if (s.healthy) {
         auto memory = repo::memory_percent(s);
@@ -115,8 +114,18 @@ void LiveView::render(const repo::HealthSample& s, const std::string& event)
         screen += fmt::format("memory {} / {} bytes ({})  policy {}  evicted {}\r\n", s.used_memory, s.maxmemory,
                               memory ? fmt::format("{:.1f}%", *memory) : "no limit", s.maxmemory_policy,
                               s.evicted_keys);
+        if (!s.master_link_status.empty() || s.replication_lag_s || s.replication_lag_bytes) {
+            screen += fmt::format("master link {}  replication lag {}s / {} bytes  replicas {}\r\n",
+                                  s.master_link_status.empty() ? "-" : s.master_link_status,
+                                  s.replication_lag_s ? std::to_string(*s.replication_lag_s) : "-",
+                                  s.replication_lag_bytes ? std::to_string(*s.replication_lag_bytes) : "-",
+                                  s.connected_replicas);
+        }
         if (s.keys) {
             screen += keys_row(*s.keys, s.time_ms);
+        }
+        if (!s.healthy) {
+            screen += fmt::format("error: {}\r\n", output::sanitize_for_terminal(s.error));
         }
     } else {
         screen += fmt::format("error: {}\r\n\r\n\r\n", output::sanitize_for_terminal(s.error));
@@ -125,8 +134,8 @@ void LiveView::render(const repo::HealthSample& s, const std::string& event)
     for (const auto& e : m_events) {
         screen += output::sanitize_for_terminal(e) + "\r\n";
     }
-    screen += "\r\nq: quit\r\n";
-    m_out << screen << std::flush;
+    m_last = screen;
+    m_out << "\x1b[H\x1b[J" << screen << "\r\nq: quit\r\n" << std::flush;
 }
 
 bool LiveView::wait_until(std::chrono::steady_clock::time_point deadline)

@@ -20,12 +20,13 @@ class LiveView {
 public:
     // Puts the terminal on `input_fd` in raw mode and switches `out` to the alternate screen.
     LiveView(std::ostream& out, int input_fd);
-    // Restores the terminal mode and the main screen, whatever way the loop ended.
+    // Restores the terminal mode and the main screen, whatever way the loop ended, and prints the last sample
+    // there, so it stays on screen after the view is gone.
     ~LiveView();
     LiveView(const LiveView&) = delete;
     LiveView& operator=(const LiveView&) = delete;
 
-    void render(const repo::HealthSample& sample, const std::string& event);
+    void render(const repo::HealthSample& sample, const std::vector<std::string>& events);
     // Waits for the deadline; false as soon as the user pressed q, Q or Ctrl-C.
     bool wait_until(std::chrono::steady_clock::time_point deadline);
 
@@ -37,6 +38,7 @@ private:
     std::deque<double> m_latency;
     std::deque<double> m_ops;
     std::vector<std::string> m_events;
+    std::string m_last; // the last screen without its clearing and key help
 };
 
 } // namespace redops::cli

@@ -1,9 +1,12 @@
 // `redops ping`: connectivity, latency, role and version per node, with thresholds and a Nagios format.
 #include "cli/checks.h"
 #include "cli/commands.h"
+#include "cli/nagios_options.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/nagios.h"
 #include "output/table.h"
+#include "output/text_width.h"
 #include "repo/health_repository.h"
 
 #include <fmt/format.h>
@@ -16,8 +19,8 @@ namespace {
 struct PingOptions {
     int count = 1;
     std::string interval = "1s";
-    std::optional<double> warn_ms;
-    std::optional<double> crit_ms;
+    std::optional<output::NagiosRange> warn_ms;
+    std::optional<output::NagiosRange> crit_ms;
     std::string format = "default";
 };
 
@@ -25,16 +28,12 @@ enum class Verdict { ok = 0, warning = 1, critical = 2 };
 
 Verdict verdict_of(const repo::NodePing& node, const PingOptions& o)
 {
-    if (!node.reachable || (!node.cluster_state.empty() && node.cluster_state != "ok")) {
+    if (!node.reachable || (!node.cluster_state.empty() && node.cluster_state != "ok") ||
+        (!node.master_link_status.empty() && node.master_link_status != "up")) {
         return Verdict::critical;
     }
-    if (o.crit_ms && node.max_ms > *o.crit_ms) {
-        return Verdict::critical;
-    }
-    if (o.warn_ms && node.max_ms > *o.warn_ms) {
-        return Verdict::warning;
-    }
-    return Verdict::ok;
+    auto ptr = [](const std::optional<output::NagiosRange>& r) { return r ? &*r : nullptr; };
+    return static_cast<Verdict>(output::nagios_state(node.max_ms, ptr(o.warn_ms), ptr(o.crit_ms)));
 }
 
 std::string_view verdict_name(Verdict v)
@@ -63,6 +62,10 @@ nlohmann::ordered_json node_json(const repo::NodePing& n, Verdict v)
     if (!n.cluster_state.empty()) {
         j["cluster_state"] = n.cluster_state;
     }
+    if (!n.master_link_status.empty()) {
+        j["master_link_status"] = n.master_link_status;
+        j["master"] = n.master.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(n.master);
+    }
     j["samples"] = n.samples;
     j["latency_ms"] = n.avg_ms;
     j["min_latency_ms"] = n.min_ms;
@@ -74,11 +77,20 @@ nlohmann::ordered_json node_json(const repo::NodePing& n, Verdict v)
     return j;
 }
 
+// " master_link:down (master 10.0.0.5:6379)" for a replica whose link is not up; empty otherwise.
+std::string link_note(const repo::NodePing& n)
+{
+    if (n.master_link_status.empty() || n.master_link_status == "up") {
+        return {};
+    }
+    return fmt::format(" master_link:{}{}", n.master_link_status, n.master.empty() ? "" : " (master " + n.master + ")");
+}
+
 void render_nagios(Context& ctx, const std::vector<repo::NodePing>& nodes, const PingOptions& o, Verdict worst)
 {
-    static constexpr std::string_view k_state[] = {"OK", "WARNING", "CRITICAL"};
+    static const output::NagiosRange k_link_must_be_up = *output::parse_nagios_range("1:");
     std::string summary;
-    std::string perfdata;
+    std::vector<output::PerfItem> perfdata;
     for (const auto& n : nodes) {
         if (!summary.empty()) {
             summary += ", ";
@@ -88,14 +100,16 @@ void render_nagios(Context& ctx, const std::vector<repo::NodePing>& nodes, const
         if (n.reachable && !n.cluster_state.empty() && n.cluster_state != "ok") {
             summary += " cluster_state:" + n.cluster_state;
         }
-        // Nagios perfdata: 'label'=value[UOM];warn;crit;min; "U" marks an unknown value.
-        perfdata += fmt::format("'{}_latency'={};{};{};0 ", n.address, n.reachable ? ms(n.max_ms) + "ms" : "U",
-                                o.warn_ms ? ms(*o.warn_ms) : "", o.crit_ms ? ms(*o.crit_ms) : "");
+        summary += link_note(n);
+        perfdata.push_back({n.address + "_latency", n.reachable ? std::optional<double>(n.max_ms) : std::nullopt, "ms",
+                            o.warn_ms ? &*o.warn_ms : nullptr, o.crit_ms ? &*o.crit_ms : nullptr, 0.0, std::nullopt});
+        if (!n.master_link_status.empty()) {
+            perfdata.push_back({n.address + "_master_link_up", n.master_link_status == "up" ? 1.0 : 0.0, "", nullptr,
+                                &k_link_must_be_up, 0.0, 1.0});
+        }
     }
-    if (!perfdata.empty()) {
-        perfdata.pop_back();
-    }
-    ctx.printer().line(fmt::format("REDIS {} - {} | {}", k_state[static_cast<int>(worst)], summary, perfdata));
+    ctx.printer().line(output::sanitize_for_terminal(
+        output::nagios_line("REDIS", static_cast<output::NagiosState>(worst), summary, perfdata)));
 }
 
 int run_ping(const PingOptions& o, Context& ctx);
@@ -106,18 +120,20 @@ int run_ping_nagios(const PingOptions& o, Context& ctx)
     try {
         return run_ping(o, ctx);
     } catch (const Error& e) {
+        // Redis not answering is what the check is for (CRITICAL); anything else means it could not check (UNKNOWN).
         bool down = exit_code_for(e.kind()) == k_exit_unavailable;
-        ctx.printer().line(fmt::format("REDIS {} - {}", down ? "CRITICAL" : "UNKNOWN", e.what()));
-        return down ? 2 : 3;
+        auto state = down ? output::NagiosState::critical : output::NagiosState::unknown;
+        ctx.printer().line(output::sanitize_for_terminal(output::nagios_line("REDIS", state, e.what(), {})));
+        return static_cast<int>(state);
     }
 }
 
 // Runs when the command line is parsed, so a contradiction exits 2 before anything is sent.
 void validate(const PingOptions& o)
 {
-    if (o.warn_ms && o.crit_ms && *o.warn_ms > *o.crit_ms) {
-        throw Error(ErrorKind::usage, fmt::format("--warn {} is above --crit {}: a warning must come before the critical "
-                                                  "level", *o.warn_ms, *o.crit_ms));
+    check_threshold_order(o.warn_ms, o.crit_ms, "--warn", "--crit");
+    if (o.format != "default" && o.format != "nagios") {
+        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use nagios)", o.format));
     }
 }
 
@@ -173,6 +189,9 @@ int run_ping(const PingOptions& o, Context& ctx)
         if (!n.cluster_state.empty() && n.cluster_state != "ok") {
             status += " (cluster_state " + n.cluster_state + ")";
         }
+        if (!n.master_link_status.empty()) {
+            status += " (master_link " + n.master_link_status + ")"; // a replica always shows its link
+        }
         table.add_row({{n.address}, {n.role}, {n.version}, {ms(n.min_ms)}, {ms(n.avg_ms)}, {ms(n.max_ms)},
                        {status, colour}});
     }
@@ -190,10 +209,8 @@ void register_ping(CLI::App& app, Runner& selected)
         ->check(integer_in(config::k_count_range));
     sub->add_option("-i,--interval", options->interval, "Pause between PINGs (default 1s)")
         ->check(duration_in(config::k_interval_range));
-    sub->add_option("--warn", options->warn_ms, "Warn when a latency exceeds MS milliseconds")
-        ->check(number_in(config::k_latency_ms_range));
-    sub->add_option("--crit", options->crit_ms, "Fail (exit 1) when a latency exceeds MS milliseconds")
-        ->check(number_in(config::k_latency_ms_range));
+    add_threshold(*sub, "--warn", options->warn_ms, "Warn when a latency in ms is outside RANGE (e.g. 50: above 50)");
+    add_threshold(*sub, "--crit", options->crit_ms, "Fail (exit 1) when a latency in ms is outside RANGE");
     sub->add_option("--format", options->format, "nagios: one plugin line with perfdata, exit 0/1/2/3");
     sub->callback([options, &selected] {
         validate(*options);

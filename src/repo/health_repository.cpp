@@ -38,12 +38,25 @@ std::string cluster_state_of(redis::Connection& connection)
     return {};
 }
 
+// A replica's link to its master, from INFO replication (a replica cut off from its master serves stale data).
+void replica_link_of(redis::Connection& connection, NodePing& result)
+{
+    if (result.role != "replica" && result.role != "slave") {
+        return;
+    }
+    HealthSample s;
+    apply_info(s, redis::parse_info(connection.call(redis::cmd("INFO", "replication")).as_string("INFO replication")));
+    result.master_link_status = s.master_link_status.empty() ? "unknown" : s.master_link_status;
+    result.master = s.master_host.empty() ? std::string() : s.master_host + ":" + s.master_port;
+}
+
 void ping_node(redis::Connection& connection, int count, std::chrono::milliseconds interval, NodePing& result)
 {
     result.role = connection.server().role;
     result.version = connection.server().version;
     result.mode = connection.server().mode;
     result.cluster_state = cluster_state_of(connection);
+    replica_link_of(connection, result);
     double total = 0;
     for (int i = 0; i < count; ++i) {
         if (i > 0) {
@@ -66,7 +79,6 @@ HealthSample sample_node(redis::Connection& connection)
     s.latency_ms = timed_ping_ms(connection);
     apply_info(s, redis::parse_info(connection.call(redis::cmd("INFO")).as_string("INFO")));
     s.cluster_state = cluster_state_of(connection);
-    s.healthy = true;
     return s;
 }
 

@@ -45,12 +45,95 @@ long long saturating_add(long long a, long long b)
     return sum;
 }
 
+// "k1=v1,k2=v2" (INFO keyspace and slaveN lines): the value of `key`, empty when absent.
+std::string field_of(std::string_view list, std::string_view key)
+{
+    while (!list.empty()) {
+        auto comma = list.find(',');
+        std::string_view item = list.substr(0, comma);
+        auto equals = item.find('=');
+        if (equals != std::string_view::npos && item.substr(0, equals) == key) {
+            return std::string(item.substr(equals + 1));
+        }
+        if (comma == std::string_view::npos) {
+            break;
+        }
+        list.remove_prefix(comma + 1);
+    }
+    return {};
+}
+
+// "db0", "slave3": the number after the prefix, or -1 when `name` is not prefix + digits.
+int numbered(std::string_view name, std::string_view prefix)
+{
+    if (name.size() <= prefix.size() || name.size() > prefix.size() + 6 || name.substr(0, prefix.size()) != prefix) {
+        return -1;
+    }
+    int n = 0;
+    for (char c : name.substr(prefix.size())) {
+        if (c < '0' || c > '9') {
+            return -1;
+        }
+        n = n * 10 + (c - '0');
+    }
+    return n;
+}
+
+// Keys per database summed over the primaries of a cluster (a replica holds copies of its primary's keys).
+void add_dbs(std::vector<DbKeys>& total, const std::vector<DbKeys>& node)
+{
+    for (const auto& db : node) {
+        auto found = std::find_if(total.begin(), total.end(), [&](const DbKeys& t) { return t.db == db.db; });
+        if (found == total.end()) {
+            total.push_back(db);
+        } else {
+            found->keys = saturating_add(found->keys, db.keys);
+            found->expires = saturating_add(found->expires, db.expires);
+        }
+    }
+}
+
+// A replica line of a primary's INFO: "slave0:ip=…,port=…,state=online,offset=123,lag=0".
+void apply_replica_line(HealthSample& s, std::string_view value, std::vector<long long>& offsets)
+{
+    std::string lag = field_of(value, "lag");
+    if (!lag.empty()) {
+        s.replication_lag_s = std::max(s.replication_lag_s.value_or(0), to_integer(lag));
+    }
+    std::string offset = field_of(value, "offset");
+    if (!offset.empty()) {
+        offsets.push_back(to_integer(offset));
+    }
+}
+
+// The verdict of what the server said about itself: a replica cut off from its master serves stale data.
+void judge(HealthSample& s)
+{
+    s.healthy = true;
+    if ((s.role == "slave" || s.role == "replica") && s.master_link_status != "up") {
+        s.healthy = false;
+        std::string who = s.master_host.empty() ? "replica" : fmt::format("replica of {}:{}", s.master_host, s.master_port);
+        s.error = s.master_link_down_s
+                      ? fmt::format("{}: master link down for {}s", who, *s.master_link_down_s)
+                      : fmt::format("{}: master link {}", who, s.master_link_status.empty() ? "unknown" : s.master_link_status);
+    }
+}
+
 } // namespace
 
 void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::string>>& info)
 {
     auto has_lag = false;
+    std::vector<long long> replica_offsets;
     for (const auto& [name, value] : info) {
+        if (int db = numbered(name, "db"); db >= 0) {
+            s.dbs.push_back({db, to_integer(field_of(value, "keys")), to_integer(field_of(value, "expires"))});
+            continue;
+        }
+        if (numbered(name, "slave") >= 0) {
+            apply_replica_line(s, value, replica_offsets);
+            continue;
+        }
         if (name == "role") { s.role = value; }
         else if (name == "redis_version") { s.version = value; }
         else if (name == "uptime_in_seconds") { s.uptime_s = to_integer(value); }
@@ -69,6 +152,13 @@ void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::s
         else if (name == "keyspace_hits") { s.keyspace_hits = to_integer(value); }
         else if (name == "keyspace_misses") { s.keyspace_misses = to_integer(value); }
         else if (name == "master_link_status") { s.master_link_status = value; }
+        else if (name == "master_host") { s.master_host = value; }
+        else if (name == "master_port") { s.master_port = value; }
+        else if (name == "master_link_down_since_seconds") { s.master_link_down_s = to_integer(value); }
+        else if (name == "connected_slaves") { s.connected_replicas = to_integer(value); }
+        else if (name == "master_repl_offset") { s.master_repl_offset = to_integer(value); }
+        else if (name == "total_net_input_bytes") { s.net_input_bytes = to_integer(value); }
+        else if (name == "total_net_output_bytes") { s.net_output_bytes = to_integer(value); }
         else if (name == "master_last_io_seconds_ago") { s.replication_lag_s = to_integer(value); has_lag = true; }
         else if (name == "rdb_last_bgsave_status") { s.rdb_last_bgsave_status = value; }
         else if (name == "aof_enabled") { s.aof_enabled = value == "1"; }
@@ -79,6 +169,16 @@ void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::s
     if (has_lag && *s.replication_lag_s < 0) {
         s.replication_lag_s.reset();
     }
+    // Up, or never connected yet (-1): no "down for N seconds" to tell.
+    if (s.master_link_status == "up" || s.master_link_down_s.value_or(0) < 0) {
+        s.master_link_down_s.reset();
+    }
+    for (long long offset : replica_offsets) {
+        long long behind = std::max(0LL, s.master_repl_offset - std::min(offset, s.master_repl_offset));
+        s.replication_lag_bytes = std::max(s.replication_lag_bytes.value_or(0), behind);
+    }
+    s.reachable = true;
+    judge(s);
     long long lookups = saturating_add(s.keyspace_hits, s.keyspace_misses);
     if (lookups > 0) {
         s.hit_ratio = static_cast<double>(s.keyspace_hits) / static_cast<double>(lookups);
@@ -87,7 +187,7 @@ void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::s
 
 void apply_rates(HealthSample& current, const HealthSample& previous)
 {
-    if (!current.healthy || !previous.healthy || current.uptime_s < previous.uptime_s) {
+    if (!current.reachable || !previous.reachable || current.uptime_s < previous.uptime_s) {
         return;
     }
     double seconds = static_cast<double>(current.time_ms - previous.time_ms) / 1000.0;
@@ -101,19 +201,24 @@ HealthSample aggregate_nodes(std::vector<HealthSample> nodes, long long time_ms)
     HealthSample total;
     total.time_ms = time_ms;
     total.role = "cluster";
-    total.healthy = !nodes.empty();
+    total.reachable = !nodes.empty();
+    bool links_up = true;
     std::vector<std::string> problems;
     bool first_answer = true;
     for (const auto& n : nodes) {
         const bool primary = n.role == "master";
-        if (!n.healthy) {
+        if (!n.reachable) {
             problems.push_back(fmt::format("{} {}: {}", n.role.empty() ? "node" : n.role, n.address, n.error));
-            total.healthy = total.healthy && !primary && !n.role.empty();
+            total.reachable = total.reachable && !primary && !n.role.empty();
             continue;
+        }
+        if (!n.healthy) {
+            problems.push_back(fmt::format("{} {}: {}", n.role, n.address, n.error));
+            links_up = false;
         }
         if (!n.cluster_state.empty() && n.cluster_state != "ok") {
             problems.push_back(fmt::format("{} says cluster_state:{}", n.address, n.cluster_state));
-            total.healthy = false;
+            total.reachable = false;
         }
         if (first_answer) {
             total.version = n.version;
@@ -155,11 +260,21 @@ HealthSample aggregate_nodes(std::vector<HealthSample> nodes, long long time_ms)
         if (n.replication_lag_s) {
             total.replication_lag_s = std::max(total.replication_lag_s.value_or(0), *n.replication_lag_s);
         }
+        if (n.replication_lag_bytes) {
+            total.replication_lag_bytes = std::max(total.replication_lag_bytes.value_or(0), *n.replication_lag_bytes);
+        }
+        total.connected_replicas = saturating_add(total.connected_replicas, n.connected_replicas);
+        total.net_input_bytes = saturating_add(total.net_input_bytes, n.net_input_bytes);
+        total.net_output_bytes = saturating_add(total.net_output_bytes, n.net_output_bytes);
+        if (primary) {
+            add_dbs(total.dbs, n.dbs);
+        }
     }
     long long lookups = total.keyspace_hits + total.keyspace_misses;
     if (lookups > 0) {
         total.hit_ratio = static_cast<double>(total.keyspace_hits) / static_cast<double>(lookups);
     }
+    total.healthy = total.reachable && links_up;
     total.error = fmt::format("{}", fmt::join(problems, "; "));
     total.nodes = std::move(nodes);
     return total;

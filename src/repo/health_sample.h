@@ -10,10 +10,18 @@
 
 namespace redops::repo {
 
+// One line "dbN:keys=…,expires=…" of INFO keyspace.
+struct DbKeys {
+    int db = 0;
+    long long keys = 0;
+    long long expires = 0;
+};
+
 struct HealthSample {
     long long time_ms = 0; // wall clock, epoch milliseconds
-    bool healthy = false;
-    std::string error; // why the sample failed, when !healthy
+    bool reachable = false; // the server answered PING and INFO: the figures below are the server's
+    bool healthy = false;   // reachable, and nothing it said is a failure (a replica's link to its master is up)
+    std::string error; // why the sample is unhealthy: the failure to answer, or what the server said is wrong
     std::string address; // the node sampled; empty for a failed connect and for a cluster's aggregate
     double latency_ms = 0;
     std::string role;
@@ -34,7 +42,19 @@ struct HealthSample {
     long long keyspace_misses = 0;
     std::optional<double> hit_ratio;           // none before the first lookup
     std::string master_link_status;            // replicas only: up / down
-    std::optional<long long> replication_lag_s; // replicas only: seconds since the last I/O with the master
+    std::string master_host;                   // replicas only
+    std::string master_port;                   // replicas only
+    std::optional<long long> master_link_down_s; // replicas only, while the link is down
+    // A replica: seconds since the last I/O with its master (none while the link is down). A primary: the
+    // worst of its replicas' seconds since their last acknowledgement.
+    std::optional<long long> replication_lag_s;
+    // A primary: how many bytes of the replication stream its furthest-behind replica has not acknowledged.
+    std::optional<long long> replication_lag_bytes;
+    long long connected_replicas = 0; // connected_slaves
+    long long master_repl_offset = 0;
+    long long net_input_bytes = 0;  // total_net_input_bytes
+    long long net_output_bytes = 0; // total_net_output_bytes
+    std::vector<DbKeys> dbs;        // INFO keyspace: only the databases that hold keys
     std::string rdb_last_bgsave_status;        // ok / err
     bool aof_enabled = false;
     std::string aof_last_write_status;
@@ -50,6 +70,8 @@ struct HealthSample {
 };
 
 // Fills the server figures of `sample` from parsed INFO fields (redis::parse_info); missing fields stay 0/empty.
+// Marks the sample reachable, and healthy unless the server says something is wrong (a replica whose link to
+// its master is down: `error` then says so).
 void apply_info(HealthSample& sample, const std::vector<std::pair<std::string, std::string>>& info);
 
 // Sets the per-second rates of `current` from `previous`; counters that went backwards (restart) give none.

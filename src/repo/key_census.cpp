@@ -6,7 +6,6 @@
 #include <algorithm>
 #include <fmt/format.h>
 #include <chrono>
-#include <limits>
 
 namespace redops::repo {
 
@@ -20,8 +19,9 @@ long long now_ms()
 
 } // namespace
 
-KeyCensus::KeyCensus(KeyClassifier classifier, long long scan_count, bool exact)
-    : m_classifier(std::move(classifier)), m_scan_count(scan_count), m_exact(exact)
+KeyCensus::KeyCensus(KeyClassifier classifier, long long scan_count,
+                     std::optional<std::chrono::milliseconds> whole_pass_budget)
+    : m_classifier(std::move(classifier)), m_scan_count(scan_count), m_budget(whole_pass_budget)
 {
 }
 
@@ -88,30 +88,51 @@ void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans)
     });
 }
 
+void KeyCensus::publish(bool partial)
+{
+    std::vector<KeyCount> counts;
+    for (std::size_t kind = 0; kind < m_counting.size(); ++kind) {
+        counts.push_back({m_classifier.kinds()[kind], m_counting[kind]});
+    }
+    m_published.counts = std::move(counts);
+    m_published.counted_at_ms = now_ms();
+    m_published.exact = m_budget.has_value();
+    m_published.partial = partial;
+    restart();
+}
+
 KeyCensusReport KeyCensus::step(redis::Client& client)
 {
     m_published.error.clear();
     m_published.exact = false;
     try {
         std::vector<redis::NodeAddress> nodes = primaries(client);
-        if (m_pass.empty() || m_exact || !same_nodes(nodes)) {
+        if (m_pass.empty() || m_budget || !same_nodes(nodes)) {
             begin(std::move(nodes));
         }
-        const int max_scans = m_exact ? std::numeric_limits<int>::max() : k_scans_per_step;
-        bool complete = true;
-        for (auto& node : m_pass) {
-            advance(client, node, max_scans);
-            complete = complete && node.done;
-        }
-        if (complete) {
-            std::vector<KeyCount> counts;
-            for (std::size_t kind = 0; kind < m_counting.size(); ++kind) {
-                counts.push_back({m_classifier.kinds()[kind], m_counting[kind]});
+        if (m_budget) {
+            // A whole pass, node by node, a few SCAN calls at a time so the budget is looked at often.
+            const auto deadline = std::chrono::steady_clock::now() + *m_budget;
+            bool complete = false;
+            while (!complete && std::chrono::steady_clock::now() < deadline) {
+                complete = true;
+                for (auto& node : m_pass) {
+                    if (!node.done) {
+                        advance(client, node, 1);
+                    }
+                    complete = complete && node.done;
+                }
             }
-            m_published.counts = std::move(counts);
-            m_published.counted_at_ms = now_ms();
-            m_published.exact = m_exact;
-            restart();
+            publish(!complete);
+        } else {
+            bool complete = true;
+            for (auto& node : m_pass) {
+                advance(client, node, k_scans_per_step);
+                complete = complete && node.done;
+            }
+            if (complete) {
+                publish(false);
+            }
         }
     } catch (const Error& e) {
         m_published.error = e.what();

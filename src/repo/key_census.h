@@ -7,6 +7,7 @@
 #include "repo/key_classifier.h"
 #include "repo/key_counts.h"
 
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,8 +19,10 @@ public:
     // At most this many SCAN calls per primary per step: with COUNT 1000 about ten thousand keys.
     static constexpr int k_scans_per_step = 10;
 
-    // `exact`: every step runs a whole pass, so the counts are those of the step's time.
-    KeyCensus(KeyClassifier classifier, long long scan_count, bool exact);
+    // `whole_pass_budget`: every step runs a whole pass, so the counts are those of the step's time, but for no
+    // longer than the budget: a pass cut short publishes what it counted, marked partial. None: each step
+    // advances one pass a few SCAN calls (k_scans_per_step) and publishes when that pass completes.
+    KeyCensus(KeyClassifier classifier, long long scan_count, std::optional<std::chrono::milliseconds> whole_pass_budget);
 
     // Advances the pass under way (starting one when none is), publishes its counts when it completes, and
     // returns what is published. A failed step is reported in `error` and starts the pass over, and so does a
@@ -41,11 +44,12 @@ private:
     bool same_nodes(const std::vector<redis::NodeAddress>& nodes) const;
     void begin(std::vector<redis::NodeAddress> nodes);
     void advance(redis::Client& client, NodeCursor& node, int max_scans);
+    void publish(bool partial);
     void count(const std::vector<std::string>& keys);
 
     KeyClassifier m_classifier;
     long long m_scan_count;
-    bool m_exact;
+    std::optional<std::chrono::milliseconds> m_budget;
     std::vector<NodeCursor> m_pass; // empty: no pass under way
     std::vector<long long> m_counting;
     long long m_scanned = 0;

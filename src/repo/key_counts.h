@@ -15,7 +15,8 @@ struct KeyCount {
 struct KeyCensusReport {
     std::optional<std::vector<KeyCount>> counts; // the last complete pass; none until the first one completes
     long long counted_at_ms = 0;                 // wall clock (epoch ms) when that pass finished
-    bool exact = false;                          // --keys-exact: the pass ran to its end within this sample
+    bool exact = false;                          // the pass ran within this sample (--keys-exact, --once, --check)
+    bool partial = false;                        // that pass stopped at its time budget: the counts are too low
     long long scanned = 0;                       // keys seen so far by the pass under way (0 when none is)
     std::string error;                           // why the last step failed; the pass starts over
 };

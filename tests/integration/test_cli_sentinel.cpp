@@ -10,6 +10,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <nlohmann/json.hpp>
+#include <regex>
 #include <sstream>
 #include <thread>
 
@@ -104,4 +105,13 @@ TEST_CASE("monitor follows the new primary through a sentinel failover", "[cli][
     CHECK(samples.back()["healthy"] == true);
     CHECK(samples.back()["role"] == "master");
     CHECK(run.err.find("primary is now 127.0.0.1:" + std::to_string(promoted)) != std::string::npos);
+    // The primary the sentinels name reports its replica and how far behind it is.
+    CHECK(samples.front()["connected_replicas"] == 1);
+    CHECK(samples.front()["replication_lag_bytes"].is_number());
+    // One event per line on stderr, each with its own time.
+    std::istringstream events(run.err);
+    for (std::string line; std::getline(events, line);) {
+        INFO(line);
+        CHECK(std::regex_search(line, std::regex(R"(^\d{4}-\d\d-\d\dT[0-9:.]+Z redops: monitor: )")));
+    }
 }

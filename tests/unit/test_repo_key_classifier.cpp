@@ -80,6 +80,7 @@ TEST_CASE("the keys age counts from the end of the published pass and is none be
 TEST_CASE("a census renders as JSON fields and prometheus gauges and a text line", "[monitor][keys]")
 {
     redops::repo::HealthSample s;
+    s.reachable = true;
     s.healthy = true;
     s.time_ms = 4'000;
     s.keys = published(3'000);
@@ -94,7 +95,7 @@ TEST_CASE("a census renders as JSON fields and prometheus gauges and a text line
     CHECK(text.find("# TYPE redops_keys_age_seconds gauge\nredops_keys_age_seconds 1\n") != std::string::npos);
     CHECK(redops::cli::sample_line(s).find(" keys_token=3 keys_session=2 keys_other=1 keys_age_s=1.000") !=
           std::string::npos);
-    CHECK(redops::cli::check_verdict(s, {}).line.find(" keys_token=3;;;0") != std::string::npos);
+    CHECK(redops::cli::check_verdict(s, {}).line.find(" 'keys_token'=3;;;0;") != std::string::npos);
 
     s.keys = redops::repo::KeyCensusReport{};
     s.keys->scanned = 700;
@@ -115,7 +116,7 @@ TEST_CASE("monitor --check is recognised in argv for Nagios verdicts on parse er
     const char* after_dashes[] = {"redops", "monitor", "--", "--check"};
     CHECK(redops::cli::argv_wants_nagios(7, check));
     CHECK_FALSE(redops::cli::argv_wants_nagios(4, plain));
-    CHECK_FALSE(redops::cli::argv_wants_nagios(3, other));
+    CHECK(redops::cli::argv_wants_nagios(3, other)); // misplaced, still a Nagios run: UNKNOWN, not a usage error
     CHECK_FALSE(redops::cli::argv_wants_nagios(4, after_dashes));
     CHECK(redops::cli::unknown_verdict("bad").exit_code == 3);
     CHECK(redops::cli::unknown_verdict("bad").line == "REDIS UNKNOWN - bad");
