@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 REDOPS_PACKAGES=(cmake ninja-build g++ pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev catch2
-                 libhiredis-dev libssl-dev redis-server redis-sentinel redis-tools openssl procps time python3)
+                 libhiredis-dev libssl-dev redis-server redis-sentinel redis-tools openssl procps time python3
+                 mandoc zsh fish bash-completion dpkg-dev file)
 
 redops_install_missing() {
     local missing=() p
@@ -20,12 +21,12 @@ redops_install_missing() {
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# redops_build BUILD_DIR [extra cmake args...]
+# redops_build BUILD_DIR [extra cmake args...]; REDOPS_TARGET (e.g. redops) builds that target only.
 redops_build() {
     local dir=$1
     shift
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
-    cmake --build "$dir" -j"$(nproc)"
+    cmake --build "$dir" -j"$(nproc)" ${REDOPS_TARGET:+--target "$REDOPS_TARGET"}
 }
 
 # Kills every redis-server/redis-sentinel whose command line names DIR (the run's private temp dir).
