@@ -54,7 +54,7 @@ OptionInfo describe_option(const CLI::Option& opt, const std::string& path)
         info.names.push_back("--" + l);
     }
     info.description = opt.get_description();
-    if (opt.get_type_size_max() == 0) {
+    if (opt.get_expected_max() == 0) {
         return info; // a flag
     }
     const std::string type = opt.get_type_name();

@@ -6,7 +6,7 @@ zmodload zsh/zpty || exit 2
 local dir=$1 line=$2 out
 zpty z zsh -f -i || exit 2
 # The markers are split with "" in what is typed, so the terminal's echo of a command never matches them.
-zpty -w z "PROMPT= RPROMPT= ; fpath=(${(q)dir} \$fpath); autoload -U compinit; compinit -u -D"
+zpty -w z "PROMPT= RPROMPT= ; fpath=(${(q)dir} \$fpath); autoload -U compinit; compinit -u -d ~/.zcompdump-redops-test"
 zpty -w z 'zstyle ":completion:*" list-grouped false; zstyle ":completion:*" insert-tab false'
 zpty -w z 'compadd() { if [[ ${@[1,(i)(-|--)]} == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return; fi;
   local -a __hits; builtin compadd -A __hits "$@"; local __h;
