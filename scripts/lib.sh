@@ -3,7 +3,7 @@
 
 REDOPS_PACKAGES=(cmake ninja-build g++ pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev catch2
                  libhiredis-dev libssl-dev libcpp-httplib-dev redis-server redis-sentinel redis-tools openssl procps time python3
-                 curl libmonitoring-plugin-perl)
+                 curl libmonitoring-plugin-perl mandoc zsh fish bash-completion dpkg-dev file)
 
 redops_install_missing() {
     local missing=() p
@@ -43,11 +43,12 @@ redops_promtool() {
 }
 
 # redops_build BUILD_DIR [extra cmake args...]
+# redops_build BUILD_DIR [extra cmake args...]; REDOPS_TARGET (e.g. redops) builds that target only.
 redops_build() {
     local dir=$1
     shift
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE="${CMAKE_BUILD_TYPE:-RelWithDebInfo}" "$@" >/dev/null
-    cmake --build "$dir" -j"$(nproc)"
+    cmake --build "$dir" -j"$(nproc)" ${REDOPS_TARGET:+--target "$REDOPS_TARGET"}
 }
 
 # Kills every redis-server/redis-sentinel whose command line names DIR (the run's private temp dir).

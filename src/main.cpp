@@ -41,7 +41,7 @@ int main(int argc, char** argv)
     CLI::App app{"redops — admin and diagnostics for the shared Redis layer", "redops"};
     app.fallthrough(); // global options are accepted after the command too
     app.require_subcommand(1);
-    app.set_version_flag("--version", REDOPS_VERSION);
+    app.set_version_flag("--version", cli::version_text);
     app.set_help_flag("--help", "Print this help and exit"); // -h is the host, as in redis-cli
     cli::GlobalOptions globals;
     cli::register_global_options(app, globals);

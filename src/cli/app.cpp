@@ -6,10 +6,17 @@
 #include "config/limits.h"
 
 #include <fmt/format.h>
+#include <hiredis/hiredis.h>
+#include <openssl/crypto.h>
 #include <algorithm>
+#include <map>
 #include <optional>
 #include <string_view>
 #include <vector>
+
+#ifndef REDOPS_GIT_REVISION
+#define REDOPS_GIT_REVISION "unknown" // set at configure time from `git describe`
+#endif
 
 namespace redops::cli {
 
@@ -27,7 +34,9 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
         ->check(integer_in({0, config::k_databases_range.max - 1}))
         ->group(conn);
     app.add_option("--user", f.user, "ACL user name")->group(conn);
-    app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE")->group(conn);
+    app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE")
+        ->type_name("FILE")
+        ->group(conn);
     app.add_flag("--askpass", f.askpass, "Prompt for the password without echo")->group(conn);
     app.add_option("-a,--password", f.password, "Password (visible to other users: prefer --askpass)")->group(conn);
     app.add_option("--connect-timeout", f.connect_timeout, "Connect timeout, e.g. 2s (default 2s)")
@@ -40,17 +49,18 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
         ->check(integer_in(config::k_reply_bytes_range))
         ->group(conn);
     app.add_option("--config", f.config_file, "Config file (default $XDG_CONFIG_HOME/redops/config.json)")
+        ->type_name("FILE")
         ->group(conn);
-    app.add_option("--profile", f.profile, "Profile of the config file to use")->group(conn);
+    app.add_option("--profile", f.profile, "Profile of the config file to use")->type_name("PROFILE")->group(conn);
 
     const std::string tls = "TLS";
     app.add_flag("--tls", f.tls, "Connect with TLS")->group(tls);
-    app.add_option("--cacert", f.cacert, "CA certificate file")->group(tls);
-    app.add_option("--cacertdir", f.cacertdir, "CA certificate directory")->group(tls);
+    app.add_option("--cacert", f.cacert, "CA certificate file")->type_name("FILE")->group(tls);
+    app.add_option("--cacertdir", f.cacertdir, "CA certificate directory")->type_name("DIR")->group(tls);
     // That the files exist and that a certificate comes with its key is checked by the loader, after the config
     // file: either may come from there.
-    app.add_option("--cert", f.cert, "Client certificate (mutual TLS; needs a key)")->group(tls);
-    app.add_option("--key", f.key, "Client private key (needs a certificate)")->group(tls);
+    app.add_option("--cert", f.cert, "Client certificate (mutual TLS; needs a key)")->type_name("FILE")->group(tls);
+    app.add_option("--key", f.key, "Client private key (needs a certificate)")->type_name("FILE")->group(tls);
     app.add_option("--sni", f.sni, "Server name for SNI and verification")->group(tls);
     app.add_flag("--insecure", f.insecure, "Skip certificate verification (warns)")->group(tls);
 
@@ -81,6 +91,97 @@ void register_commands(CLI::App& app, Runner& selected)
     register_sessions(app, selected);
     register_doctor(app, selected);
     register_completion(app, selected);
+    add_help_examples(app);
+}
+
+namespace {
+
+// The examples that end each command's --help, by command path.
+const std::map<std::string, std::vector<std::string>, std::less<>>& help_examples()
+{
+    static const std::map<std::string, std::vector<std::string>, std::less<>> table{
+        {"", {"redops ping", "redops --url rediss://cache:6380 --cacert ca.pem token get --provider genesys --tenant acme",
+              "redops -h 10.0.0.5 -p 6380 monitor --once -o json"}},
+        {"ping", {"redops ping", "redops --url rediss://cache.internal:6380 --cacert ca.pem ping --json",
+                  "redops ping --count 5 --interval 200ms --format nagios --warn 5 --crit 50"}},
+        {"config", {"redops config show", "redops --profile prod config show --json"}},
+        {"config show", {"redops config show", "redops --profile prod config show",
+                         "REDIS_URL=redis://10.0.0.5:6379/2 redops config show --json"}},
+        {"token", {"redops token get --provider genesys --tenant acme", "redops token list --provider genesys"}},
+        {"token get", {"redops token get --provider genesys --tenant acme",
+                       "redops token get --provider genesys --tenant acme -o json --reveal"}},
+        {"token set", {"printf %s \"$TOKEN\" | redops token set --provider genesys --tenant acme --expires-in 3600",
+                       "redops token set --provider genesys --tenant acme --expires-in 3600 --token-file tok.txt"}},
+        {"token flush", {"redops token flush --provider genesys --tenant acme",
+                         "redops token flush --provider genesys --all-tenants --dry-run",
+                         "redops token flush --all --yes"}},
+        {"token list", {"redops token list", "redops token list --provider genesys -o json"}},
+        {"dedupe", {"redops dedupe check --tenant acme --id msg-1001", "redops dedupe forget --tenant acme --id msg-1001"}},
+        {"dedupe check", {"redops dedupe check --tenant acme --id msg-1001",
+                          "redops dedupe check --tenant acme --id msg-1001 --mark --ttl 3600",
+                          "redops dedupe check --tenant acme --ids-file ids.txt --json"}},
+        {"dedupe forget", {"redops dedupe forget --tenant acme --id msg-1001",
+                           "redops dedupe forget --tenant acme --ids-file ids.txt"}},
+        {"lock", {"redops lock status deploy", "redops lock run nightly-report --ttl 30s -- ./report.sh"}},
+        {"lock acquire", {"token=$(redops lock acquire deploy --ttl 10m --wait 2m) || exit 1",
+                          "redops lock acquire deploy --ttl 30s --json"}},
+        {"lock release", {"redops lock release deploy --owner \"$token\"",
+                          "redops lock release tenant-refresh:acme --force --yes"}},
+        {"lock extend", {"redops lock extend deploy --owner \"$token\" --ttl 10m",
+                         "redops lock extend deploy --owner \"$token\" --ttl 30s --json"}},
+        {"lock status", {"redops lock status deploy", "redops lock status deploy -o json"}},
+        {"lock list", {"redops lock list", "redops lock list --match 'token-refresh:*' --json"}},
+        {"lock run", {"redops lock run nightly-report --ttl 30s -- /opt/app/bin/report",
+                      "redops lock run sync --quiet --fence --kill-on-loss -- /opt/app/bin/sync"}},
+        {"monitor", {"redops monitor --interval 5s -o json >> /var/log/redis-health.jsonl",
+                     "redops monitor --once --format prometheus --output-file /var/lib/node_exporter/textfile/redis.prom",
+                     "redops monitor --check --warn-latency 5 --crit-latency 50"}},
+        {"ratelimit", {"redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --peek",
+                       "redops ratelimit reset --resource api --subject u1"}},
+        {"ratelimit test", {"redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --peek",
+                            "redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --requests 8 "
+                            "--concurrency 4",
+                            "redops ratelimit test --resource login --subject u1 --limit 10 --window 1m --degraded"}},
+        {"ratelimit reset", {"redops ratelimit reset --resource api --subject u1",
+                             "redops ratelimit reset --resource api --all-subjects --dry-run"}},
+        {"sessions", {"redops sessions list --user u-42", "redops sessions prune --user u-42"}},
+        {"sessions list", {"redops sessions list --user u-42", "redops sessions list --all --count"}},
+        {"sessions invalidate", {"redops sessions invalidate --user u-42 --dry-run",
+                                 "redops sessions invalidate --session 3f2a9c1e5b7d --user u-42"}},
+        {"sessions prune", {"redops sessions prune --user u-42", "redops sessions prune --all-users --yes"}},
+        {"doctor", {"redops doctor", "redops doctor --fix", "redops doctor --fix --yes"}},
+        {"completion", {"redops completion bash > ~/.local/share/bash-completion/completions/redops",
+                        "redops completion fish > ~/.config/fish/completions/redops.fish"}},
+    };
+    return table;
+}
+
+void add_examples(CLI::App& app, const std::string& path)
+{
+    const auto& table = help_examples();
+    if (auto found = table.find(path); found != table.end()) {
+        std::string footer = "Examples:";
+        for (const auto& example : found->second) {
+            footer += "\n  " + example;
+        }
+        app.footer(footer);
+    }
+    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
+        add_examples(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name());
+    }
+}
+
+} // namespace
+
+void add_help_examples(CLI::App& app)
+{
+    add_examples(app, "");
+}
+
+std::string version_text()
+{
+    return fmt::format("redops {}\nrevision {}\nhiredis {}.{}.{}\n{}", REDOPS_VERSION, REDOPS_GIT_REVISION,
+                       HIREDIS_MAJOR, HIREDIS_MINOR, HIREDIS_PATCH, OpenSSL_version(OPENSSL_VERSION));
 }
 
 output::OutputOptions output_options(const GlobalOptions& g)

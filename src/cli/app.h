@@ -8,7 +8,6 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <optional>
-#include <optional>
 #include <string>
 
 namespace redops::cli {
@@ -26,6 +25,10 @@ using Runner = std::function<int(Context&)>;
 
 void register_global_options(CLI::App& app, GlobalOptions& globals);
 void register_commands(CLI::App& app, Runner& selected);
+// Ends each command's --help with its examples (called by register_commands; a table by command path).
+void add_help_examples(CLI::App& app);
+// What --version prints: the version, the git revision built from, and the hiredis and OpenSSL versions.
+std::string version_text();
 // Throws Error(usage) for a bad -o/--color value.
 output::OutputOptions output_options(const GlobalOptions& globals);
 // Whether argv asks for JSON, read without the parser, so a parse error can still be reported as JSON.

@@ -1,4 +1,4 @@
-// SHA-1 hex digest for EVALSHA script ids; our own so start-up never has to initialise OpenSSL.
+// SHA-1 hex digest for EVALSHA script ids (OpenSSL's; computed when a script is first run, not at start-up).
 #pragma once
 
 #include <string>

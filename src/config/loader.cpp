@@ -324,4 +324,13 @@ Settings load_settings(const FlagValues& flags, const EnvLookup& env, const Pass
     return std::move(state.settings);
 }
 
+std::vector<std::string> list_profiles(const FlagValues& flags, const EnvLookup& env, const std::string& system_config_path)
+{
+    auto choice = detail::choose_config_file(flags, env, system_config_path);
+    if (!choice) {
+        return {};
+    }
+    return detail::validate_config_file(detail::read_config_file(choice->path), choice->path);
+}
+
 } // namespace redops::config

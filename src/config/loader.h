@@ -52,4 +52,9 @@ Settings load_settings(const FlagValues& flags, const EnvLookup& env, const Pass
 inline constexpr std::string_view k_system_config_path = "/etc/redops/config.json";
 Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt, const std::string& system_config_path);
 
+// The profile names of the config file load_settings would read (for shell completion); empty without a file.
+// Throws Error(config) for a file that cannot be read or is invalid.
+std::vector<std::string> list_profiles(const FlagValues& flags, const EnvLookup& env,
+                                       const std::string& system_config_path = std::string(k_system_config_path));
+
 } // namespace redops::config

@@ -202,7 +202,7 @@ TEST_CASE("completion scripts are generated for bash, zsh and fish", "[cli][comp
 {
     auto bash = run_redops({"completion", "bash"});
     CHECK(bash.exit_code == 0);
-    CHECK(bash.out.find("complete -o default -F _redops redops") != std::string::npos);
+    CHECK(bash.out.find("complete -F _redops redops") != std::string::npos);
     CHECK(bash.out.find("ping") != std::string::npos);
     CHECK(run_redops({"completion", "fish"}).exit_code == 0);
     CHECK(run_redops({"completion", "zsh"}).exit_code == 0);

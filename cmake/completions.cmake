@@ -1,0 +1,15 @@
+# cmake -DREDOPS=path/to/redops -DOUT=dir -P completions.cmake: writes the three completion scripts.
+set(ENV{ASAN_OPTIONS} "detect_leaks=0") # a sanitizer build runs here too
+file(MAKE_DIRECTORY ${OUT})
+foreach(shell bash zsh fish)
+  if(shell STREQUAL "zsh")
+    set(name _redops)
+  else()
+    set(name redops.${shell})
+  endif()
+  execute_process(COMMAND ${REDOPS} completion ${shell} OUTPUT_FILE ${OUT}/${name}.tmp RESULT_VARIABLE result)
+  if(NOT result EQUAL 0)
+    message(FATAL_ERROR "${REDOPS} completion ${shell} failed: ${result}")
+  endif()
+  file(RENAME ${OUT}/${name}.tmp ${OUT}/${name})
+endforeach()
