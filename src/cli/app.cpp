@@ -303,10 +303,11 @@ bool argv_wants_json(int argc, const char* const* argv)
 
 bool argv_wants_nagios(int argc, const char* const* argv)
 {
-    // Order-free: a Nagios line is asked for by `monitor --check`, or by `--format nagios` with ping or monitor,
-    // wherever the words stand, so an option misplaced before the command still gets its UNKNOWN verdict.
+    // Order-free: a Nagios line is asked for by `monitor --check`, or by `--format nagios` with ping, monitor or
+    // doctor, wherever the words stand, so an option misplaced before the command still gets its UNKNOWN verdict.
     bool monitor = false;
     bool ping = false;
+    bool doctor = false;
     bool check = false;
     bool nagios_format = false;
     for (int i = 1; i < argc; ++i) {
@@ -316,11 +317,12 @@ bool argv_wants_nagios(int argc, const char* const* argv)
         }
         monitor = monitor || arg == "monitor";
         ping = ping || arg == "ping";
+        doctor = doctor || arg == "doctor";
         check = check || arg == "--check";
         nagios_format = nagios_format || arg == "--format=nagios" ||
                         (arg == "--format" && i + 1 < argc && std::string_view(argv[i + 1]) == "nagios");
     }
-    return (monitor && check) || ((monitor || ping) && nagios_format);
+    return (monitor && check) || ((monitor || ping || doctor) && nagios_format);
 }
 
 } // namespace redops::cli
