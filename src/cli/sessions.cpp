@@ -119,12 +119,7 @@ int run_list(const SessionsOptions& o, Context& ctx)
         if (o.all) {
             sessions.list_all(on_entry, o.limit);
         } else {
-            long long seen = 0;
-            sessions.list_user(o.user, [&](const repo::SessionEntry& e) {
-                if (!o.limit || seen++ < *o.limit) {
-                    on_entry(e);
-                }
-            });
+            sessions.list_user(o.user, on_entry, o.limit);
         }
     };
     Totals totals;

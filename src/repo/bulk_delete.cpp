@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace redops::repo {
 
 void AmbiguousKeys::add(const std::string& key)
@@ -16,10 +18,6 @@ void AmbiguousKeys::add(const std::string& key)
     }
 }
 
-namespace {
-
-// The UNLINK commands for a batch: one multi-key UNLINK, or in a cluster one per slot (multi-key commands
-// must stay within a slot).
 std::vector<std::vector<std::string>> unlink_groups(const std::vector<std::string>& keys, bool cluster)
 {
     if (keys.empty()) {
@@ -39,6 +37,39 @@ std::vector<std::vector<std::string>> unlink_groups(const std::vector<std::strin
     }
     return groups;
 }
+
+namespace {
+
+// One UNLINK command per group, followed by `reserve` free places for the caller's own commands.
+std::vector<redis::Command> unlink_commands(const std::vector<std::vector<std::string>>& groups, std::size_t reserve = 0)
+{
+    std::vector<redis::Command> commands;
+    commands.reserve(groups.size() + reserve);
+    for (const auto& group : groups) {
+        redis::Command unlink(std::vector<std::string>{"UNLINK"});
+        unlink.args.insert(unlink.args.end(), group.begin(), group.end());
+        commands.push_back(std::move(unlink));
+    }
+    return commands;
+}
+
+} // namespace
+
+void unlink_keys(redis::Client& client, const std::vector<std::string>& keys, long long& deleted)
+{
+    bool cluster = client.topology() == "cluster";
+    for (std::size_t begin = 0; begin < keys.size(); begin += k_unlink_batch) {
+        std::vector<std::string> batch(keys.begin() + static_cast<std::ptrdiff_t>(begin),
+                                       keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + k_unlink_batch)));
+        auto commands = unlink_commands(unlink_groups(batch, cluster));
+        // The cluster client follows MOVED/ASK per command; a group shares its slot, so it moves as one.
+        for (const auto& reply : client.pipeline(commands)) {
+            deleted += reply.check().as_integer("UNLINK");
+        }
+    }
+}
+
+namespace {
 
 bool is_redirect(const redis::Reply& reply)
 {
@@ -64,12 +95,7 @@ public:
         bool scanning = true;
         while (scanning || !pending.empty()) {
             auto groups = unlink_groups(pending, m_cluster);
-            std::vector<redis::Command> commands;
-            for (const auto& group : groups) {
-                redis::Command unlink(std::vector<std::string>{"UNLINK"});
-                unlink.args.insert(unlink.args.end(), group.begin(), group.end());
-                commands.push_back(std::move(unlink));
-            }
+            auto commands = unlink_commands(groups, 1);
             if (scanning) {
                 commands.push_back(redis::cmd("SCAN", cursor, "MATCH", m_pattern, "COUNT", m_request.scan_count));
             }

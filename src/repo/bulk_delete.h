@@ -41,4 +41,14 @@ struct BulkDeleteRequest {
 // cause as Error::after with the count deleted so far, per node in a cluster.
 BulkDeleteResult bulk_delete(redis::Client& client, const BulkDeleteRequest& request);
 
+// The UNLINK argument lists for `keys`: all of them in one, or in a cluster one per slot (a multi-key command
+// must stay within a slot).
+std::vector<std::vector<std::string>> unlink_groups(const std::vector<std::string>& keys, bool cluster);
+
+// UNLINKs keys the caller already knows (ids it was given or read): one multi-key UNLINK per slot, pipelined per
+// node by the client, at most k_unlink_batch keys per pipeline. Adds how many existed to `deleted` as it goes,
+// so after a failure (thrown as is) it holds the count so far.
+inline constexpr std::size_t k_unlink_batch = 1000;
+void unlink_keys(redis::Client& client, const std::vector<std::string>& keys, long long& deleted);
+
 } // namespace redops::repo

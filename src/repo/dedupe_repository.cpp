@@ -3,9 +3,8 @@
 
 #include "common/error.h"
 #include "redis/script.h"
+#include "repo/bulk_delete.h"
 #include "repo/state_guard.h"
-
-#include <fmt/format.h>
 
 #include <fmt/format.h>
 
@@ -134,13 +133,12 @@ long long DedupeRepository::forget(const std::string& tenant, const std::vector<
     long long removed = 0;
     try {
         for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
-            std::vector<redis::Command> commands;
+            std::vector<std::string> keys;
+            keys.reserve(k_batch);
             for (std::size_t i = begin; i < std::min(ids.size(), begin + k_batch); ++i) {
-                commands.push_back(redis::cmd("UNLINK", key(tenant, ids[i])));
+                keys.push_back(key(tenant, ids[i]));
             }
-            for (const auto& reply : m_client.pipeline(commands)) {
-                removed += reply.check().as_integer("UNLINK");
-            }
+            unlink_keys(m_client, keys, removed); // multi-key UNLINKs, one per slot in a cluster
         }
     } catch (const Error& e) {
         // A rerun with the same ids finishes the job: forgetting a mark twice is harmless.

@@ -3,10 +3,12 @@
 
 #include "common/error.h"
 #include "redis/scan.h"
+#include "repo/bulk_delete.h"
 #include "repo/json_value.h"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cmath>
 
 namespace redops::repo {
@@ -118,15 +120,22 @@ void SessionRepository::read_batch(const std::vector<std::string>& ids, const st
     }
 }
 
-void SessionRepository::list_user(const std::string& user, const SessionCallback& on_entry)
+void SessionRepository::list_user(const std::string& user, const SessionCallback& on_entry,
+                                  std::optional<long long> limit)
 {
     redis::SetScanCursor cursor(m_client, index_key(user), m_scan_count);
     std::vector<std::string> ids;
+    long long seen = 0;
     bool more = true;
-    while (more) {
+    // With a limit, only the ids it keeps are read (GET + TTL), and SSCAN stops once it has them.
+    while (more && (!limit || seen < *limit)) {
         more = cursor.next(ids);
+        if (limit && seen + static_cast<long long>(ids.size()) > *limit) {
+            ids.resize(static_cast<std::size_t>(*limit - seen));
+        }
         if (!ids.empty()) {
-            read_batch(ids, user, true, on_entry);
+            read_batch(ids, user, true, on_entry); // reports every id, stale ones too
+            seen += static_cast<long long>(ids.size());
         }
     }
 }
@@ -173,29 +182,51 @@ std::vector<std::string> SessionRepository::user_ids(const std::string& user)
 InvalidatedSession SessionRepository::invalidate(const std::string& id, const std::optional<std::string>& user,
                                                  bool dry_run)
 {
-    InvalidatedSession result;
-    result.id = id;
-    auto value = m_client.call(redis::cmd("GET", session_key(id)));
-    if (!value.is_nil()) {
-        SessionEntry entry;
-        entry.id = id;
-        parse_value(value.as_string("GET"), entry);
-        result.user = entry.status == SessionStatus::ok ? entry.user : user.value_or("");
-    } else {
+    return invalidate_many({id}, user, dry_run).at(0);
+}
+
+void SessionRepository::invalidate_batch(const std::vector<std::string>& ids, const std::optional<std::string>& user,
+                                         bool dry_run, std::vector<InvalidatedSession>& done, long long& deleted)
+{
+    std::vector<redis::Command> reads;
+    reads.reserve(ids.size());
+    for (const auto& id : ids) {
+        reads.push_back(redis::cmd("GET", session_key(id)));
+    }
+    auto values = m_client.pipeline(reads);
+    std::vector<std::string> existing;
+    std::vector<redis::Command> index_commands;
+    std::vector<std::size_t> indexed; // positions in done of the index_commands
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+        const auto& value = values.at(i).check();
+        InvalidatedSession result;
+        result.id = ids[i];
         result.user = user.value_or("");
+        if (!value.is_nil()) {
+            SessionEntry entry;
+            entry.id = ids[i];
+            parse_value(value.as_string("GET"), entry);
+            if (entry.status == SessionStatus::ok) {
+                result.user = entry.user; // the payload names the index that holds the id
+            }
+            result.session_deleted = true; // existed when read; deleted below unless dry run
+            existing.push_back(session_key(ids[i]));
+        }
+        if (!result.user.empty()) {
+            index_commands.push_back(redis::cmd(dry_run ? "SISMEMBER" : "SREM", index_key(result.user), ids[i]));
+            indexed.push_back(done.size());
+        }
+        done.push_back(std::move(result));
     }
-    if (dry_run) {
-        result.session_deleted = !value.is_nil();
-        result.unindexed = !result.user.empty() &&
-                           m_client.call(redis::cmd("SISMEMBER", index_key(result.user), id)).as_integer("SISMEMBER") == 1;
-        return result;
+    if (!dry_run) {
+        // Multi-key UNLINKs (one per slot in a cluster). A session that expires between GET and UNLINK is still
+        // reported deleted: it is gone either way.
+        unlink_keys(m_client, existing, deleted);
     }
-    // Two single-key commands: the session and the index hash to different cluster slots.
-    result.session_deleted = m_client.call(redis::cmd("UNLINK", session_key(id))).as_integer("UNLINK") > 0;
-    if (!result.user.empty()) {
-        result.unindexed = m_client.call(redis::cmd("SREM", index_key(result.user), id)).as_integer("SREM") > 0;
+    auto replies = m_client.pipeline(index_commands);
+    for (std::size_t j = 0; j < indexed.size(); ++j) {
+        done[indexed[j]].unindexed = replies.at(j).check().as_integer(dry_run ? "SISMEMBER" : "SREM") > 0;
     }
-    return result;
 }
 
 std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::vector<std::string>& ids,
@@ -205,9 +236,10 @@ std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::ve
     done.reserve(ids.size());
     long long deleted = 0;
     try {
-        for (const auto& id : ids) {
-            done.push_back(invalidate(id, user, dry_run));
-            deleted += done.back().session_deleted ? 1 : 0;
+        for (std::size_t begin = 0; begin < ids.size(); begin += k_unlink_batch) {
+            std::vector<std::string> batch(ids.begin() + static_cast<std::ptrdiff_t>(begin),
+                                           ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), begin + k_unlink_batch)));
+            invalidate_batch(batch, user, dry_run, done, deleted);
         }
     } catch (const Error& e) {
         if (dry_run) {

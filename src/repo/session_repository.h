@@ -52,18 +52,21 @@ public:
     {
     }
 
-    // Every entry of the user's index (SSCAN), session values read with GET + TTL pipelined per batch.
-    void list_user(const std::string& user, const SessionCallback& on_entry);
+    // The user's index entries (SSCAN), session values read with GET + TTL pipelined per batch; with a limit,
+    // SSCAN stops early and only the ids kept are read.
+    void list_user(const std::string& user, const SessionCallback& on_entry,
+                   std::optional<long long> limit = std::nullopt);
     // Every session key (SCAN over all primaries), streamed; stops after `limit` entries when given.
     void list_all(const SessionCallback& on_entry, std::optional<long long> limit = std::nullopt);
     // Index members of user starting with prefix (SSCAN MATCH, prefix glob-escaped).
     std::vector<std::string> find_by_prefix(const std::string& user, const std::string& prefix);
     // Every id in the user's index (one user's sessions are few enough to hold).
     std::vector<std::string> user_ids(const std::string& user);
-    // UNLINKs the session and SREMs it from its user's index (user from the payload, else `user`);
-    // separate single-key commands, as the two keys live in different cluster slots.
+    // UNLINKs the session and SREMs it from its user's index (user from the payload, else `user`).
     InvalidatedSession invalidate(const std::string& id, const std::optional<std::string>& user, bool dry_run);
-    // invalidate() for each id in turn; a failure part way throws Error::after with the sessions deleted so far.
+    // invalidate() for many ids, in batches: GETs pipelined, the sessions UNLINKed by multi-key UNLINKs (one per
+    // slot in a cluster), the index entries SREMed pipelined. A failure part way throws Error::after with the
+    // sessions deleted so far.
     std::vector<InvalidatedSession> invalidate_many(const std::vector<std::string>& ids,
                                                     const std::optional<std::string>& user, bool dry_run);
     // UNLINKs the user's index set itself; true when it existed.
@@ -79,6 +82,8 @@ public:
 private:
     void read_batch(const std::vector<std::string>& ids, const std::string& index_user, bool report_missing,
                     const SessionCallback& on_entry);
+    void invalidate_batch(const std::vector<std::string>& ids, const std::optional<std::string>& user, bool dry_run,
+                          std::vector<InvalidatedSession>& done, long long& deleted);
     void prune_into(const std::string& user, PruneResult& result); // adds to result as it goes
     std::string session_key(const std::string& id) const;
     std::string index_key(const std::string& user) const;
