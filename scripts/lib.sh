@@ -2,7 +2,8 @@
 # shellcheck shell=bash
 
 REDOPS_PACKAGES=(cmake ninja-build g++ pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev catch2
-                 libhiredis-dev libssl-dev redis-server redis-sentinel redis-tools openssl procps time python3)
+                 libhiredis-dev libssl-dev redis-server redis-sentinel redis-tools openssl procps time python3
+                 python3-jsonschema libutf8proc-dev)
 
 redops_install_missing() {
     local missing=() p

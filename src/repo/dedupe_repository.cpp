@@ -129,7 +129,8 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
     return results;
 }
 
-long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids)
+long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids,
+                                  const std::function<void(long long sent, long long removed)>& on_batch)
 {
     long long removed = 0;
     try {
@@ -140,6 +141,9 @@ long long DedupeRepository::forget(const std::string& tenant, const std::vector<
             }
             for (const auto& reply : m_client.pipeline(commands)) {
                 removed += reply.check().as_integer("UNLINK");
+            }
+            if (on_batch) {
+                on_batch(static_cast<long long>(std::min(ids.size(), begin + k_batch)), removed);
             }
         }
     } catch (const Error& e) {

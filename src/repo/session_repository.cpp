@@ -198,8 +198,9 @@ InvalidatedSession SessionRepository::invalidate(const std::string& id, const st
     return result;
 }
 
-std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::vector<std::string>& ids,
-                                                                  const std::optional<std::string>& user, bool dry_run)
+std::vector<InvalidatedSession> SessionRepository::invalidate_many(
+    const std::vector<std::string>& ids, const std::optional<std::string>& user, bool dry_run,
+    const std::function<void(const InvalidatedSession&)>& on_each)
 {
     std::vector<InvalidatedSession> done;
     done.reserve(ids.size());
@@ -208,6 +209,9 @@ std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::ve
         for (const auto& id : ids) {
             done.push_back(invalidate(id, user, dry_run));
             deleted += done.back().session_deleted ? 1 : 0;
+            if (on_each) {
+                on_each(done.back());
+            }
         }
     } catch (const Error& e) {
         if (dry_run) {
@@ -221,6 +225,11 @@ std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::ve
 bool SessionRepository::drop_index(const std::string& user)
 {
     return m_client.call(redis::cmd("UNLINK", index_key(user))).as_integer("UNLINK") > 0;
+}
+
+long long SessionRepository::index_size(const std::string& user)
+{
+    return m_client.call(redis::cmd("SCARD", index_key(user))).as_integer("SCARD");
 }
 
 PruneResult SessionRepository::prune(const std::string& user)
