@@ -58,7 +58,7 @@ void confirm_bulk(Context& ctx, bool assume_yes, const BulkPrompt& prompt,
     }
     long long found = 0;
     {
-        output::Progress progress = ctx.printer().progress("counting");
+        output::Progress progress = ctx.printer().progress(fmt::format("counting {}s", prompt.noun));
         found = count_dry_run(progress);
     }
     if (found == 0) {

@@ -40,8 +40,10 @@ void Progress::update(long long found, long long deleted)
     const double seconds = std::max(1e-3, std::chrono::duration<double>(now - m_start).count());
     const auto rate = static_cast<long long>(static_cast<double>(m_found) / seconds);
     // "\x1b[K" clears what a longer previous line left behind.
-    m_err << fmt::format("\r{}: {} keys found, {} deleted, {} keys/s\x1b[K", m_what, group_thousands(m_found),
-                         group_thousands(m_deleted), group_thousands(rate))
+    // Counting (a dry run before a prompt) deletes nothing: "0 deleted" would only distract.
+    std::string deleted = m_deleted > 0 ? fmt::format(", {} deleted", group_thousands(m_deleted)) : "";
+    m_err << fmt::format("\r{}: {} keys found{}, {} keys/s\x1b[K", m_what, group_thousands(m_found), deleted,
+                         group_thousands(rate))
           << std::flush;
 }
 

@@ -25,7 +25,7 @@ public:
     Progress(const Progress&) = delete;
     Progress& operator=(const Progress&) = delete;
 
-    // Totals so far: keys found (matched and owned) and keys deleted.
+    // Totals so far: keys found (matched and owned) and keys deleted (shown once there are any).
     void update(long long found, long long deleted);
     // Adds a batch to the totals.
     void add(long long found, long long deleted) { update(m_found + found, m_deleted + deleted); }
