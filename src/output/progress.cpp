@@ -41,8 +41,8 @@ void Progress::update(long long found, long long deleted)
     const auto rate = static_cast<long long>(static_cast<double>(m_found) / seconds);
     // "\x1b[K" clears what a longer previous line left behind.
     // Counting (a dry run before a prompt) deletes nothing: "0 deleted" would only distract.
-    std::string deleted = m_deleted > 0 ? fmt::format(", {} deleted", group_thousands(m_deleted)) : "";
-    m_err << fmt::format("\r{}: {} keys found{}, {} keys/s\x1b[K", m_what, group_thousands(m_found), deleted,
+    std::string deleted_text = m_deleted > 0 ? fmt::format(", {} deleted", group_thousands(m_deleted)) : "";
+    m_err << fmt::format("\r{}: {} keys found{}, {} keys/s\x1b[K", m_what, group_thousands(m_found), deleted_text,
                          group_thousands(rate))
           << std::flush;
 }

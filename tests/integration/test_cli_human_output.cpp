@@ -127,7 +127,7 @@ TEST_CASE("--quiet works on every command and leaves stdout and the exit code al
         quiet.push_back("-q"); // a global option after the command works too
         auto a = run_redops(loud);
         auto b = run_redops(quiet);
-        INFO(row.command[0] << " " << row.command[1] << "\nloud: " << a.err << "\nquiet: " << b.err);
+        INFO(row.command.front() << "\nloud: " << a.err << "\nquiet: " << b.err);
         CHECK(a.exit_code == row.exit_code);
         CHECK(b.exit_code == row.exit_code);
         CHECK(b.err.empty());
