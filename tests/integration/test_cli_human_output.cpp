@@ -82,7 +82,7 @@ TEST_CASE("bulk progress shows on a terminal and never on a pipe or with --quiet
     CHECK(dbsize(server) == 0);
 }
 
-TEST_CASE("a bulk prompt states the count found, the pattern, the server and the db", "[cli][human]")
+TEST_CASE("a bulk prompt states the count found and the pattern and the server and the db", "[cli][human]")
 {
     RedisServer server;
     seed_tokens(server, 3);
@@ -105,7 +105,7 @@ TEST_CASE("a bulk prompt states the count found, the pattern, the server and the
     CHECK(dbsize(server) == 3);
 }
 
-TEST_CASE("--quiet works on every command and leaves stdout and the exit code alone", "[cli][human]")
+TEST_CASE("quiet mode works on every command and leaves stdout and the exit code alone", "[cli][human]")
 {
     RedisServer server;
     auto conn = redops::redis::Connection::open(server.options());
