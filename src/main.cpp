@@ -70,6 +70,11 @@ int main(int argc, char** argv)
     const char* no_color = std::getenv("NO_COLOR");
     output::Printer printer(output_options, std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1,
                             no_color != nullptr && *no_color != '\0');
+    printer.set_err_is_tty(::isatty(STDERR_FILENO) == 1);
+    printer.set_width(output::terminal_columns(STDOUT_FILENO, std::getenv("COLUMNS")));
+    if (const char* after = std::getenv("REDOPS_PROGRESS_AFTER_MS"); after != nullptr && *after != '\0') {
+        printer.set_progress_delay(std::chrono::milliseconds(std::strtoll(after, nullptr, 10)));
+    }
     cli::Context context(globals.flags, environment, cli::prompt_password, printer,
                          cli::Terminal{std::cin, ::isatty(STDIN_FILENO) == 1, ::isatty(STDOUT_FILENO) == 1});
     try {

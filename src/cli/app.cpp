@@ -76,6 +76,8 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->group(out);
     app.add_flag("--reveal", g.reveal, "Print secrets (tokens, owner tokens, session ids) in full")->group(out);
+    app.add_flag("-q,--quiet", g.quiet, "No notes or progress on stderr (warnings and errors still; exit code unchanged)")
+        ->group(out);
 }
 
 void register_commands(CLI::App& app, Runner& selected)
@@ -193,6 +195,7 @@ output::OutputOptions output_options(const GlobalOptions& g)
     options.format = g.json ? output::Format::json : output::parse_format(g.output.value_or("table"));
     options.color = output::parse_color_mode(g.color);
     options.reveal = g.reveal;
+    options.quiet = g.quiet;
     return options;
 }
 

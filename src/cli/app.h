@@ -18,6 +18,7 @@ struct GlobalOptions {
     bool json = false;
     std::string color = "auto";
     bool reveal = false;
+    bool quiet = false;
 };
 
 // The selected command, set by its subcommand's parse callback and run by main.

@@ -1,5 +1,7 @@
 #include "cli/bulk_report.h"
 
+#include "common/error.h"
+#include "output/progress.h"
 #include "output/text_width.h"
 
 #include <fmt/format.h>
@@ -42,6 +44,32 @@ void warn_ambiguous(output::Printer& printer, const repo::AmbiguousKeys& skipped
                              "(to remove such a key, name it exactly: {})",
                              skipped.count, skipped.count == 1 ? "" : "s", owner, fmt::join(names, ", "), more,
                              exact_hint));
+}
+
+void confirm_bulk(Context& ctx, bool assume_yes, const BulkPrompt& prompt,
+                  const std::function<long long(output::Progress&)>& count_dry_run)
+{
+    if (assume_yes) {
+        return;
+    }
+    if (!ctx.terminal().stdin_is_tty) {
+        throw Error(ErrorKind::usage, fmt::format("bulk deletion needs --yes when stdin is not a terminal; {}",
+                                                  prompt.refused));
+    }
+    long long found = 0;
+    {
+        output::Progress progress = ctx.printer().progress(fmt::format("counting {}s", prompt.noun));
+        found = count_dry_run(progress);
+    }
+    if (found == 0) {
+        return; // nothing would go: nothing to ask about
+    }
+    std::string question = fmt::format("{} {} {}{} matching '{}' on {}?", prompt.verb, output::group_thousands(found),
+                                       prompt.noun, found == 1 ? "" : "s", output::sanitize_for_terminal(prompt.pattern),
+                                       ctx.target_text());
+    if (!ctx.confirm(question, false)) {
+        throw Error(ErrorKind::usage, fmt::format("not confirmed; {}", prompt.refused));
+    }
 }
 
 } // namespace redops::cli

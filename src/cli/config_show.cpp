@@ -2,6 +2,7 @@
 #include "cli/commands.h"
 #include "config/show.h"
 #include "output/table.h"
+#include "output/time_format.h"
 
 #include <nlohmann/json.hpp>
 
@@ -9,23 +10,35 @@ namespace redops::cli {
 
 namespace {
 
+// {"settings": {"connection": {"port": {"value": 6379, "source": "default"}, ...}, ...}}: typed values under
+// nested snake_case keys, durations in ms (the unit in the name), null for what is not set.
+nlohmann::ordered_json settings_json(const std::vector<config::ShownSetting>& shown)
+{
+    nlohmann::ordered_json settings = nlohmann::ordered_json::object();
+    for (const auto& s : shown) {
+        nlohmann::ordered_json* node = &settings;
+        for (std::size_t i = 0; i + 1 < s.path.size(); ++i) {
+            node = &(*node)[s.path[i]];
+        }
+        (*node)[s.path.back()] = {{"value", s.typed}, {"source", s.source}};
+    }
+    return settings;
+}
+
 int run_config_show(Context& ctx)
 {
     std::vector<config::ShownSetting> shown = config::show_settings(ctx.settings());
     if (ctx.printer().json()) {
         nlohmann::ordered_json doc;
         doc["ok"] = true;
-        nlohmann::ordered_json settings = nlohmann::ordered_json::object();
-        for (const auto& s : shown) {
-            settings[s.name] = {{"value", s.value}, {"source", s.source}};
-        }
-        doc["settings"] = settings;
+        doc["settings"] = settings_json(shown);
         ctx.printer().json_document(doc);
         return 0;
     }
     output::Table table({"SETTING", "VALUE", "SOURCE"});
     for (const auto& s : shown) {
-        table.add_row(std::vector<std::string>{s.name, s.value, s.source});
+        std::string value = s.kind == config::ShownKind::bytes ? output::human_bytes(s.typed.get<long long>()) : s.value;
+        table.add_row(std::vector<std::string>{s.name, value, s.source});
     }
     ctx.printer().table(table);
     return 0;

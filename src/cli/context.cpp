@@ -3,6 +3,10 @@
 #include "common/error.h"
 #include "config/connection_options.h"
 
+#include "output/text_width.h"
+
+#include <fmt/format.h>
+
 #include <iostream>
 #include <string>
 
@@ -51,6 +55,21 @@ const std::string* Context::loaded_password() const
         return nullptr;
     }
     return &m_settings->connection.password.value;
+}
+
+std::string Context::target_text()
+{
+    const auto& c = settings().connection;
+    if (!c.sentinels.value.empty()) {
+        return fmt::format("sentinel master {} db {}", output::sanitize_for_terminal(c.master.value), c.db.value);
+    }
+    std::string address = c.unix_path.value.empty() ? fmt::format("{}:{}", c.host.value, c.port.value)
+                                                    : fmt::format("unix:{}", c.unix_path.value);
+    address = output::sanitize_for_terminal(address);
+    if (c.cluster.value) {
+        return fmt::format("the cluster at {}", address);
+    }
+    return fmt::format("{} db {}", address, c.db.value);
 }
 
 bool Context::confirm(const std::string& question, bool assume_yes)

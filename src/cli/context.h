@@ -39,6 +39,9 @@ public:
     // The password of the loaded settings, or null when none is loaded or set: main masks it in error messages.
     const std::string* loaded_password() const;
 
+    // The server and db a prompt names: "127.0.0.1:6379 db 0", "unix:/run/redis.sock db 2",
+    // "the cluster at 10.0.0.5:7000", "sentinel master mymaster db 0".
+    std::string target_text();
     // Asks "question [y/N]" on a TTY; off a TTY returns false unless `assume_yes` (the caller's --yes).
     bool confirm(const std::string& question, bool assume_yes);
 

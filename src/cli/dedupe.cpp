@@ -3,6 +3,8 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
+#include "output/progress.h"
+#include "output/time_format.h"
 #include "repo/dedupe_repository.h"
 
 #include <fmt/format.h>
@@ -83,13 +85,13 @@ int run_check(const DedupeOptions& o, Context& ctx)
         printer.json_document(doc);
         return exit_code;
     }
-    output::Table table({"ID", "STATUS", "TTL_S"});
+    output::Table table({"ID", "STATUS", "TTL"});
     table.align_right(2);
     for (const auto& r : results) {
         table.add_row({{r.id},
                        {r.duplicate ? "duplicate" : (o.mark ? "new (marked)" : "new"),
                         r.duplicate ? output::Color::yellow : output::Color::green},
-                       {r.ttl_s ? std::to_string(*r.ttl_s) : "-"}});
+                       {r.ttl_s ? output::human_duration_s(*r.ttl_s) : "-"}});
     }
     printer.table(table);
     printer.note(fmt::format("{} id{}: {} new, {} duplicate", results.size(), results.size() == 1 ? "" : "s",
@@ -102,7 +104,11 @@ int run_forget(const DedupeOptions& o, Context& ctx)
     require_nonempty("--tenant", o.tenant);
     auto ids = collect_ids(o, ctx);
     repo::DedupeRepository marks(ctx.client(), ctx.settings().keys.dedupe.value);
-    long long removed = marks.forget(o.tenant, ids);
+    long long removed = 0;
+    {
+        output::Progress progress = ctx.printer().progress("dedupe forget");
+        removed = marks.forget(o.tenant, ids, [&](long long sent, long long done) { progress.update(sent, done); });
+    }
     // Nothing removed is the "miss" answer: the id was not marked (or the mark had already expired).
     int exit_code = removed > 0 ? k_exit_ok : k_exit_negative;
     if (ctx.printer().json()) {

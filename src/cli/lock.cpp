@@ -4,7 +4,9 @@
 #include "cli/lock_common.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/json_fields.h"
 #include "output/table.h"
+#include "output/time_format.h"
 #include "output/write_check.h"
 #include "repo/lock_fence_repository.h"
 
@@ -29,7 +31,6 @@ struct LockOptions {
     bool force = false;
     bool yes = false;
     bool fence = false;
-    bool quiet = false;
     std::string match;
 };
 
@@ -43,10 +44,7 @@ std::string ttl_text(long long ttl_ms)
     if (ttl_ms == -1) {
         return "no expiry";
     }
-    if (ttl_ms < 0) {
-        return "-";
-    }
-    return config::format_duration(std::chrono::milliseconds(ttl_ms));
+    return output::human_duration_ms(ttl_ms); // "-" for a key that is gone
 }
 
 std::string failure_message(repo::LockFailure reason, const std::string& name)
@@ -111,7 +109,7 @@ void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, c
         Json doc{{"ok", r.acquired}, {"name", o.name}, {"key", key}, {"acquired", r.acquired}};
         // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
         doc["owner"] = r.acquired ? r.owner : p.secret(r.owner);
-        doc["ttl_ms"] = r.acquired ? static_cast<long long>(ttl.count()) : r.holder_ttl_ms;
+        doc["ttl_ms"] = r.acquired ? Json(static_cast<long long>(ttl.count())) : output::ttl_or_null(r.holder_ttl_ms);
         if (o.fence) {
             doc["fence"] = r.acquired ? Json(a.fence) : Json(nullptr);
         }
@@ -121,12 +119,8 @@ void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, c
         p.json_document(doc);
     } else if (r.acquired) {
         p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
-        if (!o.quiet) {
-            p.note(fmt::format("acquired {} for {}{}", key, ttl_text(ttl.count()),
-                               o.fence ? fmt::format(", fencing token {}", a.fence) : ""));
-        }
-    } else if (o.quiet) {
-        // --quiet: the exit code tells; nothing for cron to mail
+        p.note(fmt::format("acquired {} for {}{}", key, ttl_text(ttl.count()),
+                           o.fence ? fmt::format(", fencing token {}", a.fence) : ""));
     } else if (r.owner == owner) {
         // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
         p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
@@ -203,7 +197,7 @@ int run_force_release(const LockOptions& o, Context& ctx)
     if (!o.yes && !ctx.terminal().stdin_is_tty) {
         throw Error(ErrorKind::usage, fmt::format("refusing to force-release {} off a terminal without --yes", key));
     }
-    if (!ctx.confirm(fmt::format("Force-release {}, whoever holds it?", key), o.yes)) {
+    if (!ctx.confirm(fmt::format("Force-release {} on {}, whoever holds it?", key, ctx.target_text()), o.yes)) {
         // Declining is the operator's "no", answered like the refusal off a terminal: exit 2.
         throw Error(ErrorKind::usage, fmt::format("not confirmed; {} not released", key));
     }
@@ -291,7 +285,7 @@ int run_status(const LockOptions& o, Context& ctx)
     if (p.json()) {
         Json doc{{"ok", s.held}, {"name", o.name}, {"key", key}, {"held", s.held}};
         doc["owner"] = s.held ? Json(p.secret(s.owner)) : Json(nullptr);
-        doc["ttl_ms"] = s.held ? Json(s.ttl_ms) : Json(nullptr);
+        doc["ttl_ms"] = s.held ? output::ttl_or_null(s.ttl_ms) : Json(nullptr);
         doc["fence"] = fence ? Json(*fence) : Json(nullptr);
         p.json_document(doc);
     } else {
@@ -314,7 +308,7 @@ int run_list(const LockOptions& o, Context& ctx)
         stream.begin_array("locks");
         long long total = 0;
         locks.list(o.match, count, [&](const repo::LockEntry& e) {
-            stream.item(Json{{"name", e.name}, {"key", e.key}, {"owner", p.secret(e.owner)}, {"ttl_ms", e.ttl_ms}});
+            stream.item(Json{{"name", e.name}, {"key", e.key}, {"owner", p.secret(e.owner)}, {"ttl_ms", output::ttl_or_null(e.ttl_ms)}});
             ++total;
         });
         stream.end_array();
@@ -401,7 +395,6 @@ void register_lock(CLI::App& app, Runner& selected)
         ->check(duration_in(config::k_wait_range));
     a->add_option("--owner", acquire->owner, "Owner token to use (default: a random UUID)");
     a->add_flag("--fence", acquire->fence, "Also take the next fencing number, atomically (in --json: fence)");
-    a->add_flag("-q,--quiet", acquire->quiet, "No message on stderr (the owner token still goes to stdout)");
 
     auto release = std::make_shared<LockOptions>();
     CLI::App* r = add_lock_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one",

@@ -6,6 +6,8 @@
 #include "cli/lock_renewal.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/json_fields.h"
+#include "output/time_format.h"
 #include "repo/lock_fence_repository.h"
 
 #include <fmt/format.h>
@@ -28,7 +30,6 @@ struct RunOptions {
     int conflict_exit_code = k_exit_negative;
     bool kill_on_loss = false;
     bool fence = false;
-    bool quiet = false;
     std::vector<std::string> command;
 };
 
@@ -66,12 +67,10 @@ int report_conflict(const RunOptions& o, Context& ctx, const std::string& key, c
     auto& p = ctx.printer();
     if (p.json()) {
         p.json_document(Json{{"ok", false}, {"name", o.name}, {"key", key}, {"acquired", false},
-                             {"owner", p.secret(r.owner)}, {"ttl_ms", r.holder_ttl_ms}, {"ran", false}});
+                             {"owner", p.secret(r.owner)}, {"ttl_ms", output::ttl_or_null(r.holder_ttl_ms)}, {"ran", false}});
     }
-    if (!o.quiet) {
-        p.note(fmt::format("lock \"{}\" is held by another owner, expires in {} ms; not running the command", o.name,
-                           r.holder_ttl_ms));
-    }
+    p.note(fmt::format("lock \"{}\" is held by another owner, expires in {}; not running the command", o.name,
+                       r.holder_ttl_ms == -1 ? std::string("never (no expiry)") : output::human_duration_ms(r.holder_ttl_ms)));
     return o.conflict_exit_code;
 }
 
@@ -202,7 +201,6 @@ void register_lock_run(CLI::App& lock, Runner& selected)
                     "default 5s)")
         ->check(duration_in(config::k_wait_range));
     sub->add_flag("--fence", o->fence, "Take a fencing number with the lock: REDOPS_FENCING_TOKEN for the command");
-    sub->add_flag("-q,--quiet", o->quiet, "No message when the lock is held elsewhere (the exit code tells)");
     sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_lock(*o, ctx); }; });
 }
 

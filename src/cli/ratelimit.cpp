@@ -6,7 +6,10 @@
 #include "cli/ratelimit_load.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/json_fields.h"
+#include "output/progress.h"
 #include "output/text_width.h"
+#include "output/time_format.h"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -59,6 +62,13 @@ repo::LimitSpec spec_of(const RateLimitOptions& o, Context& ctx)
     return spec;
 }
 
+// "resets in 29.6s", or that it never does (a counter without TTL).
+std::string resets_text(const std::optional<long long>& reset_in_ms)
+{
+    return reset_in_ms ? fmt::format("resets in {}", output::human_duration_ms(*reset_in_ms))
+                       : std::string("never resets (no TTL)");
+}
+
 int run_peek(const RateLimitOptions& o, const repo::LimitSpec& spec, HitTarget& target, Context& ctx)
 {
     repo::PeekResult p = target.peek();
@@ -72,12 +82,12 @@ int run_peek(const RateLimitOptions& o, const repo::LimitSpec& spec, HitTarget& 
         printer.json_document({{"algorithm", o.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
                                {"key", target.key()}, {"limit", p.capacity}, {"window_ms", spec.window.count()},
                                {"exists", p.exists}, {"current", p.current}, {"remaining", p.remaining},
-                               {"reset_in_ms", p.reset_in_ms}, {"limited", p.limited}, {"no_ttl", p.no_ttl},
-                               {"ok", exit_code == k_exit_ok}});
+                               {"reset_in_ms", output::or_null(p.reset_in_ms)}, {"limited", p.limited},
+                               {"no_ttl", p.no_ttl}, {"ok", exit_code == k_exit_ok}});
     } else {
-        printer.line(fmt::format("{}: {} of {} used, {} remaining, resets in {} ms{}{}", target.key(), p.current,
-                                 p.capacity, p.remaining, p.reset_in_ms, p.limited ? " — LIMITED" : "",
-                                 p.no_ttl ? " (no TTL)" : ""));
+        printer.line(fmt::format("{}: {} of {} used, {} remaining, {}{}", output::sanitize_for_terminal(target.key()),
+                                 p.current, p.capacity, p.remaining, resets_text(p.reset_in_ms),
+                                 p.limited ? " — LIMITED" : ""));
     }
     return exit_code;
 }
@@ -88,13 +98,18 @@ int run_single(const repo::LimitSpec& spec, HitTarget& target, Context& ctx)
     int exit_code = r.limited ? k_exit_negative : k_exit_ok;
     auto& printer = ctx.printer();
     if (printer.json()) {
+        // retry_after_ms: a number exactly when limited, else null; reset_in_ms null when the key never expires.
         printer.json_document({{"algorithm", std::string(repo::algorithm_name(spec.algorithm))}, {"key", target.key()},
+                               {"limit", r.capacity}, {"window_ms", spec.window.count()},
                                {"limited", r.limited}, {"current", r.current}, {"remaining", r.remaining},
-                               {"reset_in_ms", r.reset_in_ms},
-                               {"retry_after_ms", r.retry_after_ms}, {"ok", exit_code == k_exit_ok}});
+                               {"reset_in_ms", output::or_null(r.reset_in_ms)},
+                               {"retry_after_ms", output::or_null(r.retry_after_ms)}, {"ok", exit_code == k_exit_ok}});
     } else {
-        printer.line(fmt::format("{}: {} ({} used, {} remaining, resets in {} ms)", target.key(),
-                                 r.limited ? "LIMITED" : "allowed", r.current, r.remaining, r.reset_in_ms));
+        std::string retry = r.retry_after_ms ? fmt::format(", retry in {}", output::human_duration_ms(*r.retry_after_ms))
+                                             : "";
+        printer.line(fmt::format("{}: {} ({} of {} used, {} remaining, {}{})", output::sanitize_for_terminal(target.key()),
+                                 r.limited ? "LIMITED" : "allowed", r.current, r.capacity, r.remaining,
+                                 resets_text(r.reset_in_ms), retry));
     }
     return exit_code;
 }
@@ -125,13 +140,16 @@ int run_test(const RateLimitOptions& o, Context& ctx)
 int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, Context& ctx)
 {
     auto& printer = ctx.printer();
-    if (!o.dry_run && !ctx.confirm(fmt::format("Reset the rate limits of every subject of {}?", o.resource), o.yes)) {
-        throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
-                                          ? "not confirmed; nothing reset"
-                                          : "--all-subjects needs --yes when stdin is not a terminal; nothing reset");
+    const long long scan_count = ctx.settings().defaults.scan_count.value;
+    if (!o.dry_run) {
+        confirm_bulk(ctx, o.yes, {"Reset", "rate-limit key", limits.reset_pattern(o.resource), "nothing reset"},
+                     [&](output::Progress& progress) {
+                         return limits.reset_all(o.resource, scan_count, true, [&](const auto& keys, long long) {
+                             progress.add(static_cast<long long>(keys.size()), 0);
+                         }).deleted;
+                     });
     }
     const char* hint = "ratelimit reset --resource R --subject S";
-    const long long scan_count = ctx.settings().defaults.scan_count.value;
     if (printer.json()) {
         // Streamed: a dry run over a resource with a million subjects never holds them all.
         auto& stream = printer.json_stream();
@@ -140,13 +158,20 @@ int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, 
         if (o.dry_run) {
             stream.begin_array("keys");
         }
-        auto list_keys = [&](const std::vector<std::string>& keys) {
-            for (const auto& key : keys) {
-                stream.item(key);
-            }
-        };
-        auto result = limits.reset_all(o.resource, scan_count, o.dry_run,
-                                       o.dry_run ? std::function(list_keys) : nullptr);
+        repo::BulkDeleteResult result;
+        {
+            output::Progress progress = printer.progress("ratelimit reset");
+            result = limits.reset_all(o.resource, scan_count, o.dry_run,
+                                      [&](const std::vector<std::string>& keys, long long deleted) {
+                                          progress.add(static_cast<long long>(keys.size()), deleted);
+                                          if (!o.dry_run) {
+                                              return;
+                                          }
+                                          for (const auto& key : keys) {
+                                              stream.item(key);
+                                          }
+                                      });
+        }
         if (o.dry_run) {
             stream.end_array();
         }
@@ -157,13 +182,21 @@ int run_reset_all(const RateLimitOptions& o, repo::RateLimitRepository& limits, 
         warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
         return k_exit_ok;
     }
-    auto print_keys = [&](const std::vector<std::string>& keys) {
-        for (const auto& key : keys) {
-            printer.line(output::sanitize_for_terminal(key));
-        }
-    };
-    auto result = limits.reset_all(o.resource, scan_count, o.dry_run,
-                                   o.dry_run ? std::function(print_keys) : nullptr);
+    repo::BulkDeleteResult result;
+    {
+        // A dry run's listing on stdout is its own progress; a line on the same terminal would cut through it.
+        output::Progress progress = printer.progress("ratelimit reset");
+        result = limits.reset_all(o.resource, scan_count, o.dry_run,
+                                  [&](const std::vector<std::string>& keys, long long deleted) {
+                                      if (!o.dry_run) {
+                                          progress.add(static_cast<long long>(keys.size()), deleted);
+                                          return;
+                                      }
+                                      for (const auto& key : keys) {
+                                          printer.line(output::sanitize_for_terminal(key));
+                                      }
+                                  });
+    }
     warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
     long long n = result.deleted;
     printer.line(fmt::format("{} {} subject{} of {}", o.dry_run ? "dry run: would reset" : "reset", n,

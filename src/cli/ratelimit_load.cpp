@@ -2,6 +2,8 @@
 
 #include "common/error.h"
 #include "common/sliding_limiter.h"
+#include "output/json_fields.h"
+#include "output/time_format.h"
 #include "redis/client.h"
 #include "repo/health_repository.h"
 
@@ -84,7 +86,11 @@ public:
     repo::HitResult hit(long long) override
     {
         auto d = m_limiter.hit(m_key);
-        return {!d.allowed, d.current, d.remaining, d.reset_in_ms, -1};
+        repo::HitResult r{!d.allowed, m_limit, d.current, d.remaining, d.reset_in_ms, std::nullopt};
+        if (r.limited) {
+            r.retry_after_ms = d.next_free_in_ms;
+        }
+        return r;
     }
     std::optional<long long> free_client_slots() override { return std::nullopt; }
 
@@ -143,7 +149,9 @@ void print_trace(const std::vector<HitRecord>& records, output::Printer& printer
         const auto& r = records[i];
         nlohmann::ordered_json line{{"index", i}, {"worker", r.worker}, {"limited", r.result.limited},
                                     {"current", r.result.current}, {"remaining", r.result.remaining},
-                                    {"reset_in_ms", r.result.reset_in_ms}, {"latency_us", r.latency_us}};
+                                    {"reset_in_ms", output::or_null(r.result.reset_in_ms)},
+                                    {"retry_after_ms", output::or_null(r.result.retry_after_ms)},
+                                    {"latency_us", r.latency_us}};
         printer.line(line.dump());
     }
 }
@@ -304,15 +312,16 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
              {"verdict", verdict_name(verdict.verdict)},
              {"reason", verdict.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(verdict.reason)},
              {"first_denied_index", first_denied ? nlohmann::ordered_json(*first_denied) : nullptr},
-             {"remaining", after.remaining}, {"reset_in_ms", after.reset_in_ms},
+             {"remaining", after.remaining}, {"reset_in_ms", output::or_null(after.reset_in_ms)},
              {"hits_per_s", hits_per_s}, {"elapsed_ms", static_cast<double>(elapsed_us) / 1000.0}, {"ok", ok}});
     } else {
         printer.line(fmt::format("{}: {} allowed, {} denied of {} hits from {} connection{} ({} available at the start)",
                                  target.key(), allowed, plan.requests - allowed, plan.requests, workers,
                                  workers == 1 ? "" : "s", verdict.expected_allowed));
-        printer.line(fmt::format("first denied: {}, remaining {}, resets in {} ms, {:.0f} hits/s",
+        printer.line(fmt::format("first denied: {}, remaining {}, resets in {}, {:.0f} hits/s",
                                  first_denied ? std::to_string(*first_denied) : "-", after.remaining,
-                                 after.reset_in_ms, hits_per_s));
+                                 after.reset_in_ms ? output::human_duration_ms(*after.reset_in_ms) : "never (no TTL)",
+                                 hits_per_s));
         printer.line(verdict_line(verdict));
     }
     return exit_code;

@@ -3,6 +3,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
+#include "output/json_fields.h"
 #include "output/text_width.h"
 #include "output/time_format.h"
 #include "repo/session_repository.h"
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <map>
 #include <memory>
 
 namespace redops::cli {
@@ -60,7 +62,7 @@ nlohmann::ordered_json entry_json(Context& ctx, const repo::SessionEntry& e)
     if (e.status == repo::SessionStatus::stale) {
         return doc;
     }
-    doc["ttl_s"] = e.ttl_s;
+    doc["ttl_s"] = output::ttl_or_null(e.ttl_s); // null: the key never expires
     if (e.status == repo::SessionStatus::malformed) {
         doc["error"] = e.problem;
         return doc;
@@ -81,7 +83,7 @@ std::vector<std::string> entry_row(Context& ctx, const repo::SessionEntry& e)
     return {ctx.printer().secret(e.id),
             e.user.empty() ? "-" : output::sanitize_for_terminal(e.user),
             ok && e.created_at_ms >= 0 ? output::rfc3339_utc_ms(e.created_at_ms) : "-",
-            stale ? "-" : std::to_string(e.ttl_s),
+            stale ? "-" : output::human_duration_s(e.ttl_s),
             ok ? (e.remember_me ? "yes" : "no") : "-",
             ok && !e.role.empty() ? output::sanitize_for_terminal(e.role) : "-",
             status_name(e.status)};
@@ -155,7 +157,7 @@ int run_list(const SessionsOptions& o, Context& ctx)
         stream.finish();
         return k_exit_ok;
     }
-    auto table = printer.streaming_table({"ID", "USER", "CREATED_AT", "TTL_S", "REMEMBER_ME", "ROLE", "STATUS"});
+    auto table = printer.streaming_table({"ID", "USER", "CREATED_AT", "TTL", "REMEMBER_ME", "ROLE", "STATUS"});
     table.align_right(3);
     each([&](const repo::SessionEntry& e) {
         note(e);
@@ -196,8 +198,14 @@ void require_confirmation(Context& ctx, const SessionsOptions& o, const std::str
     }
 }
 
+// What invalidate did (or, on a dry run, would do) to the users' index keys: gone is true when an index that
+// existed is deleted now (or would be), as the server tells after the run.
+struct IndexOutcome {
+    bool gone = false;
+};
+
 void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector<repo::InvalidatedSession>& done,
-                       bool index_dropped, int exit_code)
+                       IndexOutcome index, int exit_code)
 {
     auto& printer = ctx.printer();
     long long deleted = 0;
@@ -206,6 +214,9 @@ void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector
         deleted += r.session_deleted ? 1 : 0;
         unindexed += r.unindexed ? 1 : 0;
     }
+    // A dry run names what it would do ("would_..."), so nothing in its document reads as done.
+    const char* del = o.dry_run ? "would_delete" : "deleted";
+    const char* unidx = o.dry_run ? "would_unindex" : "unindexed";
     if (printer.json()) {
         nlohmann::ordered_json doc;
         doc["dry_run"] = o.dry_run;
@@ -213,12 +224,12 @@ void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector
         for (const auto& r : done) {
             doc["sessions"].push_back({{"id", printer.secret(r.id)},
                                        {"user", r.user.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.user)},
-                                       {"session_deleted", r.session_deleted},
-                                       {"unindexed", r.unindexed}});
+                                       {o.dry_run ? "would_delete" : "session_deleted", r.session_deleted},
+                                       {unidx, r.unindexed}});
         }
-        doc["deleted"] = deleted;
-        doc["unindexed"] = unindexed;
-        doc["index_deleted"] = index_dropped;
+        doc[del] = deleted;
+        doc[unidx] = unindexed;
+        doc[o.dry_run ? "index_would_be_deleted" : "index_deleted"] = index.gone;
         doc["ok"] = exit_code == k_exit_ok;
         printer.json_document(doc);
         return;
@@ -231,9 +242,40 @@ void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector
                                                                         : "absent"});
     }
     printer.table(table);
+    std::string index_text;
+    if (index.gone) {
+        index_text = o.dry_run ? ", and the user's index" : ", and the user's index is gone";
+    }
     printer.note(fmt::format("{}{} session{}, {} index entr{}{}", o.dry_run ? "dry run: would delete " : "deleted ",
-                             deleted, deleted == 1 ? "" : "s", unindexed, unindexed == 1 ? "y" : "ies",
-                             index_dropped ? ", and the user's index" : ""));
+                             deleted, deleted == 1 ? "" : "s", unindexed, unindexed == 1 ? "y" : "ies", index_text));
+}
+
+// Asked of the server after the run, not inferred: removing a set's last member removes the set too. On a dry run
+// an index would go when every one of its members would be removed.
+IndexOutcome index_outcome(repo::SessionRepository& sessions, const SessionsOptions& o,
+                           const std::vector<repo::InvalidatedSession>& done, bool index_existed)
+{
+    std::map<std::string, long long> unindexed; // per user
+    for (const auto& d : done) {
+        if (d.unindexed) {
+            ++unindexed[d.user];
+        }
+    }
+    IndexOutcome index;
+    if (o.dry_run) {
+        for (const auto& [user, count] : unindexed) {
+            index.gone = index.gone || count >= sessions.index_size(user);
+        }
+        return index;
+    }
+    if (index_existed) {
+        sessions.drop_index(o.user); // what a concurrent login added meanwhile goes too: --user means all of them
+        unindexed.emplace(o.user, 0);
+    }
+    for (const auto& [user, count] : unindexed) {
+        index.gone = index.gone || sessions.index_size(user) == 0;
+    }
+    return index;
 }
 
 int run_invalidate(const SessionsOptions& o, Context& ctx)
@@ -252,15 +294,30 @@ int run_invalidate(const SessionsOptions& o, Context& ctx)
         ids = sessions.user_ids(o.user);
     }
     if (ids.size() > 1 && !o.dry_run) {
-        require_confirmation(ctx, o, fmt::format("Invalidate {} sessions?", ids.size()));
+        std::string what = whole_user ? fmt::format("every session of user {} ({} found in {})",
+                                                    output::sanitize_for_terminal(o.user), ids.size(),
+                                                    output::sanitize_for_terminal(ctx.settings().keys.user_index.value.render(
+                                                        {{"user", o.user}})))
+                                      : fmt::format("{} sessions", ids.size());
+        require_confirmation(ctx, o, fmt::format("Invalidate {} on {}?", what, ctx.target_text()));
     }
     std::optional<std::string> user = o.user.empty() ? std::nullopt : std::optional(o.user);
-    std::vector<repo::InvalidatedSession> done = sessions.invalidate_many(ids, user, o.dry_run);
+    bool index_existed = whole_user && sessions.index_size(o.user) > 0;
+    std::vector<repo::InvalidatedSession> done;
+    {
+        output::Progress progress = ctx.printer().progress("sessions invalidate");
+        long long seen = 0;
+        long long deleted = 0;
+        done = sessions.invalidate_many(ids, user, o.dry_run, [&](const repo::InvalidatedSession& d) {
+            deleted += d.session_deleted && !o.dry_run ? 1 : 0;
+            progress.update(++seen, deleted);
+        });
+    }
     bool touched = std::any_of(done.begin(), done.end(), [](const auto& d) { return d.session_deleted || d.unindexed; });
-    bool index_dropped = whole_user && !o.dry_run && sessions.drop_index(o.user);
+    IndexOutcome index = index_outcome(sessions, o, done, index_existed);
     // Nothing to remove is the "miss" answer: the session (or every session of the user) was already gone.
-    int exit_code = touched || index_dropped ? k_exit_ok : k_exit_negative;
-    print_invalidated(ctx, o, done, index_dropped, exit_code);
+    int exit_code = touched || index.gone ? k_exit_ok : k_exit_negative;
+    print_invalidated(ctx, o, done, index, exit_code);
     return exit_code;
 }
 
@@ -270,7 +327,9 @@ int run_prune(const SessionsOptions& o, Context& ctx)
         throw Error(ErrorKind::usage, "sessions prune needs exactly one of --user U or --all-users");
     }
     if (o.all_users) {
-        require_confirmation(ctx, o, "Remove stale entries from every user's session index?");
+        require_confirmation(ctx, o, fmt::format("Remove stale entries from every user's session index ({}) on {}?",
+                                                 output::sanitize_for_terminal(ctx.settings().keys.user_index.value.scan_pattern({})),
+                                                 ctx.target_text()));
     }
     auto sessions = repository(ctx);
     auto result = o.all_users ? sessions.prune_all() : sessions.prune(o.user);

@@ -5,6 +5,8 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
+#include "output/json_fields.h"
+#include "output/progress.h"
 #include "output/text_width.h"
 #include "output/time_format.h"
 #include "repo/token_repository.h"
@@ -62,7 +64,7 @@ nlohmann::ordered_json entry_json(Context& ctx, const repo::TokenEntry& e, long 
     j["cached_at"] = output::rfc3339_utc_ms(e.cached_at_ms);
     j["expires_at"] = output::rfc3339_utc_ms(e.expires_at_ms);
     j["expires_in_s"] = (e.expires_at_ms - now) / 1000;
-    j["ttl_s"] = e.ttl_s;
+    j["ttl_s"] = output::ttl_or_null(e.ttl_s); // null: the key never expires
     j["expired"] = e.expires_at_ms <= now;
     return j;
 }
@@ -72,7 +74,13 @@ void print_fields(Context& ctx, const nlohmann::ordered_json& doc)
     output::Table table({"FIELD", "VALUE"});
     for (const auto& item : doc.items()) {
         const auto& value = item.value();
-        table.add_row({item.key(), value.is_string() ? value.get<std::string>() : value.dump()});
+        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
+        if (value.is_number_integer() && item.key().ends_with("_s")) {
+            text = output::human_duration_s(value.get<long long>()); // JSON keeps the seconds
+        } else if (value.is_null()) {
+            text = "-";
+        }
+        table.add_row({item.key(), text});
     }
     ctx.printer().table(table);
 }
@@ -185,16 +193,25 @@ int run_flush(const TokenOptions& o, Context& ctx)
     std::optional<std::string> provider = o.all || !uses_provider ? std::nullopt : std::optional(o.provider);
     std::optional<std::string> tenant = o.tenant.empty() ? std::nullopt : std::optional(o.tenant);
     bool bulk = o.all || o.all_tenants;
-    if (bulk && !o.dry_run && !ctx.confirm("Delete every matching token key?", o.yes)) {
-        throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
-                                          ? "not confirmed; nothing deleted"
-                                          : "bulk deletion needs --yes when stdin is not a terminal; nothing deleted");
-    }
     auto& printer = ctx.printer();
     auto tokens = repository(ctx);
+    if (bulk && !o.dry_run) {
+        confirm_bulk(ctx, o.yes, {"Delete", "token key", tokens.flush_pattern(provider, tenant), "nothing deleted"},
+                     [&](output::Progress& progress) {
+                         return tokens.flush(provider, tenant, true, [&](const auto& keys, long long) {
+                             progress.add(static_cast<long long>(keys.size()), 0);
+                         }).deleted;
+                     });
+    }
     const char* hint = "token flush --provider P --tenant T";
     if (!o.dry_run) {
-        auto result = tokens.flush(provider, tenant, false, [](const auto&, long long) {});
+        repo::BulkDeleteResult result;
+        {
+            output::Progress progress = printer.progress("token flush");
+            result = tokens.flush(provider, tenant, false, [&](const auto& keys, long long deleted) {
+                progress.add(static_cast<long long>(keys.size()), deleted);
+            });
+        }
         long long deleted = result.deleted;
         if (printer.json()) {
             printer.json_document({{"deleted", deleted},
@@ -266,15 +283,15 @@ int run_list(const TokenOptions& o, Context& ctx)
         stream.finish();
         return k_exit_ok;
     }
-    auto table = printer.streaming_table({"PROVIDER", "TENANT", "TOKEN", "TTL_S", "EXPIRES_AT", "STATUS"});
+    auto table = printer.streaming_table({"PROVIDER", "TENANT", "TOKEN", "TTL", "EXPIRES_AT", "STATUS"});
     table.align_right(3);
     tokens.list(provider, [&](const repo::TokenEntry& e) {
         if (!e.problem.empty()) {
             note_problem(e);
-            table.add_row({e.provider, e.tenant, "-", std::to_string(e.ttl_s), "-", "malformed"});
+            table.add_row({e.provider, e.tenant, "-", output::human_duration_s(e.ttl_s), "-", "malformed"});
             return;
         }
-        table.add_row({e.provider, e.tenant, printer.secret(e.token), std::to_string(e.ttl_s),
+        table.add_row({e.provider, e.tenant, printer.secret(e.token), output::human_duration_s(e.ttl_s),
                        output::rfc3339_utc_ms(e.expires_at_ms), e.expires_at_ms <= now ? "expired" : "valid"});
     });
     table.finish();

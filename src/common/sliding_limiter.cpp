@@ -30,6 +30,7 @@ SlidingLimiter::Decision SlidingLimiter::state_of(std::deque<long long>& hits, l
     d.current = static_cast<long long>(hits.size());
     d.remaining = m_limit > d.current ? m_limit - d.current : 0;
     d.reset_in_ms = hits.empty() ? 0 : hits.back() + m_window_ms - now;
+    d.next_free_in_ms = hits.empty() ? 0 : hits.front() + m_window_ms - now;
     return d;
 }
 

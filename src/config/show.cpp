@@ -14,26 +14,58 @@ class Rows {
 public:
     void text(std::string name, const Setting<std::string>& setting)
     {
-        add(std::move(name), setting.value.empty() ? std::string(k_none) : setting.value, setting.origin);
+        const auto& v = setting.value;
+        add(std::move(name), v.empty() ? std::string(k_none) : v, setting.origin, ShownKind::text,
+            v.empty() ? Json(nullptr) : Json(v));
     }
     void secret(std::string name, const Setting<std::string>& setting)
     {
-        add(std::move(name), std::string(setting.value.empty() ? k_none : k_masked), setting.origin);
+        const bool set = !setting.value.empty();
+        add(std::move(name), std::string(set ? k_masked : k_none), setting.origin, ShownKind::secret,
+            set ? Json(k_masked) : Json(nullptr));
     }
-    void flag(std::string name, const Setting<bool>& setting) { add(std::move(name), setting.value ? "true" : "false", setting.origin); }
-    void number(std::string name, const Setting<int>& setting) { add(std::move(name), std::to_string(setting.value), setting.origin); }
-    void number(std::string name, const Setting<long long>& setting) { add(std::move(name), std::to_string(setting.value), setting.origin); }
-    void duration(std::string name, const Setting<Millis>& setting) { add(std::move(name), format_duration(setting.value), setting.origin); }
+    void flag(std::string name, const Setting<bool>& setting)
+    {
+        add(std::move(name), setting.value ? "true" : "false", setting.origin, ShownKind::flag, setting.value);
+    }
+    template <typename N>
+    void number(std::string name, const Setting<N>& setting, ShownKind kind = ShownKind::number)
+    {
+        add(std::move(name), std::to_string(setting.value), setting.origin, kind, setting.value);
+    }
+    void duration(std::string name, const Setting<Millis>& setting)
+    {
+        auto& row = add(std::move(name), format_duration(setting.value), setting.origin, ShownKind::duration,
+                        static_cast<long long>(setting.value.count()));
+        row.path.back() += "_ms";
+    }
     void list(std::string name, const Setting<std::vector<std::string>>& setting)
     {
-        add(std::move(name), setting.value.empty() ? std::string(k_none) : fmt::format("{}", fmt::join(setting.value, ",")), setting.origin);
+        add(std::move(name), setting.value.empty() ? std::string(k_none) : fmt::format("{}", fmt::join(setting.value, ",")),
+            setting.origin, ShownKind::list, setting.value);
     }
-    void key(std::string name, const Setting<KeyTemplate>& setting) { add(std::move(name), setting.value.text(), setting.origin); }
+    void key(std::string name, const Setting<KeyTemplate>& setting)
+    {
+        add(std::move(name), setting.value.text(), setting.origin, ShownKind::key, setting.value.text());
+    }
 
     std::vector<ShownSetting> take() { return std::move(m_rows); }
 
 private:
-    void add(std::string name, std::string value, const Origin& origin) { m_rows.push_back({std::move(name), std::move(value), describe(origin)}); }
+    using Json = nlohmann::ordered_json;
+
+    ShownSetting& add(std::string name, std::string value, const Origin& origin, ShownKind kind, Json typed)
+    {
+        std::vector<std::string> path;
+        std::size_t begin = 0;
+        for (std::size_t dot = name.find('.'); dot != std::string::npos; dot = name.find('.', begin)) {
+            path.push_back(name.substr(begin, dot - begin));
+            begin = dot + 1;
+        }
+        path.push_back(name.substr(begin));
+        m_rows.push_back({std::move(name), std::move(value), describe(origin), kind, std::move(typed), std::move(path)});
+        return m_rows.back();
+    }
 
     std::vector<ShownSetting> m_rows;
 };
@@ -77,7 +109,7 @@ std::vector<ShownSetting> show_settings(const Settings& settings)
     rows.number("defaults.degraded_limit", d.degraded_limit);
     rows.duration("defaults.degraded_window", d.degraded_window);
     rows.number("defaults.scan_count", d.scan_count);
-    rows.number("defaults.max_reply_bytes", d.max_reply_bytes);
+    rows.number("defaults.max_reply_bytes", d.max_reply_bytes, ShownKind::bytes);
     return rows.take();
 }
 

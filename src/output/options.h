@@ -12,6 +12,7 @@ struct OutputOptions {
     Format format = Format::table;
     ColorMode color = ColorMode::auto_mode;
     bool reveal = false;
+    bool quiet = false; // -q/--quiet: no notes or progress on stderr (warnings and errors still print)
 };
 
 // "table" | "json"; anything else throws redops::Error(ErrorKind::usage) naming the value.

@@ -34,6 +34,9 @@ void Printer::warn(std::string_view message)
 
 void Printer::note(std::string_view message)
 {
+    if (quiet()) {
+        return;
+    }
     m_err << sanitize_for_terminal(message) << '\n';
 }
 
@@ -57,13 +60,15 @@ JsonStream& Printer::json_stream()
 
 void Printer::table(const Table& table)
 {
-    table.render(m_out, m_colour);
+    table.render(m_out, m_colour, m_width);
     check_written(m_out, true);
 }
 
 StreamingTable Printer::streaming_table(std::vector<std::string> headers)
 {
-    return StreamingTable(m_out, std::move(headers), m_colour);
+    StreamingTable table(m_out, std::move(headers), m_colour);
+    table.fit_to(m_width);
+    return table;
 }
 
 void Printer::line(std::string_view text)

@@ -4,6 +4,7 @@
 #include "common/error.h"
 #include "output/json_stream.h"
 #include "output/options.h"
+#include "output/progress.h"
 #include "output/style.h"
 #include "output/table.h"
 
@@ -28,6 +29,18 @@ public:
     bool json() const noexcept { return m_options.format == Format::json; }
     bool reveal() const noexcept { return m_options.reveal; }
     bool colour() const noexcept { return m_colour; }
+    bool quiet() const noexcept { return m_options.quiet; }
+    // Whether stderr is a terminal (main tells; false by default): progress is only ever drawn there.
+    void set_err_is_tty(bool tty) noexcept { m_err_is_tty = tty; }
+    // The terminal's width when stdout is one (main tells; 0, the default: tables are never shortened).
+    void set_width(std::size_t columns) noexcept { m_width = columns; }
+    // Progress of bulk work on stderr: drawn only on a terminal, never with --quiet, after about a second.
+    Progress progress(std::string what)
+    {
+        return Progress(m_err, m_err_is_tty && !quiet(), std::move(what), m_progress_delay);
+    }
+    // How long bulk work runs before its progress shows (REDOPS_PROGRESS_AFTER_MS; default a second).
+    void set_progress_delay(std::chrono::milliseconds delay) noexcept { m_progress_delay = delay; }
 
     // The secret masked unless --reveal.
     std::string secret(std::string_view s) const;
@@ -35,7 +48,7 @@ public:
 
     // "redops: warning: <message>" on stderr, control characters escaped.
     void warn(std::string_view message);
-    // The message alone on stderr, control characters escaped.
+    // The message alone on stderr, control characters escaped; nothing with --quiet.
     void note(std::string_view message);
 
     // One compact document and a newline on stdout (monitor calls it once per sample: JSON Lines).
@@ -63,6 +76,9 @@ private:
     std::ostream& m_out;
     std::ostream& m_err;
     bool m_colour;
+    bool m_err_is_tty = false;
+    std::size_t m_width = 0;
+    std::chrono::milliseconds m_progress_delay = Progress::k_delay;
     std::optional<JsonStream> m_stream;
 };
 

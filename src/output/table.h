@@ -26,8 +26,20 @@ public:
     // Checks the cell count and neutralises control characters (cells come from Redis, untrusted).
     std::vector<Cell> admit(std::vector<Cell> cells) const;
     void widen(const std::vector<Cell>& row);
-    void render_header(std::ostream& out, bool colour) const;
-    void render_row(std::ostream& out, const std::vector<Cell>& row, bool colour) const;
+    // Column widths that fit `max_width` columns in all (0: no limit): the widest column gives way first, down
+    // to k_min_width; what still does not fit overflows rather than hide whole columns.
+    std::vector<std::size_t> fitted(std::size_t max_width) const;
+    // How wide a cell may be before it is shortened: its fitted width, the last column up to the terminal's edge;
+    // empty (never shorten) without a limit.
+    static std::vector<std::size_t> limits(const std::vector<std::size_t>& widths, std::size_t max_width);
+    // A cell wider than its limit is shortened in the middle (shorten_middle); padding follows `widths`.
+    void render_header(std::ostream& out, bool colour, const std::vector<std::size_t>& widths,
+                       const std::vector<std::size_t>& limits) const;
+    void render_row(std::ostream& out, const std::vector<Cell>& row, bool colour, const std::vector<std::size_t>& widths,
+                    const std::vector<std::size_t>& limits) const;
+    const std::vector<std::size_t>& widths() const noexcept { return m_widths; }
+
+    static constexpr std::size_t k_min_width = 6;
 
 private:
     std::vector<std::string> m_headers;
@@ -40,7 +52,8 @@ std::vector<Cell> to_cells(std::vector<std::string> texts);
 } // namespace detail
 
 // Collects every row, then renders with columns as wide as their widest cell. Columns are separated by
-// two spaces; lines never end in padding.
+// two spaces; lines never end in padding. Given a terminal width, the table fits it: the widest column is narrowed
+// and its longer cells shortened in the middle with an ellipsis, so no line wraps.
 class Table {
 public:
     explicit Table(std::vector<std::string> headers);
@@ -50,7 +63,8 @@ public:
     void add_row(std::vector<Cell> cells);
     // Without it add_row({"a", "b"}) is ambiguous: vector<Cell> has an iterator-pair constructor.
     void add_row(std::initializer_list<std::string> cells) { add_row(std::vector<std::string>(cells)); }
-    void render(std::ostream& out, bool colour) const;
+    // `max_width`: the terminal's columns, 0 for no limit (not a terminal).
+    void render(std::ostream& out, bool colour, std::size_t max_width = 0) const;
     std::size_t size() const noexcept { return m_rows.size(); }
 
 private:
@@ -71,6 +85,9 @@ public:
                    std::size_t buffered_rows = k_default_buffered_rows);
     // Only before the first row is printed; throws std::logic_error afterwards.
     void align_right(std::size_t column);
+    // Fit the terminal's `max_width` columns (0: no limit); then a later cell wider than its column is shortened
+    // instead of overflowing. Only before the first row is printed.
+    void fit_to(std::size_t max_width);
     void add_row(std::vector<std::string> cells);
     void add_row(std::vector<Cell> cells);
     void add_row(std::initializer_list<std::string> cells) { add_row(std::vector<std::string>(cells)); }
@@ -83,6 +100,9 @@ private:
     std::ostream& m_out;
     detail::Columns m_columns;
     bool m_colour;
+    std::size_t m_max_width = 0;
+    std::vector<std::size_t> m_fitted; // set when the layout is fixed
+    std::vector<std::size_t> m_limits;
     std::size_t m_buffered_rows;
     std::vector<std::vector<Cell>> m_buffer;
     std::size_t m_rows_seen = 0;

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <ctime>
 
 namespace redops::output {
@@ -57,6 +58,54 @@ std::string human_duration_s(long long seconds)
         return two_units(seconds / k_s_per_hour, 'h', (seconds % k_s_per_hour) / k_s_per_min, 'm');
     }
     return two_units(seconds / k_s_per_day, 'd', (seconds % k_s_per_day) / k_s_per_hour, 'h');
+}
+
+std::string human_duration_ms(long long ms)
+{
+    if (ms < 0) {
+        return "-";
+    }
+    if (ms < k_ms_per_s) {
+        return fmt::format("{}ms", ms);
+    }
+    if (ms < k_s_per_min * k_ms_per_s) {
+        const long long tenths = (ms + 50) / 100; // rounded to a tenth of a second
+        if (tenths >= k_s_per_min * 10) {
+            return "1m";
+        }
+        return tenths % 10 == 0 ? fmt::format("{}s", tenths / 10) : fmt::format("{}.{}s", tenths / 10, tenths % 10);
+    }
+    return human_duration_s(ms / k_ms_per_s);
+}
+
+std::string human_bytes(long long bytes)
+{
+    if (bytes < 0) {
+        return "-";
+    }
+    constexpr std::array<const char*, 7> k_units{"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    if (bytes < 1024) {
+        return fmt::format("{} B", bytes);
+    }
+    auto value = static_cast<double>(bytes);
+    std::size_t unit = 0;
+    while (value >= 1024.0 && unit + 1 < k_units.size()) {
+        value /= 1024.0;
+        ++unit;
+    }
+    // Rounding may reach the next unit ("1023.97 KiB" would print "1024 KiB").
+    if (value >= 1023.95 && unit + 1 < k_units.size()) {
+        value /= 1024.0;
+        ++unit;
+    }
+    if (value < 9.95) {
+        std::string text = fmt::format("{:.1f}", value);
+        if (text.size() > 2 && text.compare(text.size() - 2, 2, ".0") == 0) {
+            text.resize(text.size() - 2);
+        }
+        return fmt::format("{} {}", text, k_units.at(unit));
+    }
+    return fmt::format("{:.0f} {}", value, k_units.at(unit));
 }
 
 } // namespace redops::output

@@ -128,7 +128,8 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
     return results;
 }
 
-long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids)
+long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids,
+                                  const std::function<void(long long sent, long long removed)>& on_batch)
 {
     long long removed = 0;
     try {
@@ -139,6 +140,9 @@ long long DedupeRepository::forget(const std::string& tenant, const std::vector<
                 keys.push_back(key(tenant, ids[i]));
             }
             unlink_keys(m_client, keys, removed); // multi-key UNLINKs, one per slot in a cluster
+            if (on_batch) {
+                on_batch(static_cast<long long>(std::min(ids.size(), begin + k_batch)), removed);
+            }
         }
     } catch (const Error& e) {
         // A rerun with the same ids finishes the job: forgetting a mark twice is harmless.

@@ -4,6 +4,7 @@
 #include "config/key_template.h"
 #include "redis/client.h"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +31,9 @@ public:
     std::vector<DedupeResult> check(const std::string& tenant, const std::vector<std::string>& ids, bool mark,
                                     long long ttl_s);
     // Removes the marks so the messages can be reprocessed; returns how many existed.
-    long long forget(const std::string& tenant, const std::vector<std::string>& ids);
+    // on_batch, when set, gets the ids sent so far and the marks removed so far after each pipelined batch.
+    long long forget(const std::string& tenant, const std::vector<std::string>& ids,
+                     const std::function<void(long long sent, long long removed)>& on_batch = {});
 
 private:
     std::string key(const std::string& tenant, const std::string& id) const;

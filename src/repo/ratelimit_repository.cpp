@@ -83,7 +83,8 @@ return {kind, found}
     return script;
 }
 
-// KEYS[1] zset of hit times (ms, server TIME); ARGV limit, window ms. Replies {limited, count, ttl_ms};
+// KEYS[1] zset of hit times (ms, server TIME); ARGV limit, window ms. Replies {limited, count, ttl_ms} and, when
+// limited, a fourth: ms until the oldest hit leaves the window;
 // WRONGSTATE when the key holds another algorithm's state.
 const redis::Script& sliding_log_script()
 {
@@ -97,7 +98,8 @@ local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
 local count = redis.call('ZCARD', KEYS[1])
 if count >= limit then
-  return {1, count, redis.call('PTTL', KEYS[1])}
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return {1, count, redis.call('PTTL', KEYS[1]), math.max(0, tonumber(oldest[2]) + window - now)}
 end
 -- now and the count make the member unique: within one ms the count only grows.
 redis.call('ZADD', KEYS[1], now, now .. '-' .. count)
@@ -274,10 +276,12 @@ HitResult RateLimitRepository::hit(std::string_view resource, std::string_view s
         const auto& a = reply.as_array("gcra reply");
         r.limited = a.at(0).as_integer("gcra limited") == 1;
         r.remaining = a.at(2).as_integer("gcra remaining");
-        r.current = a.at(1).as_integer("gcra limit") - r.remaining;
-        long long retry = a.at(3).as_integer("gcra retry_after");
-        r.retry_after_ms = retry < 0 ? -1 : us_to_ms(retry);
-        r.reset_in_ms = us_to_ms(a.at(4).as_integer("gcra reset_after"));
+        r.capacity = a.at(1).as_integer("gcra limit");
+        r.current = r.capacity - r.remaining;
+        if (r.limited) {
+            r.retry_after_ms = std::max<long long>(0, us_to_ms(a.at(3).as_integer("gcra retry_after")));
+        }
+        r.reset_in_ms = std::max<long long>(0, us_to_ms(a.at(4).as_integer("gcra reset_after")));
         return r;
     }
     const redis::Script& script = spec.algorithm == Algorithm::fixed_window ? fixed_window_script() : sliding_log_script();
@@ -285,9 +289,19 @@ HitResult RateLimitRepository::hit(std::string_view resource, std::string_view s
     redis::Reply reply = run_guarded(m_client, script, call, expected_state(spec.algorithm));
     const auto& a = reply.as_array("rate limit reply");
     r.limited = a.at(0).as_integer("limited") == 1;
+    r.capacity = spec.limit;
     r.current = a.at(1).as_integer("current");
     r.remaining = std::max<long long>(0, spec.limit - r.current);
-    r.reset_in_ms = a.at(2).as_integer("ttl");
+    long long ttl = a.at(2).as_integer("ttl");
+    if (ttl >= 0) { // -1: a counter whose EXPIRE never ran; it resets never
+        r.reset_in_ms = ttl;
+    }
+    if (r.limited) {
+        // fixed-window: the next hit passes when the window (the key) ends; sliding-log: when the oldest hit leaves.
+        // The script gives a limited counter without TTL its window first, so neither is ever negative.
+        long long retry = spec.algorithm == Algorithm::sliding_log ? a.at(3).as_integer("retry_after") : ttl;
+        r.retry_after_ms = std::max<long long>(0, retry);
+    }
     return r;
 }
 
@@ -331,6 +345,9 @@ PeekResult RateLimitRepository::peek(std::string_view resource, std::string_view
     }
     p.exists = pttl != -2;
     p.no_ttl = pttl == -1;
+    if (p.no_ttl && spec.algorithm == Algorithm::fixed_window) {
+        p.reset_in_ms.reset(); // a counter without TTL never resets: no "0 ms" claim
+    }
     p.remaining = std::max<long long>(0, p.capacity - p.current);
     p.limited = p.remaining == 0;
     return p;
@@ -351,19 +368,20 @@ bool RateLimitRepository::reset(std::string_view resource, std::string_view subj
     return m_client.call(redis::cmd("UNLINK", key_of(resource, subject))).as_integer("UNLINK") > 0;
 }
 
-BulkDeleteResult RateLimitRepository::reset_all(std::string_view resource, long long scan_count, bool dry_run,
-                                               const std::function<void(const std::vector<std::string>&)>& on_keys)
+BulkDeleteResult RateLimitRepository::reset_all(
+    std::string_view resource, long long scan_count, bool dry_run,
+    const std::function<void(const std::vector<std::string>&, long long)>& on_batch)
 {
     if (resource.empty()) {
         throw Error(ErrorKind::usage, "--resource must not be empty");
     }
-    BulkDeleteRequest request{m_template, {{"resource", std::string(resource)}}, scan_count, dry_run,
-                              [&](const std::vector<std::string>& keys, long long) {
-                                  if (on_keys) {
-                                      on_keys(keys);
-                                  }
-                              }};
+    BulkDeleteRequest request{m_template, {{"resource", std::string(resource)}}, scan_count, dry_run, on_batch};
     return bulk_delete(m_client, request);
+}
+
+std::string RateLimitRepository::reset_pattern(std::string_view resource) const
+{
+    return m_template.scan_pattern({{"resource", std::string(resource)}});
 }
 
 } // namespace redops::repo

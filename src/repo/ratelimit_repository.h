@@ -6,6 +6,7 @@
 #include "repo/bulk_delete.h"
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -27,10 +28,13 @@ struct LimitSpec {
 // The outcome of one consuming hit, in the same shape for every algorithm.
 struct HitResult {
     bool limited = false;
-    long long current = 0;         // units in use after the hit
-    long long remaining = 0;       // hits still allowed now
-    long long reset_in_ms = 0;     // until the state is back to empty (fixed-window: the key's TTL)
-    long long retry_after_ms = -1; // gcra: until the next hit could pass (-1: allowed)
+    long long capacity = 0;   // hits allowed at once (the limit; gcra: the burst)
+    long long current = 0;    // units in use after the hit
+    long long remaining = 0;  // hits still allowed now
+    // Until the state is back to empty (fixed-window: the key's TTL); none for a key that never expires.
+    std::optional<long long> reset_in_ms;
+    // Until the next hit could pass: set exactly when limited.
+    std::optional<long long> retry_after_ms;
 };
 
 // Read-only state: nothing is consumed.
@@ -41,7 +45,8 @@ struct PeekResult {
     long long capacity = 0;
     long long current = 0;
     long long remaining = 0;
-    long long reset_in_ms = 0;
+    // Until the state is back to empty; none when the key never expires (no_ttl).
+    std::optional<long long> reset_in_ms;
     long long next_free_in_ms = 0; // until one more unit of capacity frees up (-1: never)
 };
 
@@ -73,8 +78,11 @@ public:
     bool reset(std::string_view resource, std::string_view subject);
     // UNLINKs every subject of a resource (SCAN with the resource glob-escaped); the number of keys removed.
     // Every subject of the resource whose key is provably this resource's (ambiguous keys are skipped).
+    // on_batch gets each batch of owned keys and how many of them were deleted (0 on a dry run).
     BulkDeleteResult reset_all(std::string_view resource, long long scan_count, bool dry_run = false,
-                               const std::function<void(const std::vector<std::string>&)>& on_keys = {});
+                               const std::function<void(const std::vector<std::string>&, long long)>& on_batch = {});
+    // The SCAN pattern reset_all uses (what a prompt shows).
+    std::string reset_pattern(std::string_view resource) const;
 
 private:
     void require_state(const std::string& key, Algorithm algorithm);

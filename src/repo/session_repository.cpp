@@ -229,8 +229,9 @@ void SessionRepository::invalidate_batch(const std::vector<std::string>& ids, co
     }
 }
 
-std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::vector<std::string>& ids,
-                                                                  const std::optional<std::string>& user, bool dry_run)
+std::vector<InvalidatedSession> SessionRepository::invalidate_many(
+    const std::vector<std::string>& ids, const std::optional<std::string>& user, bool dry_run,
+    const std::function<void(const InvalidatedSession&)>& on_each)
 {
     std::vector<InvalidatedSession> done;
     done.reserve(ids.size());
@@ -239,7 +240,13 @@ std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::ve
         for (std::size_t begin = 0; begin < ids.size(); begin += k_unlink_batch) {
             std::vector<std::string> batch(ids.begin() + static_cast<std::ptrdiff_t>(begin),
                                            ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), begin + k_unlink_batch)));
+            const std::size_t first = done.size();
             invalidate_batch(batch, user, dry_run, done, deleted);
+            if (on_each) {
+                for (std::size_t i = first; i < done.size(); ++i) {
+                    on_each(done[i]);
+                }
+            }
         }
     } catch (const Error& e) {
         if (dry_run) {
@@ -253,6 +260,11 @@ std::vector<InvalidatedSession> SessionRepository::invalidate_many(const std::ve
 bool SessionRepository::drop_index(const std::string& user)
 {
     return m_client.call(redis::cmd("UNLINK", index_key(user))).as_integer("UNLINK") > 0;
+}
+
+long long SessionRepository::index_size(const std::string& user)
+{
+    return m_client.call(redis::cmd("SCARD", index_key(user))).as_integer("SCARD");
 }
 
 PruneResult SessionRepository::prune(const std::string& user)

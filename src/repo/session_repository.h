@@ -67,10 +67,14 @@ public:
     // invalidate() for many ids, in batches: GETs pipelined, the sessions UNLINKed by multi-key UNLINKs (one per
     // slot in a cluster), the index entries SREMed pipelined. A failure part way throws Error::after with the
     // sessions deleted so far.
+    // on_each, when set, gets each session as it is done (progress).
     std::vector<InvalidatedSession> invalidate_many(const std::vector<std::string>& ids,
-                                                    const std::optional<std::string>& user, bool dry_run);
+                                                    const std::optional<std::string>& user, bool dry_run,
+                                                    const std::function<void(const InvalidatedSession&)>& on_each = {});
     // UNLINKs the user's index set itself; true when it existed.
     bool drop_index(const std::string& user);
+    // Members of the user's index (SCARD; 0 when the key is gone: Redis removes a set with its last member).
+    long long index_size(const std::string& user);
     // SREMs the user's index entries whose session key is gone.
     PruneResult prune(const std::string& user);
     // prune() over every index set (SCAN over the index template).

@@ -152,6 +152,12 @@ BulkDeleteResult TokenRepository::flush(const std::optional<std::string>& provid
     return bulk_delete(m_client, request);
 }
 
+std::string TokenRepository::flush_pattern(const std::optional<std::string>& provider,
+                                           const std::optional<std::string>& tenant) const
+{
+    return m_template.scan_pattern(values(provider, tenant));
+}
+
 void TokenRepository::list(const std::optional<std::string>& provider, const EntryCallback& on_entry)
 {
     const auto known = values(provider, std::nullopt);

@@ -45,6 +45,8 @@ public:
     // Deletes (or on a dry run counts) the matching token keys that are provably token keys of these values.
     BulkDeleteResult flush(const std::optional<std::string>& provider, const std::optional<std::string>& tenant,
                            bool dry_run, const FlushBatch& on_batch);
+    // The SCAN pattern flush uses for these values (what a prompt shows).
+    std::string flush_pattern(const std::optional<std::string>& provider, const std::optional<std::string>& tenant) const;
     // Streams every entry (optionally of one provider); payload GETs pipelined per SCAN batch.
     void list(const std::optional<std::string>& provider, const EntryCallback& on_entry);
 

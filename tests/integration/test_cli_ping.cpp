@@ -185,11 +185,16 @@ TEST_CASE("REDIS_URL and a config-file profile select the server and config show
     REQUIRE(show.exit_code == 0);
     CHECK(show.out.find("hunter2") == std::string::npos);
     json settings = json::parse(show.out)["settings"];
-    CHECK(settings["connection.port"]["value"] == std::to_string(server.port()));
-    CHECK(settings["connection.port"]["source"].get<std::string>().find("local") != std::string::npos);
-    CHECK(settings["connection.password"]["source"].get<std::string>().find("REDIS_PASSWORD") != std::string::npos);
-    CHECK(settings["keys.token"]["value"] == "genesys:token:{tenant}");
-    CHECK(settings["connection.host"]["source"] == "default");
+    // Typed values under nested snake_case keys: the port a number, the password masked, what is unset null.
+    CHECK(settings["connection"]["port"]["value"] == server.port());
+    CHECK(settings["connection"]["port"]["source"].get<std::string>().find("local") != std::string::npos);
+    CHECK(settings["connection"]["password"]["value"] == "***");
+    CHECK(settings["connection"]["password"]["source"].get<std::string>().find("REDIS_PASSWORD") != std::string::npos);
+    CHECK(settings["keys"]["token"]["value"] == "genesys:token:{tenant}");
+    CHECK(settings["connection"]["host"]["source"] == "default");
+    CHECK(settings["connection"]["user"]["value"].is_null());
+    CHECK(settings["connection"]["tls"]["enabled"]["value"] == false);
+    CHECK(settings["defaults"]["lock_ttl_ms"]["value"].is_number_integer());
 
     auto bad_template = server.dir() / "bad.json";
     std::ofstream(bad_template) << R"({"keys": {"lock": "lock:{nmae}"}})";

@@ -105,8 +105,16 @@ TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and 
     add_session(conn, "zyxwvuts-0003", "u2", payload("u2", true), 1000);
     add_session(conn, "other000-0004", "u3", payload("u3", false), 1000);
 
-    auto dry = target.redops({"sessions", "invalidate", "--user", "u2", "--dry-run"});
+    auto dry = target.redops({"--json", "sessions", "invalidate", "--user", "u2", "--dry-run"});
     CHECK(dry.exit_code == 0);
+    json dry_doc = json::parse(dry.out);
+    // A dry run says what it would do and never claims anything deleted.
+    CHECK(dry_doc["would_delete"] == 3);
+    CHECK(dry_doc["would_unindex"] == 3);
+    CHECK(dry_doc["index_would_be_deleted"] == true);
+    CHECK_FALSE(dry_doc.contains("deleted"));
+    CHECK_FALSE(dry_doc.contains("index_deleted"));
+    CHECK_FALSE(dry_doc["sessions"][0].contains("session_deleted"));
     CHECK(target.count_existing({"session:abcdefgh-0001", "session:zyxwvuts-0003"}) == 2);
     CHECK(conn.call(cmd("SCARD", "user:sessions:u2")).integer == 3);
 
@@ -125,8 +133,9 @@ TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and 
     CHECK(conn.call(cmd("SISMEMBER", "user:sessions:u2", "zyxwvuts-0003")).integer == 0);
 
     // Without --user the user comes from the session itself.
-    auto one = target.redops({"sessions", "invalidate", "--session", "abcdefgh-0001"});
+    auto one = target.redops({"--json", "sessions", "invalidate", "--session", "abcdefgh-0001"});
     CHECK(one.exit_code == 0);
+    CHECK(json::parse(one.out)["index_deleted"] == false); // the index keeps the user's other sessions
     CHECK(conn.call(cmd("SISMEMBER", "user:sessions:u2", "abcdefgh-0001")).integer == 0);
     CHECK(target.redops({"sessions", "invalidate", "--session", "abcdefgh-0001"}).exit_code == 1);
 
@@ -134,8 +143,11 @@ TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and 
     auto refused = target.redops({"sessions", "invalidate", "--user", "u2"});
     CHECK(refused.exit_code == 2);
     CHECK(conn.call(cmd("SCARD", "user:sessions:u2")).integer == 2);
-    auto all = target.redops({"sessions", "invalidate", "--user", "u2", "--yes"});
+    auto all = target.redops({"--json", "sessions", "invalidate", "--user", "u2", "--yes"});
     CHECK(all.exit_code == 0);
+    // Removing the last members removes the set itself: the index is reported deleted because it is gone.
+    CHECK(json::parse(all.out)["index_deleted"] == true);
+    CHECK(json::parse(all.out)["deleted"] == 2);
     CHECK(target.count_existing({"session:abcdefgh-0002", "session:second00-0005", "user:sessions:u2"}) == 0);
     CHECK(conn.call(cmd("EXISTS", "session:other000-0004")).integer == 1);
 

@@ -246,3 +246,35 @@ TEST_CASE("show_settings lists every value with its source, password masked", "[
     }
     CHECK(rows.size() == 37); // one row per setting: max_reply_bytes and keys.lock_fence are the newest
 }
+
+TEST_CASE("show_settings types each value for JSON under a snake_case path", "[config][show]")
+{
+    Loader loader;
+    loader.flags.port = 7000;
+    auto rows = show_settings(loader.load());
+    auto row = [&](const std::string& name) -> const ShownSetting& {
+        for (const auto& r : rows) {
+            if (r.name == name) {
+                return r;
+            }
+        }
+        FAIL("no row " << name);
+        return rows.front();
+    };
+    CHECK(row("connection.port").typed == 7000);
+    CHECK(row("connection.port").path == std::vector<std::string>{"connection", "port"});
+    CHECK(row("connection.password").typed.is_null()); // not "(none)"
+    CHECK(row("profile").typed.is_null());
+    CHECK(row("connection.tls.enabled").typed == false);
+    CHECK(row("connection.tls.enabled").path == std::vector<std::string>{"connection", "tls", "enabled"});
+    CHECK(row("connection.sentinels").typed.is_array());
+    CHECK(row("defaults.lock_ttl").typed == 30'000);
+    CHECK(row("defaults.lock_ttl").path.back() == "lock_ttl_ms"); // durations in ms, the unit in the name
+    CHECK(row("defaults.lock_ttl").value == "30s");                // the table still reads for people
+    CHECK(row("keys.token").typed == "auth:token:{provider}:{tenant}");
+    for (const auto& r : rows) {
+        for (const auto& part : r.path) {
+            CHECK(part.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") == std::string::npos);
+        }
+    }
+}

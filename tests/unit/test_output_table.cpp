@@ -168,3 +168,39 @@ TEST_CASE("StreamingTable prints nothing when destroyed unfinished", "[output][t
     }
     CHECK(out.str().empty());
 }
+
+TEST_CASE("a table fits the terminal by shortening its widest column in the middle", "[output][table]")
+{
+    Table table({"KEY", "OWNER", "TTL"});
+    table.add_row({"auth:token:genesys:tenant-0000000000000000000000042", "eyJh…x9Q (812 chars)", "23h59m"});
+    table.add_row({"lock:short", "abc", "5s"});
+    std::ostringstream wide;
+    table.render(wide, false, 0);
+    CHECK(wide.str().find("tenant-0000000000000000000000042") != std::string::npos); // no limit: as is
+    std::ostringstream out;
+    table.render(out, false, 60);
+    for (const auto& line : lines_of(out.str())) {
+        INFO(line);
+        CHECK(display_width(line) <= 60);
+    }
+    const auto lines = lines_of(out.str());
+    CHECK(lines[1].rfind("auth:token:", 0) == 0);              // the head stays
+    CHECK(lines[1].find("\u2026") != std::string::npos);         // an ellipsis in the middle
+    CHECK(lines[1].find("0042  eyJh") != std::string::npos);     // the tail stays, the next column intact
+    CHECK(lines[2].find("lock:short") != std::string::npos);     // cells that fit are untouched
+}
+
+TEST_CASE("a streaming table keeps later rows inside the fitted width", "[output][table]")
+{
+    std::ostringstream out;
+    StreamingTable table(out, {"NAME", "VALUE"}, false, 1);
+    table.fit_to(30);
+    table.add_row({"a", "short"});
+    table.add_row({"b", "a value much longer than the terminal is wide"});
+    table.finish();
+    for (const auto& line : lines_of(out.str())) {
+        INFO(line);
+        CHECK(display_width(line) <= 30);
+    }
+    CHECK(out.str().find("\u2026") != std::string::npos);
+}

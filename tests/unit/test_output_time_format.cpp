@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+using redops::output::human_bytes;
+using redops::output::human_duration_ms;
 using redops::output::human_duration_s;
 using redops::output::rfc3339_utc_ms;
 
@@ -35,4 +37,29 @@ TEST_CASE("human_duration_s prints a dash for negative values", "[output][time]"
 {
     CHECK(human_duration_s(-1) == "-");
     CHECK(human_duration_s(-2) == "-");
+}
+
+TEST_CASE("human_duration_ms shows tenths below a minute and two units above", "[output][time]")
+{
+    CHECK(human_duration_ms(0) == "0ms");
+    CHECK(human_duration_ms(850) == "850ms");
+    CHECK(human_duration_ms(1000) == "1s");
+    CHECK(human_duration_ms(29'550) == "29.6s");
+    CHECK(human_duration_ms(5'000) == "5s");
+    CHECK(human_duration_ms(59'960) == "1m");
+    CHECK(human_duration_ms(86'399'976) == "23h59m");
+    CHECK(human_duration_ms(30'000) == "30s");
+    CHECK(human_duration_ms(-1) == "-");
+}
+
+TEST_CASE("human_bytes uses binary units with one decimal below ten", "[output][time]")
+{
+    CHECK(human_bytes(0) == "0 B");
+    CHECK(human_bytes(1023) == "1023 B");
+    CHECK(human_bytes(1024) == "1 KiB");
+    CHECK(human_bytes(1'258'291) == "1.2 MiB");
+    CHECK(human_bytes(512LL * 1024 * 1024) == "512 MiB");
+    CHECK(human_bytes(1024LL * 1024 - 1) == "1 MiB");
+    CHECK(human_bytes(10LL * 1024 * 1024 * 1024) == "10 GiB");
+    CHECK(human_bytes(-1) == "-");
 }
