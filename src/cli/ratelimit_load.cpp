@@ -246,6 +246,12 @@ int exit_code_of(Verdict v)
     return v == Verdict::held ? k_exit_ok : v == Verdict::broken ? k_exit_negative : k_exit_no_verdict;
 }
 
+// A count the state cannot give (it was reset, or freed capacity outweighs the admissions): null, never negative.
+nlohmann::ordered_json count_or_null(long long count)
+{
+    return count < 0 ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(count);
+}
+
 std::string verdict_line(const LoadVerdict& v)
 {
     switch (v.verdict) {
@@ -307,8 +313,8 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
              {"key", target.key()}, {"limit", before.capacity}, {"window_ms", spec.window.count()},
              {"requests", plan.requests}, {"concurrency", workers}, {"concurrency_requested", wanted},
              {"allowed", allowed}, {"denied", plan.requests - allowed}, {"expected_allowed", verdict.expected_allowed},
-             {"exact", verdict.exact}, {"server_admitted", verdict.server_admitted},
-             {"shared", verdict.shared}, {"others_admitted", verdict.others},
+             {"exact", verdict.exact}, {"server_admitted", count_or_null(verdict.server_admitted)},
+             {"shared", verdict.shared}, {"others_admitted", count_or_null(verdict.others)},
              {"verdict", verdict_name(verdict.verdict)},
              {"reason", verdict.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(verdict.reason)},
              {"first_denied_index", first_denied ? nlohmann::ordered_json(*first_denied) : nullptr},
