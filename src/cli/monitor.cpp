@@ -68,6 +68,17 @@ bool any_threshold(const CheckThresholds& t)
            t.crit_evictions_per_s || t.warn_lag_s || t.crit_lag_s || t.warn_lag_bytes || t.crit_lag_bytes;
 }
 
+// A memory threshold is a share of maxmemory (used memory can pass it before eviction): a bound outside 0-1000
+// percent is a typo, refused as the flag's range was before ranges took the Nagios syntax.
+void check_percent_range(const std::optional<output::NagiosRange>& range, const std::string& flag)
+{
+    auto outside = [](const std::optional<double>& bound) { return bound && (*bound < 0 || *bound > 1000); };
+    if (range && (outside(range->start) || outside(range->end))) {
+        throw Error(ErrorKind::usage,
+                    fmt::format("{}: {} is out of range (0-1000 percent of maxmemory)", flag, range->text));
+    }
+}
+
 // Runs when the command line is parsed, so a contradiction is refused before anything is sent.
 void validate(MonitorOptions& o)
 {
@@ -90,6 +101,8 @@ void validate(MonitorOptions& o)
                                       "--format nagios, --output-file");
     }
     const auto& t = o.thresholds;
+    check_percent_range(t.warn_memory_pct, "--warn-memory");
+    check_percent_range(t.crit_memory_pct, "--crit-memory");
     check_threshold_order(t.warn_latency_ms, t.crit_latency_ms, "--warn-latency", "--crit-latency");
     check_threshold_order(t.warn_memory_pct, t.crit_memory_pct, "--warn-memory", "--crit-memory");
     check_threshold_order(t.warn_evictions_per_s, t.crit_evictions_per_s, "--warn-evictions", "--crit-evictions");
