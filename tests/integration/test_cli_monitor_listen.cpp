@@ -43,14 +43,20 @@ Http get(int port, const std::string& path)
 int served_port(const SpawnedProcess& exporter)
 {
     static const std::regex k_serving(R"(serving http://127\.0\.0\.1:(\d+)/metrics)");
-    std::smatch m;
+    // The match refers into the text it searched: keep the text alive (and the port copied) past the search.
+    int port = 0;
     bool up = redops::test::eventually([&] {
         std::string err = exporter.err();
-        return std::regex_search(err, m, k_serving);
+        std::smatch m;
+        if (!std::regex_search(err, m, k_serving)) {
+            return false;
+        }
+        port = std::stoi(m[1].str());
+        return true;
     }, 10s);
     INFO(exporter.err());
     REQUIRE(up);
-    return std::stoi(m[1]);
+    return port;
 }
 
 bool has_line(const std::string& text, const std::string& line)
