@@ -40,9 +40,9 @@ ServerError::ServerError(const std::string& reply, std::string_view context)
 {
 }
 
-bool is_auth_reply(std::string_view reply)
+bool is_key_reply(std::string_view reply)
 {
-    return kind_of_reply(prefix_of(std::string(reply))) == ErrorKind::auth;
+    return reply.rfind("WRONGTYPE", 0) == 0;
 }
 
 std::string_view kind_name(ErrorKind kind)

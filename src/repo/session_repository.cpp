@@ -106,8 +106,8 @@ void SessionRepository::read_batch(const std::vector<std::string>& ids, const st
             on_entry(entry);
             continue;
         }
-        if (value.is_error() && is_auth_reply(value.str)) {
-            throw ServerError(value.str); // not this session's problem: the connection lost its authentication
+        if (value.is_error() && !is_key_reply(value.str)) {
+            throw ServerError(value.str); // not this session's problem: the server's state (NOAUTH, LOADING, ...)
         }
         entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type
         if (value.is_error()) {

@@ -156,3 +156,42 @@ TEST_CASE("a MOVED loop ends in bounded time with exit 3 or 4", "[fault][reply]"
         }
     }
 }
+
+TEST_CASE("a listing whose value reads answer LOADING or MASTERDOWN fails instead of showing bad rows", "[fault][reply]")
+{
+    // SCAN works and finds one key of each kind; every GET after it is refused by the server's state. The
+    // listing cannot be complete: exit 4 quoting the server, never exit 0 with the key skipped or shown as malformed.
+    const std::vector<std::string> keys{"auth:token:p:t", "lock:nightly", "session:s1"};
+    const std::vector<std::vector<std::string>> listings{
+        {"token", "list"}, {"lock", "list"}, {"sessions", "list", "--all"}};
+    for (const std::string error : {"LOADING Redis is loading the dataset in memory",
+                                    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."}) {
+        for (const auto& args : listings) {
+            FakeRespServer server([&](const std::vector<std::string>& command) -> std::optional<FakeReply> {
+                if (command[0] == "SCAN") {
+                    return FakeReply::send(resp::array({resp::bulk("0"), resp::bulk_array(keys)}));
+                }
+                if (command[0] == "GET") {
+                    return FakeReply::send(resp::error(error));
+                }
+                if (command[0] == "TTL" || command[0] == "PTTL") {
+                    return FakeReply::send(":100\r\n"); // answered: only the value read is refused
+                }
+                return std::nullopt;
+            });
+            for (const auto& format : {std::vector<std::string>{}, std::vector<std::string>{"--json"}}) {
+                auto r = run_redops(concat(concat(server.args(), format), args),
+                                    RunOptions{.timeout = std::chrono::seconds(15)});
+                const std::string code = error.substr(0, error.find(' '));
+                INFO(joined(args) << " " << joined(format) << "\n" << brief(r.out) << brief(r.err));
+                CHECK(r.exit_code == 4);
+                CHECK(mentions(r.err, code));
+                CHECK(r.out.find("malformed") == std::string::npos);
+                if (!format.empty()) {
+                    CHECK(r.out.find("\"ok\":false") != std::string::npos);
+                }
+                note_fault_case(code + " on value reads: " + joined(args), r.exit_code, false);
+            }
+        }
+    }
+}
