@@ -210,7 +210,9 @@ private:
             }
             if (p.kind != DoctorKind::other) {
                 commands.push_back(redis::cmd("PTTL", p.key));
-            } else if (big_keys()) {
+            }
+            if (big_keys() && (p.kind == DoctorKind::other || probe_of(p.kind) == Probe::members)) {
+                // No cheap size hint for these: MEMORY USAGE with the batch, not in a follow-up.
                 commands.push_back(redis::cmd("MEMORY", "USAGE", p.key, "SAMPLES", m_options.memory_samples));
             }
         }
@@ -224,6 +226,7 @@ private:
         bool needs_type = false;     // the probe said WRONGTYPE: TYPE tells what the key holds
         bool needs_usage = false;    // MEMORY USAGE: the size is not known to be under --big-key-bytes
         std::size_t type_reply = 0;  // in the follow-up pipeline
+        const redis::Reply* usage = nullptr; // MEMORY USAGE's reply when it came with the batch
         std::size_t usage_reply = 0;
         std::optional<IndexWalk> walk; // a user index's first page
     };
@@ -246,7 +249,7 @@ private:
                 s.type_reply = follow_up.size();
                 follow_up.push_back(redis::cmd("TYPE", p.key));
             }
-            if (s.live && s.needs_usage) {
+            if (s.live && s.needs_usage && !s.usage) {
                 s.usage_reply = follow_up.size();
                 follow_up.push_back(redis::cmd("MEMORY", "USAGE", p.key, "SAMPLES", m_options.memory_samples));
             }
@@ -272,7 +275,7 @@ private:
                     indexes.push_back(std::move(*s.walk));
                 }
                 if (s.needs_usage) {
-                    usage = &more.at(s.usage_reply);
+                    usage = s.usage ? s.usage : &more.at(s.usage_reply);
                 }
             } else {
                 m_audit.unknown_key(p.key);
@@ -280,6 +283,7 @@ private:
                     usage = &replies.at(p.first_reply);
                 }
             }
+
             if (usage) {
                 if (is_redirect(*usage)) {
                     continue;
@@ -293,8 +297,7 @@ private:
                 links.push_back(std::move(*link));
             }
         }
-        check_links(links);
-        walk_indexes(indexes);
+        walk_indexes(links, indexes);
     }
 
     std::string session_id(const Pending& p) const
@@ -314,6 +317,9 @@ private:
         const Probe probe = probe_of(p.kind);
         const redis::Reply& read = replies.at(at++);
         const redis::Reply& pttl = replies.at(at++);
+        if (big_keys() && probe == Probe::members) {
+            s.usage = &replies.at(at++);
+        }
         if (is_redirect(read) || is_redirect(pttl)) {
             ++m_audit.report().vanished;
             return;
@@ -378,23 +384,28 @@ private:
         }
     }
 
-    // Is each live session in its user's index? SISMEMBER + the index's PTTL, one pipeline for the batch.
-    void check_links(const std::vector<SessionLink>& links)
+    // Is each live session in its user's index? The replies of the SISMEMBERs link_commands made, and for the
+    // sessions missing from it the index's PTTL (their repair is conditional on it), in one more pipeline.
+    std::vector<redis::Command> link_commands(const std::vector<SessionLink>& links) const
     {
-        if (links.empty() || !audited(m_options, "user_index")) {
-            return;
-        }
         std::vector<redis::Command> commands;
+        if (!audited(m_options, "user_index")) {
+            return commands;
+        }
         commands.reserve(links.size());
         for (const auto& link : links) {
             commands.push_back(redis::cmd("SISMEMBER", link.index, link.id));
         }
-        auto replies = m_client.pipeline(commands);
-        // The index's PTTL only for the sessions missing from it (their repair is conditional on it).
+        return commands;
+    }
+
+    void check_links(const std::vector<SessionLink>& links, const std::vector<redis::Reply>& replies,
+                     std::size_t count)
+    {
         std::vector<const SessionLink*> missing;
-        commands.clear();
-        for (std::size_t i = 0; i < links.size(); ++i) {
-            const redis::Reply& member = replies.at(i);
+        std::vector<redis::Command> commands;
+        for (std::size_t i = 0; i < count; ++i) {
+            const redis::Reply& member = replies[i];
             if (is_wrongtype(member)) {
                 continue; // the index holds another type: a wrong_type finding of its own
             }
@@ -403,16 +414,20 @@ private:
                 commands.push_back(redis::cmd("PTTL", links[i].index));
             }
         }
-        replies = m_client.pipeline(commands);
+        auto pttls = m_client.pipeline(commands);
         for (std::size_t i = 0; i < missing.size(); ++i) {
-            m_audit.unindexed(*missing[i], replies.at(i).check().as_integer("PTTL"));
+            m_audit.unindexed(*missing[i], pttls.at(i).check().as_integer("PTTL"));
         }
     }
 
-    // Every member of each index, page by page: the first page came with the batch; then one PTTL pipeline
-    // for the pages in hand and one SSCAN pipeline for the next pages, per round.
-    void walk_indexes(std::vector<IndexWalk>& indexes)
+    // The sessions' index checks, then every member of each index, page by page: the first pages came with
+    // the batch, and their members' PTTLs ride with the sessions' SISMEMBERs; then one SSCAN pipeline for the
+    // next pages and one PTTL pipeline for their members per round.
+    void walk_indexes(const std::vector<SessionLink>& links, std::vector<IndexWalk>& indexes)
     {
+        std::vector<redis::Command> riders = link_commands(links);
+        const std::size_t rider_count = riders.size();
+        bool first = true;
         while (true) {
             std::vector<IndexWalk*> active;
             std::vector<redis::Command> scans;
@@ -437,7 +452,7 @@ private:
                 walk.fresh = true;
             }
             std::vector<IndexWalk*> paged;
-            std::vector<redis::Command> pttls;
+            std::vector<redis::Command> pttls = first ? std::move(riders) : std::vector<redis::Command>{};
             for (auto& walk : indexes) {
                 if (walk.fresh) {
                     paged.push_back(&walk);
@@ -446,11 +461,16 @@ private:
                     }
                 }
             }
-            if (paged.empty()) {
+            if (paged.empty() && !first) {
                 break;
             }
             auto ttls = m_client.pipeline(pttls);
             std::size_t at = 0;
+            if (first) {
+                first = false;
+                check_links(links, ttls, rider_count);
+                at = rider_count;
+            }
             for (IndexWalk* walk : paged) {
                 walk->fresh = false;
                 std::vector<std::string> stale;
@@ -468,6 +488,9 @@ private:
                 if (walk->done) {
                     m_audit.index_done(walk->key, walk->pttl, walk->longest);
                 }
+            }
+            if (paged.empty()) {
+                break;
             }
         }
     }
