@@ -1,12 +1,9 @@
 #include "redis/command.h"
 
-#include "common/error.h"
-
 #include <algorithm>
 #include <cctype>
-#include <cstdlib>
-#include <hiredis/hiredis.h>
-#include <memory>
+#include <charconv>
+#include <iterator>
 
 namespace redops::redis {
 
@@ -52,21 +49,22 @@ std::optional<std::string_view> Command::routing_key() const
 
 void append_resp(const Command& command, std::string& out)
 {
-    std::vector<const char*> argv;
-    std::vector<size_t> argvlen;
-    argv.reserve(command.args.size());
-    argvlen.reserve(command.args.size());
+    // The RESP multi-bulk hiredis's redisFormatCommandArgv writes, encoded in place: a pipeline of thousands
+    // of commands pays no buffer, argv copies or printf per command.
+    auto append_header = [&out](char kind, std::size_t n) {
+        char digits[24];
+        auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), n);
+        (void)ec; // a size_t always fits 24 digits
+        out.push_back(kind);
+        out.append(digits, end);
+        out.append("\r\n", 2);
+    };
+    append_header('*', command.args.size());
     for (const auto& arg : command.args) {
-        argv.push_back(arg.data());
-        argvlen.push_back(arg.size());
+        append_header('$', arg.size());
+        out.append(arg);
+        out.append("\r\n", 2);
     }
-    char* raw = nullptr;
-    int len = redisFormatCommandArgv(&raw, static_cast<int>(argv.size()), argv.data(), argvlen.data());
-    std::unique_ptr<char, decltype(&redisFreeCommand)> formatted(raw, &redisFreeCommand);
-    if (len < 0 || raw == nullptr) {
-        throw Error(ErrorKind::protocol, "cannot encode command " + command.name());
-    }
-    out.append(raw, static_cast<std::size_t>(len));
 }
 
 } // namespace redops::redis

@@ -38,7 +38,7 @@ Command cmd(Args&&... args)
     return command;
 }
 
-// RESP encoding through hiredis's formatter, appended to `out`.
+// RESP encoding (the multi-bulk hiredis's formatter writes), appended to `out`.
 void append_resp(const Command& command, std::string& out);
 
 } // namespace redops::redis

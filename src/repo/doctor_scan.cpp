@@ -54,6 +54,33 @@ bool audited(const DoctorOptions& options, std::string_view kind)
     return options.kinds.empty() || std::find(options.kinds.begin(), options.kinds.end(), kind) != options.kinds.end();
 }
 
+// What the batch pipeline reads of a key besides its PTTL; each read also tells the type, so TYPE is asked only
+// when it fails with WRONGTYPE. value: the string value (tokens, sessions, whose checks parse it); head: its
+// first k_head_bytes + 1 bytes (the other string kinds: the whole of a short value, so its size is known);
+// members: the set's first SSCAN page (user indexes, whose members are walked anyway).
+enum class Probe { none, value, head, members };
+
+Probe probe_of(DoctorKind kind)
+{
+    switch (kind) {
+    case DoctorKind::token:
+    case DoctorKind::session: return Probe::value;
+    case DoctorKind::user_index: return Probe::members;
+    case DoctorKind::other: return Probe::none;
+    default: return Probe::head;
+    }
+}
+
+constexpr long long k_head_bytes = 1023;
+
+// An upper bound of what MEMORY USAGE reports for a string key of that key and value length: the value and
+// key allocations (jemalloc rounds up by at most a quarter plus a size class), the object, the dict entry and
+// the cluster's slot metadata, with room to spare. Under --big-key-bytes, MEMORY USAGE need not be asked.
+long long string_usage_bound(std::size_t key_bytes, std::size_t value_bytes)
+{
+    return 2 * static_cast<long long>(key_bytes + value_bytes) + 512;
+}
+
 // A key from SCAN, classified, with where its replies start in the batch pipeline.
 struct Pending {
     std::string key;
@@ -67,6 +94,7 @@ struct IndexWalk {
     long long pttl = -1;
     std::string cursor = "0";
     bool done = false;
+    bool fresh = true; // the page in hand was not judged yet
     long long longest = 0;
     std::vector<std::string> page;
     std::unordered_set<std::string> stale; // SSCAN may return a member twice
@@ -110,7 +138,7 @@ public:
                 commands.push_back(redis::cmd("SCAN", cursor, "COUNT", m_options.scan_count));
             }
             auto replies = connection.pipeline(commands);
-            judge(pending, replies);
+            judge(pending, replies, connection);
             pending.clear();
             if (scanning) {
                 std::vector<std::string> keys;
@@ -164,53 +192,112 @@ private:
     std::vector<redis::Command> reads(std::vector<Pending>& pending) const
     {
         std::vector<redis::Command> commands;
-        commands.reserve(pending.size() * 4 + 1);
+        commands.reserve(pending.size() * 2 + 1);
         for (auto& p : pending) {
             p.first_reply = commands.size();
-            if (p.kind != DoctorKind::other) {
-                commands.push_back(redis::cmd("TYPE", p.key));
-                commands.push_back(redis::cmd("PTTL", p.key));
-                if (p.kind == DoctorKind::token || p.kind == DoctorKind::session) {
-                    commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_max_value_bytes));
-                }
+            switch (probe_of(p.kind)) {
+            case Probe::value:
+                commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_max_value_bytes));
+                break;
+            case Probe::head:
+                commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_head_bytes));
+                break;
+            case Probe::members:
+                commands.push_back(redis::cmd("SSCAN", p.key, "0", "COUNT", m_options.scan_count));
+                break;
+            case Probe::none:
+                break;
             }
-            if (big_keys()) {
+            if (p.kind != DoctorKind::other) {
+                commands.push_back(redis::cmd("PTTL", p.key));
+            }
+            if (big_keys() && (p.kind == DoctorKind::other || probe_of(p.kind) == Probe::members)) {
+                // No cheap size hint for these: MEMORY USAGE with the batch, not in a follow-up.
                 commands.push_back(redis::cmd("MEMORY", "USAGE", p.key, "SAMPLES", m_options.memory_samples));
             }
         }
         return commands;
     }
 
-    void judge(const std::vector<Pending>& pending, const std::vector<redis::Reply>& replies)
+    // A key of a known kind as the batch pipeline saw it, before the follow-up reads.
+    struct Seen {
+        KeyState state;
+        bool live = false;           // not gone or moved: judged
+        bool needs_type = false;     // the probe said WRONGTYPE: TYPE tells what the key holds
+        bool needs_usage = false;    // MEMORY USAGE: the size is not known to be under --big-key-bytes
+        std::size_t type_reply = 0;  // in the follow-up pipeline
+        const redis::Reply* usage = nullptr; // MEMORY USAGE's reply when it came with the batch
+        std::size_t usage_reply = 0;
+        std::optional<IndexWalk> walk; // a user index's first page
+    };
+
+    void judge(const std::vector<Pending>& pending, const std::vector<redis::Reply>& replies,
+               redis::Connection& connection)
     {
+        // The batch's replies, then one follow-up pipeline on the same node for the few keys that need more:
+        // TYPE after a WRONGTYPE, MEMORY USAGE where the size is not known to be small.
+        std::vector<Seen> seen(pending.size());
+        std::vector<redis::Command> follow_up;
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            const Pending& p = pending[i];
+            if (p.kind == DoctorKind::other) {
+                continue;
+            }
+            Seen& s = seen[i];
+            read_state(p, replies, s);
+            if (s.needs_type) {
+                s.type_reply = follow_up.size();
+                follow_up.push_back(redis::cmd("TYPE", p.key));
+            }
+            if (s.live && s.needs_usage && !s.usage) {
+                s.usage_reply = follow_up.size();
+                follow_up.push_back(redis::cmd("MEMORY", "USAGE", p.key, "SAMPLES", m_options.memory_samples));
+            }
+        }
+        const auto more = connection.pipeline(follow_up);
+
         std::vector<SessionLink> links;
         std::vector<IndexWalk> indexes;
-        for (const auto& p : pending) {
-            std::size_t at = p.first_reply;
+        for (std::size_t i = 0; i < pending.size(); ++i) {
+            const Pending& p = pending[i];
+            Seen& s = seen[i];
+            const redis::Reply* usage = nullptr;
             std::optional<SessionLink> link;
             if (p.kind != DoctorKind::other) {
-                if (!read_state(p, replies, at, link, indexes)) {
+                if (s.live && s.needs_type) {
+                    read_type(more.at(s.type_reply), probe_of(p.kind), s);
+                }
+                if (!s.live) {
                     continue;
+                }
+                link = m_audit.inspect(s.state);
+                if (s.walk) {
+                    indexes.push_back(std::move(*s.walk));
+                }
+                if (s.needs_usage) {
+                    usage = s.usage ? s.usage : &more.at(s.usage_reply);
                 }
             } else {
                 m_audit.unknown_key(p.key);
+                if (big_keys()) {
+                    usage = &replies.at(p.first_reply);
+                }
             }
-            if (big_keys()) {
-                const redis::Reply& usage = replies.at(at);
-                if (is_redirect(usage)) {
+
+            if (usage) {
+                if (is_redirect(*usage)) {
                     continue;
                 }
-                usage.check();
-                if (usage.is_integer() && usage.integer > m_options.big_key_bytes) {
-                    m_audit.big_key(p.key, session_id(p), usage.integer);
+                usage->check();
+                if (usage->is_integer() && usage->integer > m_options.big_key_bytes) {
+                    m_audit.big_key(p.key, session_id(p), usage->integer);
                 }
             }
             if (link) {
                 links.push_back(std::move(*link));
             }
         }
-        check_links(links);
-        walk_indexes(indexes);
+        walk_indexes(links, indexes);
     }
 
     std::string session_id(const Pending& p) const
@@ -222,112 +309,170 @@ private:
         return values && values->count("id") ? values->at("id") : std::string();
     }
 
-    // Reads TYPE, PTTL (and the value) of p; false when the key is gone or moved, so nothing more is checked.
-    bool read_state(const Pending& p, const std::vector<redis::Reply>& replies, std::size_t& at,
-                    std::optional<SessionLink>& link, std::vector<IndexWalk>& indexes)
+    // Reads the probe and PTTL of p into s; s.live is false when the key is gone or moved, so nothing more is
+    // checked.
+    void read_state(const Pending& p, const std::vector<redis::Reply>& replies, Seen& s)
     {
-        const redis::Reply& type = replies.at(at++);
+        std::size_t at = p.first_reply;
+        const Probe probe = probe_of(p.kind);
+        const redis::Reply& read = replies.at(at++);
         const redis::Reply& pttl = replies.at(at++);
-        const redis::Reply* value = nullptr;
-        if (p.kind == DoctorKind::token || p.kind == DoctorKind::session) {
-            value = &replies.at(at++);
+        if (big_keys() && probe == Probe::members) {
+            s.usage = &replies.at(at++);
         }
-        if (is_redirect(type) || is_redirect(pttl) || (value && is_redirect(*value))) {
+        if (is_redirect(read) || is_redirect(pttl)) {
             ++m_audit.report().vanished;
-            return false;
+            return;
         }
-        KeyState state;
+        KeyState& state = s.state;
         state.key = p.key;
         state.kind = p.kind;
-        state.type = type.check().as_string("TYPE");
         state.pttl = pttl.check().as_integer("PTTL");
         ++m_audit.report().audited;
-        if (value && !is_wrongtype(*value)) {
-            value->check();
-            if (value->is_string()) {
-                if (static_cast<long long>(value->str.size()) > k_max_value_bytes) {
-                    state.value_too_big = true;
-                } else {
-                    state.value = value->str;
-                }
-            }
-        }
-        state.id = session_id(p);
-        if (state.type == "none" || state.pttl == -2) {
+        if (state.pttl == -2) {
             ++m_audit.report().vanished;
-            return false;
+            return;
         }
-        link = m_audit.inspect(state);
-        if (p.kind == DoctorKind::user_index && state.type == "set") {
+        s.live = true;
+        state.id = session_id(p);
+        if (is_wrongtype(read)) {
+            s.needs_type = true;
+            s.needs_usage = big_keys();
+            return;
+        }
+        read.check();
+        if (probe == Probe::members) {
+            state.type = "set";
             IndexWalk walk;
             walk.key = p.key;
             walk.pttl = state.pttl;
-            indexes.push_back(std::move(walk));
-        }
-        return true;
-    }
-
-    // Is each live session in its user's index? SISMEMBER + the index's PTTL, one pipeline for the batch.
-    void check_links(const std::vector<SessionLink>& links)
-    {
-        if (links.empty() || !audited(m_options, "user_index")) {
+            walk.bound.emplace("SSCAN " + walk.key, -1, m_options.scan_count);
+            walk.cursor = redis::read_scan_reply(read, walk.page, "SSCAN");
+            walk.bound->step(walk.cursor);
+            walk.done = walk.cursor == "0";
+            s.walk = std::move(walk);
+            s.needs_usage = big_keys();
             return;
         }
+        state.type = "string";
+        const std::string& bytes = read.as_string("GETRANGE");
+        const long long limit = probe == Probe::value ? k_max_value_bytes : k_head_bytes;
+        const bool whole = static_cast<long long>(bytes.size()) <= limit;
+        if (probe == Probe::value) {
+            if (whole) {
+                state.value = bytes;
+            } else {
+                state.value_too_big = true;
+            }
+        }
+        s.needs_usage = big_keys() && (!whole || string_usage_bound(p.key.size(), bytes.size()) > m_options.big_key_bytes);
+    }
+
+    // The type of a key whose probe said WRONGTYPE. A key that is gone, moved or of the probe's type by now
+    // changed meanwhile: counted as vanished, like a key gone before the reads.
+    void read_type(const redis::Reply& type, Probe probe, Seen& s)
+    {
+        if (is_redirect(type)) {
+            s.live = false;
+            ++m_audit.report().vanished;
+            return;
+        }
+        s.state.type = type.check().as_string("TYPE");
+        if (s.state.type == "none" || s.state.type == (probe == Probe::members ? "set" : "string")) {
+            s.live = false;
+            ++m_audit.report().vanished;
+        }
+    }
+
+    // Is each live session in its user's index? The replies of the SISMEMBERs link_commands made, and for the
+    // sessions missing from it the index's PTTL (their repair is conditional on it), in one more pipeline.
+    std::vector<redis::Command> link_commands(const std::vector<SessionLink>& links) const
+    {
         std::vector<redis::Command> commands;
-        commands.reserve(links.size() * 2);
+        if (!audited(m_options, "user_index")) {
+            return commands;
+        }
+        commands.reserve(links.size());
         for (const auto& link : links) {
             commands.push_back(redis::cmd("SISMEMBER", link.index, link.id));
-            commands.push_back(redis::cmd("PTTL", link.index));
         }
-        auto replies = m_client.pipeline(commands);
-        for (std::size_t i = 0; i < links.size(); ++i) {
-            const redis::Reply& member = replies.at(2 * i);
+        return commands;
+    }
+
+    void check_links(const std::vector<SessionLink>& links, const std::vector<redis::Reply>& replies,
+                     std::size_t count)
+    {
+        std::vector<const SessionLink*> missing;
+        std::vector<redis::Command> commands;
+        for (std::size_t i = 0; i < count; ++i) {
+            const redis::Reply& member = replies[i];
             if (is_wrongtype(member)) {
                 continue; // the index holds another type: a wrong_type finding of its own
             }
             if (member.check().as_integer("SISMEMBER") == 0) {
-                m_audit.unindexed(links[i], replies.at(2 * i + 1).check().as_integer("PTTL"));
+                missing.push_back(&links[i]);
+                commands.push_back(redis::cmd("PTTL", links[i].index));
             }
+        }
+        auto pttls = m_client.pipeline(commands);
+        for (std::size_t i = 0; i < missing.size(); ++i) {
+            m_audit.unindexed(*missing[i], pttls.at(i).check().as_integer("PTTL"));
         }
     }
 
-    // Every member of each index, page by page: one SSCAN pipeline and one PTTL pipeline per round.
-    void walk_indexes(std::vector<IndexWalk>& indexes)
+    // The sessions' index checks, then every member of each index, page by page: the first pages came with
+    // the batch, and their members' PTTLs ride with the sessions' SISMEMBERs; then one SSCAN pipeline for the
+    // next pages and one PTTL pipeline for their members per round.
+    void walk_indexes(const std::vector<SessionLink>& links, std::vector<IndexWalk>& indexes)
     {
+        std::vector<redis::Command> riders = link_commands(links);
+        const std::size_t rider_count = riders.size();
+        bool first = true;
         while (true) {
             std::vector<IndexWalk*> active;
             std::vector<redis::Command> scans;
             for (auto& walk : indexes) {
-                if (!walk.done) {
+                if (!walk.done && !walk.fresh) {
                     active.push_back(&walk);
                     scans.push_back(redis::cmd("SSCAN", walk.key, walk.cursor, "COUNT", m_options.scan_count));
                 }
             }
-            if (active.empty()) {
-                break;
-            }
             auto replies = m_client.pipeline(scans);
-            std::vector<redis::Command> pttls;
             for (std::size_t i = 0; i < active.size(); ++i) {
                 IndexWalk& walk = *active[i];
                 if (is_wrongtype(replies[i]) || is_redirect(replies[i])) {
                     walk.done = true; // replaced or moved meanwhile: judged by what it holds next time
                     walk.page.clear();
+                    walk.fresh = true; // done with the members seen so far
                     continue;
-                }
-                if (!walk.bound) {
-                    walk.bound.emplace("SSCAN " + walk.key, -1, m_options.scan_count);
                 }
                 walk.cursor = redis::read_scan_reply(replies[i].check(), walk.page, "SSCAN");
                 walk.bound->step(walk.cursor);
                 walk.done = walk.cursor == "0";
-                for (const auto& member : walk.page) {
-                    pttls.push_back(redis::cmd("PTTL", m_templates.session.value.render({{"id", member}})));
+                walk.fresh = true;
+            }
+            std::vector<IndexWalk*> paged;
+            std::vector<redis::Command> pttls = first ? std::move(riders) : std::vector<redis::Command>{};
+            for (auto& walk : indexes) {
+                if (walk.fresh) {
+                    paged.push_back(&walk);
+                    for (const auto& member : walk.page) {
+                        pttls.push_back(redis::cmd("PTTL", m_templates.session.value.render({{"id", member}})));
+                    }
                 }
+            }
+            if (paged.empty() && !first) {
+                break;
             }
             auto ttls = m_client.pipeline(pttls);
             std::size_t at = 0;
-            for (IndexWalk* walk : active) {
+            if (first) {
+                first = false;
+                check_links(links, ttls, rider_count);
+                at = rider_count;
+            }
+            for (IndexWalk* walk : paged) {
+                walk->fresh = false;
                 std::vector<std::string> stale;
                 std::vector<long long> member_pttls;
                 for (const auto& member : walk->page) {
@@ -340,9 +485,12 @@ private:
                 }
                 m_audit.index_members(walk->key, walk->pttl, stale, member_pttls, m_templates.session.value);
                 walk->page.clear();
-                if (walk->done && walk->bound) {
+                if (walk->done) {
                     m_audit.index_done(walk->key, walk->pttl, walk->longest);
                 }
+            }
+            if (paged.empty()) {
+                break;
             }
         }
     }
