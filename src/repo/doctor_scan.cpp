@@ -2,12 +2,12 @@
 
 #include "common/error.h"
 #include "redis/scan.h"
+#include "repo/index_walk.h"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <chrono>
-#include <unordered_set>
 
 namespace redops::repo {
 
@@ -61,16 +61,11 @@ struct Pending {
     std::size_t first_reply = 0;
 };
 
-// An index being read member by member (SSCAN), across pipelined rounds.
+// A user index to walk member by member, and what its walk found so far.
 struct IndexWalk {
     std::string key;
     long long pttl = -1;
-    std::string cursor = "0";
-    bool done = false;
-    long long longest = 0;
-    std::vector<std::string> page;
-    std::unordered_set<std::string> stale; // SSCAN may return a member twice
-    std::optional<redis::ScanBound> bound;
+    long long longest = 0; // the longest PTTL of a member's session
 };
 
 class DoctorPass {
@@ -291,60 +286,25 @@ private:
         }
     }
 
-    // Every member of each index, page by page: one SSCAN pipeline and one PTTL pipeline per round.
+    // Every member of each index, page by page (index_walk, shared with the monitor's census).
     void walk_indexes(std::vector<IndexWalk>& indexes)
     {
-        while (true) {
-            std::vector<IndexWalk*> active;
-            std::vector<redis::Command> scans;
-            for (auto& walk : indexes) {
-                if (!walk.done) {
-                    active.push_back(&walk);
-                    scans.push_back(redis::cmd("SSCAN", walk.key, walk.cursor, "COUNT", m_options.scan_count));
-                }
-            }
-            if (active.empty()) {
-                break;
-            }
-            auto replies = m_client.pipeline(scans);
-            std::vector<redis::Command> pttls;
-            for (std::size_t i = 0; i < active.size(); ++i) {
-                IndexWalk& walk = *active[i];
-                if (is_wrongtype(replies[i]) || is_redirect(replies[i])) {
-                    walk.done = true; // replaced or moved meanwhile: judged by what it holds next time
-                    walk.page.clear();
-                    continue;
-                }
-                if (!walk.bound) {
-                    walk.bound.emplace("SSCAN " + walk.key, -1, m_options.scan_count);
-                }
-                walk.cursor = redis::read_scan_reply(replies[i].check(), walk.page, "SSCAN");
-                walk.bound->step(walk.cursor);
-                walk.done = walk.cursor == "0";
-                for (const auto& member : walk.page) {
-                    pttls.push_back(redis::cmd("PTTL", m_templates.session.value.render({{"id", member}})));
-                }
-            }
-            auto ttls = m_client.pipeline(pttls);
-            std::size_t at = 0;
-            for (IndexWalk* walk : active) {
-                std::vector<std::string> stale;
-                std::vector<long long> member_pttls;
-                for (const auto& member : walk->page) {
-                    long long pttl = ttls.at(at++).check().as_integer("PTTL");
-                    walk->longest = std::max(walk->longest, pttl);
-                    if (pttl == -2 && walk->stale.insert(member).second) {
-                        stale.push_back(member);
-                        member_pttls.push_back(pttl);
-                    }
-                }
-                m_audit.index_members(walk->key, walk->pttl, stale, member_pttls, m_templates.session.value);
-                walk->page.clear();
-                if (walk->done && walk->bound) {
-                    m_audit.index_done(walk->key, walk->pttl, walk->longest);
-                }
-            }
+        std::vector<std::string> keys;
+        keys.reserve(indexes.size());
+        for (const auto& walk : indexes) {
+            keys.push_back(walk.key);
         }
+        walk_user_indexes(m_client, m_templates.session.value, keys, m_options.scan_count, [&](const IndexPage& page) {
+            IndexWalk& walk = indexes[page.index];
+            for (long long pttl : page.member_pttls) {
+                walk.longest = std::max(walk.longest, pttl);
+            }
+            m_audit.index_members(walk.key, walk.pttl, page.stale, std::vector<long long>(page.stale.size(), -2),
+                                  m_templates.session.value);
+            if (page.done && page.walked) {
+                m_audit.index_done(walk.key, walk.pttl, walk.longest);
+            }
+        });
     }
 
     redis::Client& m_client;
