@@ -477,7 +477,7 @@ TEST_CASE("monitor --keys reports keys without TTL per kind and locks and tokens
 
     // The census only read: every stale entry and every key is still there.
     CHECK(target.client().call(cmd("SCARD", "user:sessions:u1")).as_integer("SCARD") == 3);
-    CHECK(target.key_count() == 17);
+    CHECK(target.key_count() == 16);
 }
 
 TEST_CASE("monitor --keys honours custom key templates of the config file", "[cli][monitor][keys][portable]")
