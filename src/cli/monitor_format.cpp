@@ -130,14 +130,16 @@ const std::vector<LayerFigure>& layer_figures()
          "its age only if taken with that TTL and never extended",
          "s", false,
          [](const repo::LayerFigures& l) {
-             return l.lock_ttl_consumed_max_ms ? std::optional<double>(static_cast<double>(*l.lock_ttl_consumed_max_ms) / 1000.0)
-                                               : std::nullopt;
+             if (!l.lock_ttl_consumed_max_ms) {
+                 return std::optional<double>();
+             }
+             return std::optional<double>(static_cast<double>(*l.lock_ttl_consumed_max_ms) / 1000.0);
          }},
         {"tokens_in_safety_buffer", "redops_tokens_in_safety_buffer",
          "Cached tokens whose payload expiresAt falls within the safety buffer from now (not yet expired)", "", true,
          [=](const repo::LayerFigures& l) { return count(l.tokens_in_safety_buffer); }},
-        {"tokens_expired", "redops_tokens_expired", "Cached tokens whose payload expiresAt has passed while the key lives",
-         "", true, [=](const repo::LayerFigures& l) { return count(l.tokens_expired); }},
+        {"tokens_expired", "redops_tokens_expired",
+         "Cached tokens whose payload expiresAt has passed while the key lives", "", true, [=](const repo::LayerFigures& l) { return count(l.tokens_expired); }},
         {"stale_index_entries", "redops_stale_index_entries",
          "User-index members whose session key is gone, counted by the last key census", "", true,
          [=](const repo::LayerFigures& l) { return count(l.stale_index_entries); }},

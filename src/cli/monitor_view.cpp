@@ -46,7 +46,8 @@ std::string keys_row(const repo::KeyCensusReport& keys, long long time_ms)
         std::string layer = "layer ";
         for (const auto& figure : layer_figures()) {
             auto value = figure.value(keys.layer);
-            layer += value ? fmt::format("  {} {}{}", figure.field, *value, figure.unit) : fmt::format("  {} -", figure.field);
+            layer += value ? fmt::format("  {} {}{}", figure.field, *value, figure.unit)
+                           : fmt::format("  {} -", figure.field);
         }
         rows.push_back(std::move(no_ttl));
         rows.push_back(std::move(layer));

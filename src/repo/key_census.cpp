@@ -27,6 +27,12 @@ bool is_redirect(const redis::Reply& reply)
                                 reply.str.rfind("TRYAGAIN", 0) == 0);
 }
 
+// Not a string: not a token payload, and not our error (NOPERM, OOM, ... are thrown).
+bool is_wrongtype(const redis::Reply& reply)
+{
+    return reply.is_error() && reply.str.rfind("WRONGTYPE", 0) == 0;
+}
+
 std::size_t kind_index(const KeyClassifier& classifier, std::string_view name)
 {
     const auto& kinds = classifier.kinds();
@@ -103,7 +109,8 @@ void KeyCensus::judge_token(const std::string& key, const redis::Reply& value, l
     }
 }
 
-// One pipeline on the batch's node: PTTL of each key of a known kind, and the value of each token.
+// One pipeline on the batch's node: PTTL of every key, and the value of each token. A key gone by then (PTTL -2)
+// or moved (resharding) is not counted: the counts and the figures are of the same keys.
 void KeyCensus::read_batch(redis::Connection& connection, const std::vector<std::string>& keys,
                            std::vector<std::string>& indexes)
 {
@@ -146,7 +153,7 @@ void KeyCensus::read_batch(redis::Connection& connection, const std::vector<std:
                 const long long consumed = std::max(0LL, m_settings.lock_ttl_ms - pttl);
                 m_layer.lock_ttl_consumed_max_ms = std::max(m_layer.lock_ttl_consumed_max_ms.value_or(0), consumed);
             }
-        } else if (kind == m_token && !is_redirect(*value) && !(value->is_error() && value->str.rfind("WRONGTYPE", 0) == 0)) {
+        } else if (kind == m_token && !is_redirect(*value) && !is_wrongtype(*value)) {
             judge_token(keys[i], value->check(), now);
         } else if (kind == m_user_index) {
             indexes.push_back(keys[i]);

@@ -30,7 +30,7 @@ public:
     // `whole_pass_budget`: every step runs a whole pass, so the counts are those of the step's time, but for no
     // longer than the budget: a pass cut short publishes what it counted, marked partial. None: each step
     // advances one pass a few SCAN calls (k_scans_per_step) and publishes when that pass completes.
-    // Besides SCAN, each batch's keys are read in one pipeline on their node: PTTL of every key of a known kind
+    // Besides SCAN, each batch's keys are read in one pipeline on their node: PTTL of every key
     // (no TTL per kind, lock TTLs), GETRANGE of tokens (expiresAt); each user index seen is walked (index_walk)
     // for stale entries.
     KeyCensus(KeyClassifier classifier, CensusSettings settings, std::optional<std::chrono::milliseconds> whole_pass_budget);
