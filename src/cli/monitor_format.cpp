@@ -53,16 +53,31 @@ nlohmann::ordered_json nodes_json(const repo::HealthSample& s)
     return nodes;
 }
 
+nlohmann::ordered_json figure_json(const LayerFigure& figure, const std::optional<double>& value)
+{
+    if (!value) {
+        return nullptr;
+    }
+    return figure.integer ? nlohmann::ordered_json(static_cast<long long>(*value)) : nlohmann::ordered_json(*value);
+}
+
 void keys_json(nlohmann::ordered_json& j, const repo::KeyCensusReport& keys, long long time_ms)
 {
     if (keys.counts) {
         nlohmann::ordered_json counts = nlohmann::ordered_json::object();
-        for (const auto& [kind, count] : *keys.counts) {
-            counts[kind] = count;
+        nlohmann::ordered_json without_ttl = nlohmann::ordered_json::object();
+        for (const auto& count : *keys.counts) {
+            counts[count.kind] = count.count;
+            without_ttl[count.kind] = count.without_ttl;
         }
         j["keys"] = counts;
+        j["keys_without_ttl"] = without_ttl;
     } else {
         j["keys"] = nullptr;
+        j["keys_without_ttl"] = nullptr;
+    }
+    for (const auto& figure : layer_figures()) {
+        j[std::string(figure.field)] = keys.counts ? figure_json(figure, figure.value(keys.layer)) : nullptr;
     }
     j["keys_age_s"] = optional_json(repo::keys_age_s(keys, time_ms));
     j["keys_exact"] = keys.exact;
@@ -73,17 +88,25 @@ void keys_json(nlohmann::ordered_json& j, const repo::KeyCensusReport& keys, lon
     }
 }
 
-// " keys_token=12 ... keys_other=3 keys_age_s=1.500", or " keys=pending keys_scanned=N" before the first pass.
+// " keys_token=12 ... keys_other=3 keys_age_s=1.500 keys_no_ttl_token=0 ... locks_held=2 ...", or
+// " keys=pending keys_scanned=N" before the first pass. A figure with nothing to report is "-".
 std::string keys_line(const repo::KeyCensusReport& keys, long long time_ms)
 {
     std::string out;
     if (keys.counts) {
-        for (const auto& [kind, count] : *keys.counts) {
-            out += fmt::format(" keys_{}={}", kind, count);
+        for (const auto& count : *keys.counts) {
+            out += fmt::format(" keys_{}={}", count.kind, count.count);
         }
         out += fmt::format(" keys_age_s={:.3f}", repo::keys_age_s(keys, time_ms).value_or(0));
         if (keys.partial) {
             out += " keys_partial=true"; // --keys-budget ran out: the counts are lower bounds
+        }
+        for (const auto& count : *keys.counts) {
+            out += fmt::format(" keys_no_ttl_{}={}", count.kind, count.without_ttl);
+        }
+        for (const auto& figure : layer_figures()) {
+            auto value = figure.value(keys.layer);
+            out += value ? fmt::format(" {}={}", figure.field, *value) : fmt::format(" {}=-", figure.field);
         }
     } else {
         out += fmt::format(" keys=pending keys_scanned={}", keys.scanned);
@@ -95,6 +118,34 @@ std::string keys_line(const repo::KeyCensusReport& keys, long long time_ms)
 }
 
 } // namespace
+
+const std::vector<LayerFigure>& layer_figures()
+{
+    auto count = [](long long v) { return std::optional<double>(static_cast<double>(v)); };
+    static const std::vector<LayerFigure> k_figures{
+        {"locks_held", "redops_locks_held", "Lock keys alive in the last key census: each is a held lock", "", true,
+         [=](const repo::LayerFigures& l) { return count(l.locks_held); }},
+        {"lock_ttl_consumed_max_s", "redops_lock_ttl_consumed_max_seconds",
+         "The most any lock with an expiry has used of the configured lock TTL (defaults.lock_ttl minus its PTTL); "
+         "its age only if taken with that TTL and never extended",
+         "s", false,
+         [](const repo::LayerFigures& l) {
+             if (!l.lock_ttl_consumed_max_ms) {
+                 return std::optional<double>();
+             }
+             return std::optional<double>(static_cast<double>(*l.lock_ttl_consumed_max_ms) / 1000.0);
+         }},
+        {"tokens_in_safety_buffer", "redops_tokens_in_safety_buffer",
+         "Cached tokens whose payload expiresAt falls within the safety buffer from now (not yet expired)", "", true,
+         [=](const repo::LayerFigures& l) { return count(l.tokens_in_safety_buffer); }},
+        {"tokens_expired", "redops_tokens_expired",
+         "Cached tokens whose payload expiresAt has passed while the key lives", "", true, [=](const repo::LayerFigures& l) { return count(l.tokens_expired); }},
+        {"stale_index_entries", "redops_stale_index_entries",
+         "User-index members whose session key is gone, counted by the last key census", "", true,
+         [=](const repo::LayerFigures& l) { return count(l.stale_index_entries); }},
+    };
+    return k_figures;
+}
 
 nlohmann::ordered_json sample_json(const repo::HealthSample& s)
 {
@@ -291,8 +342,19 @@ CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t
         j.reasons.insert(j.reasons.begin(), s.error);
     }
     if (s.keys && s.keys->counts) {
-        for (const auto& [kind, count] : *s.keys->counts) {
-            j.perfdata.push_back({"keys_" + kind, static_cast<double>(count), "", nullptr, nullptr, 0.0, std::nullopt});
+        for (const auto& count : *s.keys->counts) {
+            j.perfdata.push_back({"keys_" + count.kind, static_cast<double>(count.count), "", nullptr, nullptr, 0.0,
+                                  std::nullopt});
+        }
+        for (const auto& count : *s.keys->counts) {
+            j.perfdata.push_back({"keys_no_ttl_" + count.kind, static_cast<double>(count.without_ttl), "", nullptr,
+                                  nullptr, 0.0, std::nullopt});
+        }
+        for (const auto& figure : layer_figures()) {
+            if (auto value = figure.value(s.keys->layer)) {
+                j.perfdata.push_back({std::string(figure.field), *value, std::string(figure.unit), nullptr, nullptr,
+                                      0.0, std::nullopt});
+            }
         }
     }
     std::string summary = j.reasons.empty() ? fmt::format("{} {} up {}s", s.role, s.version, s.uptime_s)

@@ -6,14 +6,28 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace redops::cli {
 
 // {"ok": …, "time": …, "healthy": …, …}: `ok` is whether the sample is healthy.
 nlohmann::ordered_json sample_json(const repo::HealthSample& s);
+// The layer figures of the key census (monitor --keys), one row each: the name every format gives it (JSON field,
+// text line and perfdata label), its Prometheus gauge and help, and how it is read. Adding a figure is one row.
+struct LayerFigure {
+    std::string_view field;  // "locks_held"
+    std::string_view metric; // "redops_locks_held"
+    std::string_view help;
+    std::string_view unit;   // perfdata UOM: "" or "s"
+    bool integer = true;     // JSON writes it as an integer
+    std::function<std::optional<double>(const repo::LayerFigures&)> value; // none: nothing to report
+};
+const std::vector<LayerFigure>& layer_figures();
+
 // "2026-11-23T09:30:00.123Z healthy latency_ms=0.210 role=master ..." — one line, no newline.
 std::string sample_line(const repo::HealthSample& s);
 // The text exposition format (monitor_metrics.cpp): redis_exporter's names and types for the server figures,

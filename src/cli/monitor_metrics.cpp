@@ -205,10 +205,20 @@ void redops_figures(std::string& out, const repo::HealthSample& s)
         return; // no figure rather than a wrong one until the first pass completes
     }
     Samples counts;
-    for (const auto& [kind, count] : *keys.counts) {
-        counts.emplace_back(fmt::format("{{kind=\"{}\"}}", label_value(kind)), as_double(count));
+    Samples without_ttl;
+    for (const auto& count : *keys.counts) {
+        const std::string labels = fmt::format("{{kind=\"{}\"}}", label_value(count.kind));
+        counts.emplace_back(labels, as_double(count.count));
+        without_ttl.emplace_back(labels, as_double(count.without_ttl));
     }
     family(out, "redops_keys", "gauge", "Keys per data kind, from the last key census (SCAN pass)", counts);
+    family(out, "redops_keys_without_ttl", "gauge", "Keys per data kind that had no expiry, from the last key census",
+           without_ttl);
+    for (const auto& figure : layer_figures()) {
+        if (auto value = figure.value(keys.layer)) {
+            family(out, figure.metric, "gauge", figure.help, {{"", *value}});
+        }
+    }
     family(out, "redops_keys_age_seconds", "gauge", "Seconds since the key census behind redops_keys finished",
            {{"", repo::keys_age_s(keys, s.time_ms).value_or(0)}});
     family(out, "redops_keys_partial", "gauge", "1 when redops_keys stopped at --keys-budget before the pass ended",

@@ -40,7 +40,12 @@ std::optional<repo::KeyCensus> make_key_census(const MonitorOptions& o, const co
     if (whole_pass || o.keys_exact) {
         budget = config::parse_duration(o.keys_budget);
     }
-    return repo::KeyCensus(repo::KeyClassifier(std::move(templates)), settings.defaults.scan_count.value, budget);
+    repo::CensusSettings census;
+    census.scan_count = settings.defaults.scan_count.value;
+    census.lock_ttl_ms = settings.defaults.lock_ttl.value.count();
+    census.token_safety_buffer_ms = settings.defaults.token_safety_buffer_s.value * 1000;
+    census.session_template = settings.keys.session.value;
+    return repo::KeyCensus(repo::KeyClassifier(std::move(templates)), std::move(census), budget);
 }
 
 repo::HealthSample Sampler::take()

@@ -28,22 +28,40 @@ void remember(std::deque<double>& values, double value)
     }
 }
 
-// "keys token 120 lock 3 … other 2 (1.5s ago)", or the progress of the first pass.
+// "keys token 120 lock 3 … other 2 (1.5s ago)", then the keys without TTL and the layer figures of the same
+// census; or the progress of the first pass.
 std::string keys_row(const repo::KeyCensusReport& keys, long long time_ms)
 {
-    std::string row = "keys";
+    std::vector<std::string> rows{"keys"};
     if (keys.counts) {
-        for (const auto& [kind, count] : *keys.counts) {
-            row += fmt::format("  {} {}", kind, count);
+        std::string& row = rows.back();
+        for (const auto& count : *keys.counts) {
+            row += fmt::format("  {} {}", count.kind, count.count);
         }
         row += keys.partial ? "  (partial: --keys-budget ran out)" : keys.exact ? "  (exact)" : fmt::format("  ({:.1f}s ago)", repo::keys_age_s(keys, time_ms).value_or(0));
+        std::string no_ttl = "no ttl";
+        for (const auto& count : *keys.counts) {
+            no_ttl += fmt::format("  {} {}", count.kind, count.without_ttl);
+        }
+        std::string layer = "layer ";
+        for (const auto& figure : layer_figures()) {
+            auto value = figure.value(keys.layer);
+            layer += value ? fmt::format("  {} {}{}", figure.field, *value, figure.unit)
+                           : fmt::format("  {} -", figure.field);
+        }
+        rows.push_back(std::move(no_ttl));
+        rows.push_back(std::move(layer));
     } else {
-        row += fmt::format("  counting… {} scanned", keys.scanned);
+        rows.back() += fmt::format("  counting… {} scanned", keys.scanned);
     }
     if (!keys.error.empty()) {
-        row += "  error: " + keys.error;
+        rows.back() += "  error: " + keys.error;
     }
-    return output::sanitize_for_terminal(row) + "\r\n";
+    std::string out;
+    for (const auto& row : rows) {
+        out += output::sanitize_for_terminal(row) + "\r\n";
+    }
+    return out;
 }
 
 } // namespace

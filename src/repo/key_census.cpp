@@ -2,6 +2,9 @@
 
 #include "common/error.h"
 #include "redis/scan.h"
+#include "repo/doctor_audit.h"
+#include "repo/index_walk.h"
+#include "repo/token_repository.h"
 
 #include <algorithm>
 #include <fmt/format.h>
@@ -17,18 +20,44 @@ long long now_ms()
                std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
+// A key that moved to another node (resharding) between SCAN and the read: it is read where it lands next pass.
+bool is_redirect(const redis::Reply& reply)
+{
+    return reply.is_error() && (reply.str.rfind("MOVED ", 0) == 0 || reply.str.rfind("ASK ", 0) == 0 ||
+                                reply.str.rfind("TRYAGAIN", 0) == 0);
+}
+
+// Not a string: not a token payload, and not our error (NOPERM, OOM, ... are thrown).
+bool is_wrongtype(const redis::Reply& reply)
+{
+    return reply.is_error() && reply.str.rfind("WRONGTYPE", 0) == 0;
+}
+
+std::size_t kind_index(const KeyClassifier& classifier, std::string_view name)
+{
+    const auto& kinds = classifier.kinds();
+    auto it = std::find(kinds.begin(), kinds.end(), name);
+    return it == kinds.end() ? classifier.other() : static_cast<std::size_t>(it - kinds.begin());
+}
+
 } // namespace
 
-KeyCensus::KeyCensus(KeyClassifier classifier, long long scan_count,
+KeyCensus::KeyCensus(KeyClassifier classifier, CensusSettings settings,
                      std::optional<std::chrono::milliseconds> whole_pass_budget)
-    : m_classifier(std::move(classifier)), m_scan_count(scan_count), m_budget(whole_pass_budget)
+    : m_classifier(std::move(classifier)), m_settings(std::move(settings)), m_budget(whole_pass_budget)
 {
+    m_token = kind_index(m_classifier, "token");
+    m_lock = kind_index(m_classifier, "lock");
+    m_user_index = kind_index(m_classifier, "user_index");
 }
 
 void KeyCensus::restart()
 {
     m_pass.clear();
     m_counting.clear();
+    m_counting_no_ttl.clear();
+    m_layer = LayerFigures{};
+    m_cut_short = false;
     m_scanned = 0;
 }
 
@@ -59,45 +88,119 @@ void KeyCensus::begin(std::vector<redis::NodeAddress> nodes)
         m_pass.push_back(std::move(cursor));
     }
     m_counting.assign(m_classifier.kinds().size(), 0);
+    m_counting_no_ttl.assign(m_classifier.kinds().size(), 0);
 }
 
-void KeyCensus::count(const std::vector<std::string>& keys)
+void KeyCensus::judge_token(const std::string& key, const redis::Reply& value, long long now)
 {
-    for (const auto& key : keys) {
-        ++m_counting[m_classifier.classify(key)];
+    if (!value.is_string() || static_cast<long long>(value.str.size()) > k_max_value_bytes) {
+        return; // another type, or a value too long to be a payload: doctor reports it, it has no expiresAt
     }
-    m_scanned += static_cast<long long>(keys.size());
+    TokenEntry entry;
+    try {
+        TokenRepository::parse_payload(key, value.str, entry);
+    } catch (const Error&) {
+        return; // malformed: no expiresAt to judge (doctor reports it)
+    }
+    if (entry.expires_at_ms <= now) {
+        ++m_layer.tokens_expired;
+    } else if (entry.expires_at_ms - now <= m_settings.token_safety_buffer_ms) {
+        ++m_layer.tokens_in_safety_buffer;
+    }
+}
+
+// One pipeline on the batch's node: PTTL of every key, and the value of each token. A key gone by then (PTTL -2)
+// or moved (resharding) is not counted: the counts and the figures are of the same keys.
+void KeyCensus::read_batch(redis::Connection& connection, const std::vector<std::string>& keys,
+                           std::vector<std::string>& indexes)
+{
+    std::vector<std::size_t> kinds;
+    std::vector<redis::Command> commands;
+    kinds.reserve(keys.size());
+    commands.reserve(keys.size() * 2);
+    for (const auto& key : keys) {
+        const std::size_t kind = m_classifier.classify(key);
+        kinds.push_back(kind);
+        commands.push_back(redis::cmd("PTTL", key));
+        if (kind == m_token) {
+            commands.push_back(redis::cmd("GETRANGE", key, 0, k_max_value_bytes));
+        }
+    }
+    if (commands.empty()) {
+        return;
+    }
+    auto replies = connection.pipeline(commands);
+    const long long now = now_ms();
+    std::size_t at = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        const std::size_t kind = kinds[i];
+        const redis::Reply& pttl_reply = replies.at(at++);
+        const redis::Reply* value = kind == m_token ? &replies.at(at++) : nullptr;
+        if (is_redirect(pttl_reply)) {
+            continue;
+        }
+        const long long pttl = pttl_reply.check().as_integer("PTTL");
+        if (pttl == -2) {
+            continue; // expired or deleted since SCAN saw it
+        }
+        ++m_counting[kind];
+        if (pttl == -1) {
+            ++m_counting_no_ttl[kind];
+        }
+        if (kind == m_lock) {
+            ++m_layer.locks_held;
+            if (pttl >= 0) {
+                const long long consumed = std::max(0LL, m_settings.lock_ttl_ms - pttl);
+                m_layer.lock_ttl_consumed_max_ms = std::max(m_layer.lock_ttl_consumed_max_ms.value_or(0), consumed);
+            }
+        } else if (kind == m_token && !is_redirect(*value) && !is_wrongtype(*value)) {
+            judge_token(keys[i], value->check(), now);
+        } else if (kind == m_user_index) {
+            indexes.push_back(keys[i]);
+        }
+    }
 }
 
 // SCAN keeps no state on the server: the cursor we hold between samples is the whole iteration.
-void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans)
+void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans,
+                        std::optional<std::chrono::steady_clock::time_point> deadline)
 {
+    std::vector<std::string> indexes;
     client.with_node(node.node, [&](redis::Connection& connection) {
         if (!node.bound) {
             node.bound.emplace(fmt::format("SCAN on {}", connection.peer()), redis::node_size_hint(connection),
-                               m_scan_count);
+                               m_settings.scan_count);
         }
         for (int scans = 0; scans < max_scans && !node.done; ++scans) {
             std::vector<std::string> keys;
             node.cursor = redis::read_scan_reply(
-                connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_scan_count)), keys);
+                connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_settings.scan_count)), keys);
             node.bound->step(node.cursor);
-            count(keys);
+            m_scanned += static_cast<long long>(keys.size());
+            read_batch(connection, keys, indexes);
             node.done = node.cursor == "0";
         }
     });
+    // The members' session keys may live on other nodes: the walks go through the client's routing.
+    const bool walked = walk_user_indexes(client, m_settings.session_template, indexes, m_settings.scan_count,
+                                          [&](const IndexPage& page) {
+                                              m_layer.stale_index_entries += static_cast<long long>(page.stale.size());
+                                          },
+                                          deadline);
+    m_cut_short = m_cut_short || !walked;
 }
 
 void KeyCensus::publish(bool partial)
 {
     std::vector<KeyCount> counts;
     for (std::size_t kind = 0; kind < m_counting.size(); ++kind) {
-        counts.push_back({m_classifier.kinds()[kind], m_counting[kind]});
+        counts.push_back({m_classifier.kinds()[kind], m_counting[kind], m_counting_no_ttl[kind]});
     }
     m_published.counts = std::move(counts);
+    m_published.layer = m_layer;
     m_published.counted_at_ms = now_ms();
     m_published.exact = m_budget.has_value();
-    m_published.partial = partial;
+    m_published.partial = partial || m_cut_short;
     restart();
 }
 
@@ -118,7 +221,7 @@ KeyCensusReport KeyCensus::step(redis::Client& client)
                 complete = true;
                 for (auto& node : m_pass) {
                     if (!node.done) {
-                        advance(client, node, 1);
+                        advance(client, node, 1, deadline);
                     }
                     complete = complete && node.done;
                 }
@@ -127,7 +230,7 @@ KeyCensusReport KeyCensus::step(redis::Client& client)
         } else {
             bool complete = true;
             for (auto& node : m_pass) {
-                advance(client, node, k_scans_per_step);
+                advance(client, node, k_scans_per_step, std::nullopt);
                 complete = complete && node.done;
             }
             if (complete) {

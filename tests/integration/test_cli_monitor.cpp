@@ -4,6 +4,7 @@
 #include "redis/client.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "repo/token_repository.h"
 #include "target.h"
 
 #include <catch2/catch.hpp>
@@ -319,7 +320,10 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     INFO(text.out);
     CHECK(text.exit_code == 0);
     CHECK(text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
-                        "keys_user_index=400 keys_lock_fence=0 keys_other=300 keys_age_s=0.000\n") != std::string::npos);
+                        "keys_user_index=400 keys_lock_fence=0 keys_other=300 keys_age_s=0.000 keys_no_ttl_token=1200 "
+                        "keys_no_ttl_lock=300 keys_no_ttl_dedupe=1000 keys_no_ttl_ratelimit=800 keys_no_ttl_session=1000 "
+                        "keys_no_ttl_user_index=400 keys_no_ttl_lock_fence=0 keys_no_ttl_other=300 locks_held=300 "
+                        "lock_ttl_consumed_max_s=- tokens_in_safety_buffer=0 tokens_expired=0 stale_index_entries=0\n") != std::string::npos);
 
     // Without --keys the sample keeps its former shape.
     auto plain = target.redops({"-o", "json", "monitor", "--once"});
@@ -366,6 +370,114 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
         counted += count.get<long long>();
     }
     CHECK(counted < 5000);
+}
+
+namespace {
+
+// A metric's one sample line ("redops_locks_held 3"), or "" when the exposition has none.
+std::string sample_value(const std::string& exposition, const std::string& name_and_labels)
+{
+    for (const auto& line : lines_of(exposition)) {
+        if (line.rfind(name_and_labels + " ", 0) == 0) {
+            return line.substr(name_and_labels.size() + 1);
+        }
+    }
+    return "";
+}
+
+} // namespace
+
+TEST_CASE("monitor --keys reports keys without TTL per kind and locks and tokens in the buffer and stale index entries",
+          "[cli][monitor][keys][portable]")
+{
+    TestTarget target;
+    using redops::redis::cmd;
+    const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                              std::chrono::system_clock::now().time_since_epoch()).count();
+    auto token = [&](long long expires_in_ms) {
+        return redops::repo::TokenRepository::payload("eyJhbGciOi.secret", now + expires_in_ms, now);
+    };
+    std::vector<redops::redis::Command> seed{
+        // Locks: one just taken with the configured 30 s, one with 15 s left (15 s of 30 used), one stuck.
+        cmd("SET", "lock:fresh", "owner-1", "PX", "30000"),
+        cmd("SET", "lock:old", "owner-2", "PX", "15000"),
+        cmd("SET", "lock:stuck", "owner-3"),
+        cmd("INCR", "{lock:old}:fence"), // a fencing counter: no TTL by design, still counted as such
+        // Tokens (safety buffer 300 s): inside it, well before it, past expiresAt, no TTL, and not a payload.
+        cmd("SET", "auth:token:genesys:inbuf", token(100'000), "EX", "3600"),
+        cmd("SET", "auth:token:genesys:fine", token(3'600'000), "EX", "3000"),
+        cmd("SET", "auth:token:genesys:expired", token(-10'000), "EX", "600"),
+        cmd("SET", "auth:token:genesys:nottl", token(7'200'000)),
+        cmd("SET", "auth:token:genesys:bad", "not json", "EX", "60"),
+        // Sessions: s1 lives; s2 and s3 are gone but still in u1's index; u2's only entry is gone too.
+        cmd("SET", "session:s1", R"({"userId":"u1","createdAt":1})", "EX", "3600"),
+        cmd("SADD", "user:sessions:u1", "s1", "s2", "s3"),
+        cmd("EXPIRE", "user:sessions:u1", "3600"),
+        cmd("SADD", "user:sessions:u2", "gone-1"),
+        cmd("SET", "dedupe:acme:m1", "1"),
+        cmd("SET", "dedupe:acme:m2", "1", "EX", "60"),
+        cmd("SET", "rate:login:bob", "5"),
+        cmd("SET", "cache:page:1", "x"),
+    };
+    for (const auto& reply : target.client().pipeline(seed)) {
+        REQUIRE_FALSE(reply.is_error());
+    }
+    // COUNT 10: several SCAN batches, each read in its own pipeline.
+    auto config = write_config(target, R"({"defaults": {"scan_count": 10}})");
+    auto r = target.redops({"--config", config.string(), "-o", "json", "monitor", "--once", "--keys"});
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    json doc = json::parse(r.out);
+    KindCounts keys{{"token", 5},   {"lock", 3},       {"dedupe", 2},     {"ratelimit", 1},
+                    {"session", 1}, {"user_index", 2}, {"lock_fence", 1}, {"other", 1}};
+    KindCounts without_ttl{{"token", 1},   {"lock", 1},       {"dedupe", 1},     {"ratelimit", 1},
+                           {"session", 0}, {"user_index", 1}, {"lock_fence", 1}, {"other", 1}};
+    CHECK(counts_of(doc["keys"]) == keys);
+    CHECK(counts_of(doc["keys_without_ttl"]) == without_ttl);
+    CHECK(doc["locks_held"] == 3);
+    const double consumed = doc["lock_ttl_consumed_max_s"].get<double>();
+    CHECK(consumed >= 15.0);
+    CHECK(consumed < 20.0); // 30 s - (15 s - the seconds since the seed)
+    CHECK(doc["tokens_in_safety_buffer"] == 1);
+    CHECK(doc["tokens_expired"] == 1);
+    CHECK(doc["stale_index_entries"] == 3);
+    CHECK(doc["keys_partial"] == false);
+    CHECK(doc["keys_age_s"] == 0.0);
+
+    auto prometheus = target.redops({"--config", config.string(), "monitor", "--once", "--keys", "--format", "prometheus"});
+    INFO(prometheus.out << prometheus.err);
+    REQUIRE(prometheus.exit_code == 0);
+    check_exposition(prometheus.out, 30);
+    for (const auto& [kind, count] : without_ttl) {
+        CHECK(sample_value(prometheus.out, "redops_keys_without_ttl{kind=\"" + kind + "\"}") == std::to_string(count));
+    }
+    CHECK(sample_value(prometheus.out, "redops_locks_held") == "3");
+    CHECK(sample_value(prometheus.out, "redops_tokens_in_safety_buffer") == "1");
+    CHECK(sample_value(prometheus.out, "redops_tokens_expired") == "1");
+    CHECK(sample_value(prometheus.out, "redops_stale_index_entries") == "3");
+    CHECK(sample_value(prometheus.out, "redops_keys_age_seconds") == "0");
+    CHECK(sample_value(prometheus.out, "redops_keys_partial") == "0");
+    const double exposed = std::stod(sample_value(prometheus.out, "redops_lock_ttl_consumed_max_seconds"));
+    CHECK(exposed >= 15.0);
+    CHECK(exposed < 20.0);
+    for (const std::string name : {"redops_keys_without_ttl", "redops_locks_held", "redops_lock_ttl_consumed_max_seconds",
+                                   "redops_tokens_in_safety_buffer", "redops_tokens_expired",
+                                   "redops_stale_index_entries"}) {
+        CHECK(prometheus.out.find("# TYPE " + name + " gauge\n") != std::string::npos);
+        CHECK(prometheus.out.find("# HELP " + name + " ") != std::string::npos);
+    }
+    redops::test::check_with_promtool(prometheus.out);
+
+    // The Nagios perfdata carries them too.
+    auto check = target.redops({"--config", config.string(), "monitor", "--check", "--keys", "--format", "nagios"});
+    INFO(check.out);
+    CHECK(check.exit_code == 0);
+    CHECK(check.out.find("'stale_index_entries'=3;") != std::string::npos);
+    CHECK(check.out.find("'keys_no_ttl_lock'=1;") != std::string::npos);
+
+    // The census only read: every stale entry and every key is still there.
+    CHECK(target.client().call(cmd("SCARD", "user:sessions:u1")).as_integer("SCARD") == 3);
+    CHECK(target.key_count() == 16);
 }
 
 TEST_CASE("monitor --keys honours custom key templates of the config file", "[cli][monitor][keys][portable]")

@@ -70,7 +70,9 @@ TEST_CASE("monitor --listen serves metrics that promtool accepts and shares one 
           "[cli][monitor][listen]")
 {
     RedisServer server;
-    redops::redis::StandaloneClient(server.options()).call(redops::redis::cmd("SET", "lock:job-1", "owner"));
+    redops::redis::StandaloneClient seeder(server.options());
+    seeder.call(redops::redis::cmd("SET", "lock:job-1", "owner"));         // a lock held without expiry
+    seeder.call(redops::redis::cmd("SADD", "user:sessions:u1", "gone-1")); // a stale index entry
     FaultProxy proxy(server.port());
     SpawnedProcess exporter({REDOPS_BINARY, "--url", proxy.url(), "--timeout", "1s", "--connect-timeout", "500ms",
                              "monitor", "--listen", "127.0.0.1:0", "--keys", "--interval", "50ms"});
@@ -87,7 +89,16 @@ TEST_CASE("monitor --listen serves metrics that promtool accepts and shares one 
     CHECK(metrics.status == 200);
     CHECK(has_line(metrics.body, "redis_up 1"));
     CHECK(has_line(metrics.body, "redops_keys{kind=\"lock\"} 1"));
-    CHECK(has_line(metrics.body, "redis_db_keys{db=\"db0\"} 1"));
+    CHECK(has_line(metrics.body, "redis_db_keys{db=\"db0\"} 2"));
+    // The layer figures of the same census, in the scrape.
+    CHECK(has_line(metrics.body, "redops_locks_held 1"));
+    CHECK(has_line(metrics.body, "redops_keys_without_ttl{kind=\"lock\"} 1"));
+    CHECK(has_line(metrics.body, "redops_keys_without_ttl{kind=\"user_index\"} 1"));
+    CHECK(has_line(metrics.body, "redops_stale_index_entries 1"));
+    CHECK(has_line(metrics.body, "redops_tokens_in_safety_buffer 0"));
+    CHECK(has_line(metrics.body, "redops_keys_partial 0"));
+    CHECK(metrics.body.find("redops_lock_ttl_consumed_max_seconds") == std::string::npos); // no lock has a TTL
+    CHECK(metrics.body.find("\nredops_keys_age_seconds ") != std::string::npos);
     redops::test::check_with_promtool(metrics.body);
 
     // Replies dripped slowly: a sample takes hundreds of ms, and scrapes arriving meanwhile wait for it.

@@ -182,6 +182,8 @@ TEST_CASE("every JSON output validates against its schema in docs/json", "[cli][
     dedupe_cases(c);
     ratelimit_cases(c, target);
     session_cases(c, target);
+    // With the layer's keys in place: the census figures (no TTL per kind, locks, tokens, stale index entries).
+    c.run("monitor-line", 0, {"monitor", "--once", "--keys"});
 
     // Nobody listens: the error document (exit 3), and ping's own document naming the unreachable node.
     std::string port = std::to_string(redops::test::free_port());

@@ -31,7 +31,7 @@ std::string kind_of(const KeyClassifier& classifier, const std::string& key)
 redops::repo::KeyCensusReport published(long long counted_at_ms)
 {
     redops::repo::KeyCensusReport report;
-    report.counts = std::vector<redops::repo::KeyCount>{{"token", 3}, {"session", 2}, {"other", 1}};
+    report.counts = std::vector<redops::repo::KeyCount>{{"token", 3, 0}, {"session", 2, 0}, {"other", 1, 0}};
     report.counted_at_ms = counted_at_ms;
     return report;
 }
