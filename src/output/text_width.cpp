@@ -20,6 +20,13 @@ bool is_control(char32_t code_point)
 // utf8proc's Unicode tables (East Asian Width, emoji presentation, combining marks and format characters at 0),
 // with what terminals (glibc wcwidth, VTE) do differently: a spacing combining mark (Mc, e.g. Tamil vowel sign
 // U+0BBF) takes a cell of its own, and Hangul Jamo vowels and finals (U+1160-11FF, U+D7B0-D7FF) join the syllable before them.
+// Space to '~': one column each, never a control or an invisible hazard (the fast path of both functions below;
+// a token listing spends a quarter of its client CPU here otherwise).
+bool is_printable_ascii(char c)
+{
+    return c >= 0x20 && c < 0x7F;
+}
+
 std::size_t code_point_width(char32_t code_point)
 {
     if (is_control(code_point)) {
@@ -78,6 +85,11 @@ std::size_t display_width(std::string_view utf8)
     std::size_t width = 0;
     std::size_t pos = 0;
     while (pos < utf8.size()) {
+        if (is_printable_ascii(utf8[pos])) {
+            ++width; // the common case, without decoding or a Unicode table look-up
+            ++pos;
+            continue;
+        }
         if (const auto sgr = sgr_length(utf8, pos); sgr > 0) {
             pos += sgr;
             continue;
@@ -143,6 +155,11 @@ std::string sanitize_for_terminal(std::string_view text)
     out.reserve(text.size());
     std::size_t pos = 0;
     while (pos < text.size()) {
+        if (is_printable_ascii(text[pos])) {
+            out.push_back(text[pos]); // the common case: kept as is, without decoding
+            ++pos;
+            continue;
+        }
         const auto decoded = decode_utf8(text, pos);
         if (!decoded.valid || decoded.code_point < 0x20 || decoded.code_point == 0x7F) {
             append_escape(out, static_cast<unsigned char>(text[pos]));
