@@ -40,8 +40,12 @@ private:
     void check_batch(const std::string& tenant, const std::vector<std::string>& ids, std::size_t begin,
                      std::size_t end, bool mark, long long ttl_s, std::vector<DedupeResult>& out);
 
+    bool mark_batch(const std::vector<std::string>& keys, const std::vector<std::string>& ids, std::size_t begin,
+                    long long ttl_s, std::vector<DedupeResult>& out);
+
     redis::Client& m_client;
     const config::KeyTemplate& m_template;
+    bool m_script_marks = false; // the server refused SET NX GET (before Redis 7.0): marks go through the script
 };
 
 } // namespace redops::repo
