@@ -120,6 +120,9 @@ void DedupeRepository::check_batch(const std::string& tenant, const std::vector<
 bool DedupeRepository::mark_batch(const std::vector<std::string>& keys, const std::vector<std::string>& ids,
                                   std::size_t begin, long long ttl_s, std::vector<DedupeResult>& out)
 {
+    if (keys.empty()) {
+        return true;
+    }
     std::vector<redis::Command> commands;
     commands.reserve(keys.size() * 2);
     for (const auto& k : keys) {
@@ -147,8 +150,8 @@ bool DedupeRepository::mark_batch(const std::vector<std::string>& keys, const st
         const redis::Reply& set = replies.at(2 * i);
         if (set.is_error() && set.str.rfind("WRONGTYPE", 0) == 0) {
             if (!refusal) {
-                refusal = wrong_state(keys[i], describe_type(m_client.call(redis::cmd("TYPE", keys[i])).as_string("TYPE")),
-                                      k_expected);
+                const std::string type = m_client.call(redis::cmd("TYPE", keys[i])).as_string("TYPE");
+                refusal = wrong_state(keys[i], describe_type(type), k_expected);
             }
             continue;
         }
