@@ -6,6 +6,7 @@
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -194,4 +195,33 @@ TEST_CASE("a listing whose value reads answer LOADING or MASTERDOWN fails instea
             }
         }
     }
+}
+
+TEST_CASE("dedupe --mark falls back to the script on a server that refuses SET NX GET", "[fault][reply]")
+{
+    // A server before Redis 7.0 answers "ERR syntax error" to SET ... NX GET and writes nothing. redops then marks
+    // through the type-checking script (here: id a new, id b a duplicate with 50 s left) and keeps using it.
+    FakeRespServer server([](const std::vector<std::string>& command) -> std::optional<FakeReply> {
+        if (command[0] == "SET") {
+            return FakeReply::send(resp::error("ERR syntax error"));
+        }
+        if (command[0] == "EVALSHA" || command[0] == "EVAL") {
+            const bool known = command.size() > 3 && command[3].find(":b") != std::string::npos;
+            return FakeReply::send(resp::array({resp::integer(known ? 0 : 1), resp::integer(known ? 50 : 600)}));
+        }
+        return std::nullopt;
+    });
+    auto r = run_redops(concat(server.args(), {"--json", "dedupe", "check", "--tenant", "t", "--id", "a", "--id", "b",
+                                               "--mark", "--ttl", "600"}),
+                        RunOptions{.timeout = std::chrono::seconds(15)});
+    INFO(brief(r.out) << brief(r.err));
+    CHECK(r.exit_code == 1); // one duplicate
+    auto doc = nlohmann::json::parse(r.out);
+    REQUIRE(doc["ids"].size() == 2);
+    CHECK(doc["ids"][0]["duplicate"] == false);
+    CHECK(doc["ids"][0]["ttl_s"] == 600);
+    CHECK(doc["ids"][1]["duplicate"] == true);
+    CHECK(doc["ids"][1]["ttl_s"] == 50);
+    CHECK(server.count("SET") == 2); // one batch tried SET NX GET, then the script took over
+    CHECK(server.count("EVALSHA") + server.count("EVAL") >= 2);
 }
