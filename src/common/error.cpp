@@ -40,11 +40,6 @@ ServerError::ServerError(const std::string& reply, std::string_view context)
 {
 }
 
-bool is_key_reply(std::string_view reply)
-{
-    return reply.rfind("WRONGTYPE", 0) == 0;
-}
-
 std::string_view kind_name(ErrorKind kind)
 {
     switch (kind) {

@@ -61,11 +61,6 @@ private:
     std::string m_reply;
 };
 
-// Whether an error reply to a per-key read is about that key (WRONGTYPE: a value of another type), so it belongs
-// in the key's row of a listing. Any other error (LOADING, MASTERDOWN, BUSY, NOAUTH, ...) is the server's state:
-// the listing cannot be complete and must fail rather than show it as one bad key, or skip it.
-bool is_key_reply(std::string_view reply);
-
 std::string_view kind_name(ErrorKind kind);
 int exit_code_for(ErrorKind kind);
 

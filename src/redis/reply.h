@@ -20,6 +20,14 @@ struct Reply {
     bool is_array() const { return type == Type::array; }
     bool is_integer() const { return type == Type::integer; }
     bool is_string() const { return type == Type::string || type == Type::status; }
+    // WRONGTYPE: the key holds another type. About that key, not the server or the connection.
+    bool is_wrongtype() const { return is_error() && str.rfind("WRONGTYPE", 0) == 0; }
+    // MOVED, ASK or TRYAGAIN: the key is on (or moving to) another node of a cluster.
+    bool is_redirect() const
+    {
+        return is_error() &&
+               (str.rfind("MOVED ", 0) == 0 || str.rfind("ASK ", 0) == 0 || str.rfind("TRYAGAIN", 0) == 0);
+    }
 
     // Throws ServerError when this is an error reply; returns *this otherwise.
     const Reply& check() const;

@@ -71,12 +71,6 @@ void unlink_keys(redis::Client& client, const std::vector<std::string>& keys, lo
 
 namespace {
 
-bool is_redirect(const redis::Reply& reply)
-{
-    return reply.is_error() && (reply.str.rfind("MOVED ", 0) == 0 || reply.str.rfind("ASK ", 0) == 0 ||
-                                reply.str.rfind("TRYAGAIN", 0) == 0);
-}
-
 class NodePass {
 public:
     NodePass(redis::Client& client, const BulkDeleteRequest& request, BulkDeleteResult& result)
@@ -148,7 +142,7 @@ private:
     {
         long long n = 0;
         for (std::size_t i = 0; i < groups.size(); ++i) {
-            if (is_redirect(replies.at(i))) {
+            if (replies.at(i).is_redirect()) {
                 // The slot moved since SCAN saw its keys: send each key where the cluster says it lives now.
                 for (const auto& key : groups[i]) {
                     n += m_client.call(redis::cmd("UNLINK", key)).as_integer("UNLINK");

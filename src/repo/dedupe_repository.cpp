@@ -42,6 +42,14 @@ std::string read_mark(const redis::Reply& reply, DedupeResult& result)
     return {};
 }
 
+// A key of another type refused its mark; the other ids of the run were still marked: say how many, so the
+// refusal does not hide that work.
+[[noreturn]] void throw_after_marks(const Error& refusal, const std::vector<DedupeResult>& out)
+{
+    auto marked = std::count_if(out.begin(), out.end(), [](const DedupeResult& r) { return !r.duplicate; });
+    throw Error(ErrorKind::data, fmt::format("{} ({} other ids were newly marked)", refusal.what(), marked));
+}
+
 // Fills result from TYPE and TTL replies; what the key holds instead of a mark when it is no string, else "".
 std::string read_peek(const redis::Reply& type_reply, const redis::Reply& ttl_reply, DedupeResult& result)
 {
@@ -105,9 +113,7 @@ void DedupeRepository::check_batch(const std::string& tenant, const std::vector<
         }
     }
     if (refusal && mark) {
-        // The other ids of the run were still marked: say how many, so the refusal does not hide that work.
-        auto marked = std::count_if(out.begin(), out.end(), [](const DedupeResult& r) { return !r.duplicate; });
-        throw Error(ErrorKind::data, fmt::format("{} ({} other ids were newly marked)", refusal->what(), marked));
+        throw_after_marks(*refusal, out);
     }
     if (refusal) {
         throw *refusal;
@@ -148,7 +154,7 @@ bool DedupeRepository::mark_batch(const std::vector<std::string>& keys, const st
     std::optional<Error> refusal;
     for (std::size_t i = 0; i < keys.size(); ++i) {
         const redis::Reply& set = replies.at(2 * i);
-        if (set.is_error() && set.str.rfind("WRONGTYPE", 0) == 0) {
+        if (set.is_wrongtype()) {
             if (!refusal) {
                 const std::string type = m_client.call(redis::cmd("TYPE", keys[i])).as_string("TYPE");
                 refusal = wrong_state(keys[i], describe_type(type), k_expected);
@@ -165,9 +171,7 @@ bool DedupeRepository::mark_batch(const std::vector<std::string>& keys, const st
         out.push_back(std::move(result));
     }
     if (refusal) {
-        // The other ids of the run were still marked: say how many, so the refusal does not hide that work.
-        auto marked = std::count_if(out.begin(), out.end(), [](const DedupeResult& r) { return !r.duplicate; });
-        throw Error(ErrorKind::data, fmt::format("{} ({} other ids were newly marked)", refusal->what(), marked));
+        throw_after_marks(*refusal, out);
     }
     return true;
 }

@@ -20,18 +20,6 @@ long long now_ms()
         .count();
 }
 
-bool is_redirect(const redis::Reply& reply)
-{
-    return reply.is_error() && (reply.str.rfind("MOVED ", 0) == 0 || reply.str.rfind("ASK ", 0) == 0 ||
-                                reply.str.rfind("TRYAGAIN", 0) == 0);
-}
-
-// An error reply that is about the key's type, not about us (NOPERM, OOM, ... are thrown).
-bool is_wrongtype(const redis::Reply& reply)
-{
-    return reply.is_error() && reply.str.rfind("WRONGTYPE", 0) == 0;
-}
-
 struct KindTemplate {
     DoctorKind kind;
     const config::KeyTemplate* key_template;
@@ -285,7 +273,7 @@ private:
             }
 
             if (usage) {
-                if (is_redirect(*usage)) {
+                if (usage->is_redirect()) {
                     continue;
                 }
                 usage->check();
@@ -320,7 +308,7 @@ private:
         if (big_keys() && probe == Probe::members) {
             s.usage = &replies.at(at++);
         }
-        if (is_redirect(read) || is_redirect(pttl)) {
+        if (read.is_redirect() || pttl.is_redirect()) {
             ++m_audit.report().vanished;
             return;
         }
@@ -335,7 +323,7 @@ private:
         }
         s.live = true;
         state.id = session_id(p);
-        if (is_wrongtype(read)) {
+        if (read.is_wrongtype()) {
             s.needs_type = true;
             s.needs_usage = big_keys();
             return;
@@ -372,7 +360,7 @@ private:
     // changed meanwhile: counted as vanished, like a key gone before the reads.
     void read_type(const redis::Reply& type, Probe probe, Seen& s)
     {
-        if (is_redirect(type)) {
+        if (type.is_redirect()) {
             s.live = false;
             ++m_audit.report().vanished;
             return;
@@ -406,7 +394,7 @@ private:
         std::vector<redis::Command> commands;
         for (std::size_t i = 0; i < count; ++i) {
             const redis::Reply& member = replies[i];
-            if (is_wrongtype(member)) {
+            if (member.is_wrongtype()) {
                 continue; // the index holds another type: a wrong_type finding of its own
             }
             if (member.check().as_integer("SISMEMBER") == 0) {
@@ -440,7 +428,7 @@ private:
             auto replies = m_client.pipeline(scans);
             for (std::size_t i = 0; i < active.size(); ++i) {
                 IndexWalk& walk = *active[i];
-                if (is_wrongtype(replies[i]) || is_redirect(replies[i])) {
+                if (replies[i].is_wrongtype() || replies[i].is_redirect()) {
                     walk.done = true; // replaced or moved meanwhile: judged by what it holds next time
                     walk.page.clear();
                     walk.fresh = true; // done with the members seen so far

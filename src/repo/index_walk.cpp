@@ -10,8 +10,7 @@ namespace {
 
 bool ends_walk(const redis::Reply& reply)
 {
-    return reply.is_error() && (reply.str.rfind("WRONGTYPE", 0) == 0 || reply.str.rfind("MOVED ", 0) == 0 ||
-                                reply.str.rfind("ASK ", 0) == 0 || reply.str.rfind("TRYAGAIN", 0) == 0);
+    return reply.is_wrongtype() || reply.is_redirect();
 }
 
 struct Walk {

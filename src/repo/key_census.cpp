@@ -20,19 +20,6 @@ long long now_ms()
                std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
-// A key that moved to another node (resharding) between SCAN and the read: it is read where it lands next pass.
-bool is_redirect(const redis::Reply& reply)
-{
-    return reply.is_error() && (reply.str.rfind("MOVED ", 0) == 0 || reply.str.rfind("ASK ", 0) == 0 ||
-                                reply.str.rfind("TRYAGAIN", 0) == 0);
-}
-
-// Not a string: not a token payload, and not our error (NOPERM, OOM, ... are thrown).
-bool is_wrongtype(const redis::Reply& reply)
-{
-    return reply.is_error() && reply.str.rfind("WRONGTYPE", 0) == 0;
-}
-
 std::size_t kind_index(const KeyClassifier& classifier, std::string_view name)
 {
     const auto& kinds = classifier.kinds();
@@ -136,7 +123,7 @@ void KeyCensus::read_batch(redis::Connection& connection, const std::vector<std:
         const std::size_t kind = kinds[i];
         const redis::Reply& pttl_reply = replies.at(at++);
         const redis::Reply* value = kind == m_token ? &replies.at(at++) : nullptr;
-        if (is_redirect(pttl_reply)) {
+        if (pttl_reply.is_redirect()) {
             continue;
         }
         const long long pttl = pttl_reply.check().as_integer("PTTL");
@@ -153,7 +140,7 @@ void KeyCensus::read_batch(redis::Connection& connection, const std::vector<std:
                 const long long consumed = std::max(0LL, m_settings.lock_ttl_ms - pttl);
                 m_layer.lock_ttl_consumed_max_ms = std::max(m_layer.lock_ttl_consumed_max_ms.value_or(0), consumed);
             }
-        } else if (kind == m_token && !is_redirect(*value) && !is_wrongtype(*value)) {
+        } else if (kind == m_token && !value->is_redirect() && !value->is_wrongtype()) {
             judge_token(keys[i], value->check(), now);
         } else if (kind == m_user_index) {
             indexes.push_back(keys[i]);

@@ -221,7 +221,7 @@ void LockRepository::list(const std::string& name_glob, long long scan_count,
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const redis::Reply& value = replies[2 * i];
             auto values = m_template.match(keys[i]);
-            if (value.is_error() && !is_key_reply(value.str)) {
+            if (value.is_error() && !value.is_wrongtype()) {
                 throw ServerError(value.str); // not this key's problem: the server's state (NOAUTH, LOADING, ...)
             }
             if (!values || value.is_nil() || !value.is_string()) {

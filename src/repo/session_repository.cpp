@@ -106,7 +106,7 @@ void SessionRepository::read_batch(const std::vector<std::string>& ids, const st
             on_entry(entry);
             continue;
         }
-        if (value.is_error() && !is_key_reply(value.str)) {
+        if (value.is_error() && !value.is_wrongtype()) {
             throw ServerError(value.str); // not this session's problem: the server's state (NOAUTH, LOADING, ...)
         }
         entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type

@@ -180,7 +180,7 @@ void TokenRepository::list(const std::optional<std::string>& provider, const Ent
             entry.key = keys[i];
             entry.provider = (*parts)["provider"];
             entry.tenant = (*parts)["tenant"];
-            if (value.is_error() && !is_key_reply(value.str)) {
+            if (value.is_error() && !value.is_wrongtype()) {
                 throw ServerError(value.str); // not this key's problem: the server's state (NOAUTH, LOADING, ...)
             }
             entry.ttl_s = replies.at(2 * i + 1).check().as_integer("TTL"); // TTL answers for any type
