@@ -188,6 +188,7 @@ TEST_CASE("a listing whose value reads answer LOADING or MASTERDOWN fails instea
                 CHECK(r.exit_code == 4);
                 CHECK(mentions(r.err, code));
                 CHECK(r.out.find("malformed") == std::string::npos);
+                CHECK_FALSE(wrote_anything(server)); // a listing reads only, failing or not
                 if (!format.empty()) {
                     CHECK(r.out.find("\"ok\":false") != std::string::npos);
                 }
