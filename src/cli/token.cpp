@@ -2,6 +2,7 @@
 #include "cli/askpass.h"
 #include "cli/bulk_report.h"
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
@@ -9,6 +10,7 @@
 #include "output/progress.h"
 #include "output/text_width.h"
 #include "output/time_format.h"
+#include "output/view.h"
 #include "repo/token_repository.h"
 
 #include <fmt/format.h>
@@ -21,17 +23,36 @@ namespace redops::cli {
 
 namespace {
 
-struct TokenOptions {
+using output::Json;
+
+// The key's two values: every token subcommand names a provider (unless the template has none) and a tenant.
+struct TokenKey {
     std::string provider;
     std::string tenant;
+};
+
+struct GetOptions {
+    TokenKey key;
+};
+
+struct SetOptions {
+    TokenKey key;
     std::optional<long long> expires_in_s;
     std::optional<long long> safety_buffer_s;
     std::string token_file;
     std::optional<std::string> token;
+};
+
+struct FlushOptions {
+    TokenKey key;
     bool all_tenants = false;
     bool all = false;
     bool dry_run = false;
     bool yes = false;
+};
+
+struct ListOptions {
+    std::string provider;
 };
 
 long long now_ms()
@@ -47,16 +68,22 @@ repo::TokenRepository repository(Context& ctx)
 }
 
 // The provider is required only when the configured template uses it (`genesys:token:{tenant}` does not).
-void require_provider(Context& ctx, const TokenOptions& o)
+void require_provider(Context& ctx, const TokenKey& key)
 {
     if (ctx.settings().keys.token.value.uses("provider")) {
-        require_nonempty("--provider", o.provider);
+        require_nonempty("--provider", key.provider);
     }
 }
 
-nlohmann::ordered_json entry_json(Context& ctx, const repo::TokenEntry& e, long long now)
+void require_key(Context& ctx, const TokenKey& key)
 {
-    nlohmann::ordered_json j;
+    require_provider(ctx, key);
+    require_nonempty("--tenant", key.tenant);
+}
+
+Json entry_json(Context& ctx, const repo::TokenEntry& e, long long now)
+{
+    Json j;
     j["key"] = e.key;
     j["provider"] = e.provider;
     j["tenant"] = e.tenant;
@@ -69,54 +96,37 @@ nlohmann::ordered_json entry_json(Context& ctx, const repo::TokenEntry& e, long 
     return j;
 }
 
-void print_fields(Context& ctx, const nlohmann::ordered_json& doc)
+// Both forms of a token's fields: the JSON document, or a FIELD/VALUE table.
+output::Document fields_document(Json fields)
 {
-    output::Table table({"FIELD", "VALUE"});
-    for (const auto& item : doc.items()) {
-        const auto& value = item.value();
-        std::string text = value.is_string() ? value.get<std::string>() : value.dump();
-        if (value.is_number_integer() && item.key().ends_with("_s")) {
-            text = output::human_duration_s(value.get<long long>()); // JSON keeps the seconds
-        } else if (value.is_null()) {
-            text = "-";
-        }
-        table.add_row({item.key(), text});
-    }
-    ctx.printer().table(table);
+    output::Document doc{std::move(fields), {}};
+    doc.text = [fields = doc.fields](output::Printer& p) { output::print_fields(p, fields); };
+    return doc;
 }
 
-int run_get(const TokenOptions& o, Context& ctx)
+int run_get(const GetOptions& o, Context& ctx)
 {
-    require_provider(ctx, o);
-    require_nonempty("--tenant", o.tenant);
-    auto entry = repository(ctx).get(o.provider, o.tenant);
+    require_key(ctx, o.key);
+    auto entry = repository(ctx).get(o.key.provider, o.key.tenant);
     if (!entry) {
-        std::string key = ctx.settings().keys.token.value.render({{"provider", o.provider}, {"tenant", o.tenant}});
-        if (ctx.printer().json()) {
-            ctx.printer().json_document({{"found", false}, {"key", key}, {"ok", false}});
-        } else {
-            ctx.printer().line(fmt::format("no token cached at {}", output::sanitize_for_terminal(key)));
-        }
-        return k_exit_negative;
+        std::string key = ctx.settings().keys.token.value.render({{"provider", o.key.provider}, {"tenant", o.key.tenant}});
+        output::Document missing{Json{{"found", false}, {"key", key}}, [key](output::Printer& p) {
+                                     p.line(fmt::format("no token cached at {}", output::sanitize_for_terminal(key)));
+                                 }};
+        return output::render(ctx.printer(), missing, k_exit_negative);
     }
     long long now = now_ms();
-    nlohmann::ordered_json doc{{"found", true}};
-    doc.update(entry_json(ctx, *entry, now));
+    Json fields{{"found", true}};
+    fields.update(entry_json(ctx, *entry, now));
     if (entry->expires_at_ms <= now) {
         // Services treat this as a miss although the key is alive: a too-small safety buffer or a skewed clock.
         ctx.printer().warn(fmt::format("the token at {} expired at {} but the key lives {}s more", entry->key,
                                        output::rfc3339_utc_ms(entry->expires_at_ms), entry->ttl_s));
     }
-    if (ctx.printer().json()) {
-        doc["ok"] = true;
-        ctx.printer().json_document(doc);
-    } else {
-        print_fields(ctx, doc);
-    }
-    return k_exit_ok;
+    return output::render(ctx.printer(), fields_document(std::move(fields)), k_exit_ok);
 }
 
-std::string read_token(const TokenOptions& o, Context& ctx)
+std::string read_token(const SetOptions& o, Context& ctx)
 {
     std::string token;
     if (o.token) {
@@ -139,63 +149,62 @@ std::string read_token(const TokenOptions& o, Context& ctx)
     return token;
 }
 
-int run_set(const TokenOptions& o, Context& ctx)
+int run_set(const SetOptions& o, Context& ctx)
 {
-    require_provider(ctx, o);
-    require_nonempty("--tenant", o.tenant);
-    if (!o.expires_in_s) {
-        throw Error(ErrorKind::usage, "token set needs --expires-in SEC");
-    }
-    if (o.token && !o.token_file.empty()) {
-        throw Error(ErrorKind::usage, "--token and --token-file exclude each other");
-    }
+    require_key(ctx, o.key);
     long long buffer = o.safety_buffer_s.value_or(ctx.settings().defaults.token_safety_buffer_s.value);
-    if (buffer < 0) {
-        throw Error(ErrorKind::usage, "--safety-buffer must not be negative");
-    }
     // Refuse an ambiguous key before asking for the token, so nobody types a secret for nothing.
-    ctx.settings().keys.token.value.render_unambiguous({{"provider", o.provider}, {"tenant", o.tenant}});
+    ctx.settings().keys.token.value.render_unambiguous({{"provider", o.key.provider}, {"tenant", o.key.tenant}});
     std::string token = read_token(o, ctx);
-    auto entry = repository(ctx).set(o.provider, o.tenant, token, *o.expires_in_s, buffer);
-    nlohmann::ordered_json doc{{"stored", true}};
-    doc.update(entry_json(ctx, entry, entry.cached_at_ms));
-    doc.erase("expired");
-    if (ctx.printer().json()) {
-        doc["ok"] = true;
-        ctx.printer().json_document(doc);
-    } else {
-        print_fields(ctx, doc);
-    }
-    return k_exit_ok;
+    auto entry = repository(ctx).set(o.key.provider, o.key.tenant, token, o.expires_in_s.value_or(0), buffer);
+    Json fields{{"stored", true}};
+    fields.update(entry_json(ctx, entry, entry.cached_at_ms));
+    fields.erase("expired");
+    return output::render(ctx.printer(), fields_document(std::move(fields)), k_exit_ok);
 }
 
-void validate_flush(const TokenOptions& o, Context& ctx)
+void validate_flush(const FlushOptions& o, Context& ctx)
 {
     if (o.all) {
-        if (!o.provider.empty() || !o.tenant.empty() || o.all_tenants) {
+        if (!o.key.provider.empty() || !o.key.tenant.empty()) {
             throw Error(ErrorKind::usage, "--all excludes --provider, --tenant and --all-tenants");
         }
         return;
     }
-    require_provider(ctx, o);
-    if (o.all_tenants == !o.tenant.empty()) {
+    require_provider(ctx, o.key);
+    if (o.all_tenants == !o.key.tenant.empty()) {
         throw Error(ErrorKind::usage, "token flush needs exactly one of --tenant T, --all-tenants or --all");
     }
     if (!o.all_tenants) {
-        require_nonempty("--tenant", o.tenant);
+        require_nonempty("--tenant", o.key.tenant);
     }
 }
 
-int run_flush(const TokenOptions& o, Context& ctx)
+int run_flush(const FlushOptions& o, Context& ctx)
 {
     validate_flush(o, ctx);
     bool uses_provider = ctx.settings().keys.token.value.uses("provider");
-    std::optional<std::string> provider = o.all || !uses_provider ? std::nullopt : std::optional(o.provider);
-    std::optional<std::string> tenant = o.tenant.empty() ? std::nullopt : std::optional(o.tenant);
+    std::optional<std::string> provider = o.all || !uses_provider ? std::nullopt : std::optional(o.key.provider);
+    std::optional<std::string> tenant = o.key.tenant.empty() ? std::nullopt : std::optional(o.key.tenant);
     bool bulk = o.all || o.all_tenants;
     auto& printer = ctx.printer();
     auto tokens = repository(ctx);
-    if (bulk && !o.dry_run) {
+    const char* hint = "token flush --provider P --tenant T";
+    if (o.dry_run) {
+        // A dry run lists what would go, streamed so a million keys never sit in memory.
+        output::Listing listing(printer, "keys", {"KEY"}, Json{{"dry_run", true}});
+        auto result = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
+            for (const auto& key : keys) {
+                listing.add([&] { return Json(key); }, [&] { return std::vector<std::string>{key}; });
+            }
+        });
+        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
+        long long n = result.deleted;
+        return listing.finish(
+            k_exit_ok, Json{{"would_delete", n}, {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
+            fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s"));
+    }
+    if (bulk) {
         confirm_bulk(ctx, o.yes, {"Delete", "token key", tokens.flush_pattern(provider, tenant), "nothing deleted"},
                      [&](output::Progress& progress) {
                          return tokens.flush(provider, tenant, true, [&](const auto& keys, long long) {
@@ -203,143 +212,90 @@ int run_flush(const TokenOptions& o, Context& ctx)
                          }).deleted;
                      });
     }
-    const char* hint = "token flush --provider P --tenant T";
-    if (!o.dry_run) {
-        repo::BulkDeleteResult result;
-        {
-            output::Progress progress = printer.progress("token flush");
-            result = tokens.flush(provider, tenant, false, [&](const auto& keys, long long deleted) {
-                progress.add(static_cast<long long>(keys.size()), deleted);
-            });
-        }
-        long long deleted = result.deleted;
-        if (printer.json()) {
-            printer.json_document({{"deleted", deleted},
-                                   {"dry_run", false},
-                                   {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)},
-                                   {"ok", true}});
-        } else {
-            printer.line(fmt::format("deleted {} key{}", deleted, deleted == 1 ? "" : "s"));
-        }
-        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
-        return k_exit_ok;
-    }
-    // A dry run lists what would go, streamed so a million keys never sit in memory.
-    if (printer.json()) {
-        auto& stream = printer.json_stream();
-        stream.field("dry_run", true);
-        stream.begin_array("keys");
-        auto result = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
-            for (const auto& key : keys) {
-                stream.item(key);
-            }
+    repo::BulkDeleteResult result;
+    {
+        output::Progress progress = printer.progress("token flush");
+        result = tokens.flush(provider, tenant, false, [&](const auto& keys, long long deleted) {
+            progress.add(static_cast<long long>(keys.size()), deleted);
         });
-        stream.end_array();
-        stream.field("would_delete", result.deleted);
-        stream.field("skipped_ambiguous", ambiguous_json(result.skipped_ambiguous));
-        stream.field("ok", true);
-        stream.finish();
-        warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
-        return k_exit_ok;
     }
-    auto table = printer.streaming_table({"KEY"});
-    auto result = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
-        for (const auto& key : keys) {
-            table.add_row({key});
-        }
-    });
-    table.finish();
+    long long deleted = result.deleted;
+    output::Document doc{Json{{"deleted", deleted},
+                              {"dry_run", false},
+                              {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
+                         [deleted](output::Printer& p) {
+                             p.line(fmt::format("deleted {} key{}", deleted, deleted == 1 ? "" : "s"));
+                         }};
+    output::render(printer, doc, k_exit_ok);
     warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
-    long long n = result.deleted;
-    printer.note(fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s"));
     return k_exit_ok;
 }
 
-int run_list(const TokenOptions& o, Context& ctx)
+int run_list(const ListOptions& o, Context& ctx)
 {
     auto& printer = ctx.printer();
     std::optional<std::string> provider = o.provider.empty() ? std::nullopt : std::optional(o.provider);
-    auto tokens = repository(ctx);
     long long now = now_ms();
     long long malformed = 0;
-    auto note_problem = [&](const repo::TokenEntry& e) {
-        ++malformed;
-        printer.warn(e.problem);
-    };
-    if (printer.json()) {
-        auto& stream = printer.json_stream();
-        stream.begin_array("tokens");
-        tokens.list(provider, [&](const repo::TokenEntry& e) {
-            if (!e.problem.empty()) {
-                note_problem(e);
-                stream.item({{"key", e.key}, {"provider", e.provider}, {"tenant", e.tenant}, {"error", e.problem}});
-                return;
-            }
-            stream.item(entry_json(ctx, e, now));
-        });
-        stream.end_array();
-        stream.field("malformed", malformed);
-        stream.field("ok", true);
-        stream.finish();
-        return k_exit_ok;
-    }
-    auto table = printer.streaming_table({"PROVIDER", "TENANT", "TOKEN", "TTL", "EXPIRES_AT", "STATUS"});
-    table.align_right(3);
-    tokens.list(provider, [&](const repo::TokenEntry& e) {
+    output::Listing listing(printer, "tokens", {"PROVIDER", "TENANT", "TOKEN", "TTL", "EXPIRES_AT", "STATUS"});
+    listing.align_right(3);
+    repository(ctx).list(provider, [&](const repo::TokenEntry& e) {
         if (!e.problem.empty()) {
-            note_problem(e);
-            table.add_row({e.provider, e.tenant, "-", output::human_duration_s(e.ttl_s), "-", "malformed"});
+            ++malformed;
+            printer.warn(e.problem);
+            listing.add(
+                [&] { return Json{{"key", e.key}, {"provider", e.provider}, {"tenant", e.tenant}, {"error", e.problem}}; },
+                [&] {
+                    return std::vector<std::string>{e.provider, e.tenant, "-", output::human_duration_s(e.ttl_s), "-",
+                                                    "malformed"};
+                });
             return;
         }
-        table.add_row({e.provider, e.tenant, printer.secret(e.token), output::human_duration_s(e.ttl_s),
-                       output::rfc3339_utc_ms(e.expires_at_ms), e.expires_at_ms <= now ? "expired" : "valid"});
+        listing.add([&] { return entry_json(ctx, e, now); },
+                    [&] {
+                        return std::vector<std::string>{e.provider, e.tenant, printer.secret(e.token),
+                                                        output::human_duration_s(e.ttl_s),
+                                                        output::rfc3339_utc_ms(e.expires_at_ms),
+                                                        e.expires_at_ms <= now ? "expired" : "valid"};
+                    });
     });
-    table.finish();
-    return k_exit_ok;
+    return listing.finish(k_exit_ok, Json{{"malformed", malformed}});
 }
 
-using TokenRun = int (*)(const TokenOptions&, Context&);
-
-CLI::App* add_token_command(CLI::App& parent, const char* name, const char* help, TokenRun run,
-                            const std::shared_ptr<TokenOptions>& options, Runner& selected)
+void add_key_options(CLI::App& app, TokenKey& key, const std::string& tenant_help)
 {
-    CLI::App* sub = parent.add_subcommand(name, help);
-    sub->callback([options, run, &selected] { selected = [options, run](Context& ctx) { return run(*options, ctx); }; });
-    return sub;
+    app.add_option("--provider", key.provider, "Token provider (e.g. genesys)");
+    app.add_option("--tenant", key.tenant, tenant_help);
 }
 
 } // namespace
 
 void register_token(CLI::App& app, Runner& selected)
 {
-    auto o = std::make_shared<TokenOptions>();
-    CLI::App* token = app.add_subcommand("token", "Cached OAuth tokens: get, set, flush, list");
-    token->require_subcommand(1);
+    CLI::App* token = add_group(app, "token", "Cached OAuth tokens: get, set, flush, list");
 
-    CLI::App* get = add_token_command(*token, "get", "Show the cached token of a provider and tenant", run_get, o, selected);
-    get->add_option("--provider", o->provider, "Token provider (e.g. genesys)");
-    get->add_option("--tenant", o->tenant, "Tenant id, taken literally");
+    auto get = add_command(*token, selected, "get", "Show the cached token of a provider and tenant", run_get);
+    add_key_options(*get.app, get.options.key, "Tenant id, taken literally");
 
-    CLI::App* set = add_token_command(*token, "set", "Cache a token (read from stdin or --token-file)", run_set, o, selected);
-    set->add_option("--provider", o->provider, "Token provider");
-    set->add_option("--tenant", o->tenant, "Tenant id, taken literally");
-    set->add_option("--expires-in", o->expires_in_s, "Seconds until the token expires (from the issuer; at most 10 years)")
-        ->check(integer_in(config::k_ttl_seconds_range));
-    set->add_option("--safety-buffer", o->safety_buffer_s, "Seconds taken off the TTL (default from config, 300)")
+    auto set = add_command(*token, selected, "set", "Cache a token (read from stdin or --token-file)", run_set);
+    add_key_options(*set.app, set.options.key, "Tenant id, taken literally");
+    set.app->add_option("--expires-in", set.options.expires_in_s, "Seconds until the token expires (from the issuer; at most 10 years)")
+        ->check(integer_in(config::k_ttl_seconds_range))
+        ->required();
+    set.app->add_option("--safety-buffer", set.options.safety_buffer_s, "Seconds taken off the TTL (default from config, 300)")
         ->check(integer_in(config::k_buffer_seconds_range));
-    auto* token_file = set->add_option("--token-file", o->token_file, "Read the token from this file");
-    set->add_option("--token", o->token, "The token itself (visible to other users; warns)")->excludes(token_file);
+    auto* token_file = set.app->add_option("--token-file", set.options.token_file, "Read the token from this file");
+    set.app->add_option("--token", set.options.token, "The token itself (visible to other users; warns)")->excludes(token_file);
 
-    CLI::App* flush = add_token_command(*token, "flush", "Delete cached tokens (SCAN + UNLINK)", run_flush, o, selected);
-    flush->add_option("--provider", o->provider, "Token provider");
-    flush->add_option("--tenant", o->tenant, "One tenant, taken literally ('*' is a tenant named *)");
-    auto* all_tenants = flush->add_flag("--all-tenants", o->all_tenants, "Every tenant of the provider");
-    flush->add_flag("--all", o->all, "Every token of every provider")->excludes(all_tenants);
-    flush->add_flag("--dry-run", o->dry_run, "List what would be deleted, delete nothing");
-    flush->add_flag("-y,--yes", o->yes, "Bulk deletion without asking (needed off a terminal)");
+    auto flush = add_command(*token, selected, "flush", "Delete cached tokens (SCAN + UNLINK)", run_flush);
+    add_key_options(*flush.app, flush.options.key, "One tenant, taken literally ('*' is a tenant named *)");
+    auto* all_tenants = flush.app->add_flag("--all-tenants", flush.options.all_tenants, "Every tenant of the provider");
+    flush.app->add_flag("--all", flush.options.all, "Every token of every provider")->excludes(all_tenants);
+    add_dry_run(*flush.app, flush.options.dry_run, "List what would be deleted, delete nothing");
+    add_yes(*flush.app, flush.options.yes, "Bulk deletion without asking (needed off a terminal)");
 
-    CLI::App* list = add_token_command(*token, "list", "Stream cached tokens, masked", run_list, o, selected);
-    list->add_option("--provider", o->provider, "Only this provider");
+    auto list = add_command(*token, selected, "list", "Stream cached tokens, masked", run_list);
+    list.app->add_option("--provider", list.options.provider, "Only this provider");
 }
 
 } // namespace redops::cli

@@ -1,0 +1,52 @@
+// One way to declare a command: a group, then one subcommand per options struct, registered with one call.
+// A command file holds its options structs, its run functions (options -> repository -> view) and one
+// register function that declares them; app.cpp's command table calls that function.
+#pragma once
+
+#include "cli/app.h"
+#include "cli/checks.h"
+#include "config/limits.h"
+
+#include <CLI/CLI.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+namespace redops::cli {
+
+// A declared subcommand: its CLI11 app, to add options to, and the options struct they fill.
+template <class Options>
+struct Declared {
+    CLI::App* app;
+    Options& options;
+};
+
+// `redops NAME SUBCOMMAND ...`: a group that needs exactly one subcommand.
+CLI::App* add_group(CLI::App& parent, const std::string& name, const std::string& help);
+
+// Adds the subcommand `name`, with a fresh Options struct of its own. When the parser chooses the subcommand,
+// `run(options, context)` becomes the runner main calls.
+template <class Options>
+Declared<Options> add_command(CLI::App& parent, Runner& selected, const std::string& name, const std::string& help,
+                              int (*run)(const Options&, Context&))
+{
+    auto options = std::make_shared<Options>();
+    CLI::App* sub = parent.add_subcommand(name, help);
+    sub->callback([options, run, &selected] {
+        selected = [options, run](Context& ctx) { return run(*options, ctx); };
+    });
+    return {sub, *options};
+}
+
+// A duration flag ("250ms", "30s", "1d"), checked against `range` and parsed while parsing: a bad one fails
+// with exit 2 before anything connects.
+CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& target,
+                          const std::string& help, config::DurationRange range);
+
+// The option sets commands share, declared once.
+CLI::Option* add_yes(CLI::App& app, bool& yes, const std::string& help);
+CLI::Option* add_dry_run(CLI::App& app, bool& dry_run, const std::string& help);
+
+} // namespace redops::cli
