@@ -1,5 +1,6 @@
 // `redops lock`: acquire, release, extend, inspect and list the services' distributed locks.
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/lock_common.h"
 #include "common/error.h"
@@ -7,6 +8,7 @@
 #include "output/json_fields.h"
 #include "output/table.h"
 #include "output/time_format.h"
+#include "output/view.h"
 #include "output/write_check.h"
 #include "repo/lock_fence_repository.h"
 
@@ -21,16 +23,34 @@ namespace redops::cli {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using output::Json;
 
-struct LockOptions {
+struct AcquireOptions {
     std::string name;
-    std::optional<std::string> ttl;
-    std::optional<std::string> wait;
+    std::optional<std::chrono::milliseconds> ttl;
+    std::optional<std::chrono::milliseconds> wait;
+    std::optional<std::string> owner;
+    bool fence = false;
+};
+
+struct ReleaseOptions {
+    std::string name;
     std::optional<std::string> owner;
     bool force = false;
     bool yes = false;
-    bool fence = false;
+};
+
+struct ExtendOptions {
+    std::string name;
+    std::optional<std::string> owner;
+    std::optional<std::chrono::milliseconds> ttl;
+};
+
+struct StatusOptions {
+    std::string name;
+};
+
+struct ListOptions {
     std::string match;
 };
 
@@ -53,12 +73,12 @@ std::string failure_message(repo::LockFailure reason, const std::string& name)
                                                  : fmt::format("lock \"{}\" is held by another owner", name);
 }
 
-const std::string& require_owner(const LockOptions& o, std::string_view command)
+const std::string& require_owner(const std::optional<std::string>& owner, std::string_view command)
 {
-    if (!o.owner || o.owner->empty()) {
+    if (!owner || owner->empty()) {
         throw Error(ErrorKind::usage, fmt::format("lock {} needs --owner TOKEN", command));
     }
-    return *o.owner;
+    return *owner;
 }
 
 // Where acquire ended up: the result, and the repository to undo it with (a new client after a lost reply).
@@ -97,7 +117,7 @@ void recover_lost_reply(const repo::LockReplyLost& lost, Context& ctx, const std
     out.reply_lost = lost.what();
 }
 
-void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, const std::string& owner,
+void print_acquire(const AcquireOptions& o, Context& ctx, const std::string& key, const std::string& owner,
                    std::chrono::milliseconds ttl, const Acquired& a)
 {
     const repo::AcquireResult& r = a.result;
@@ -105,35 +125,36 @@ void print_acquire(const LockOptions& o, Context& ctx, const std::string& key, c
     if (!a.reply_lost.empty()) {
         p.warn(fmt::format("{}; a new connection shows the lock held by this owner token: acquired", a.reply_lost));
     }
-    if (p.json()) {
-        Json doc{{"ok", r.acquired}, {"name", o.name}, {"key", key}, {"acquired", r.acquired}};
-        // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
-        doc["owner"] = r.acquired ? r.owner : p.secret(r.owner);
-        doc["ttl_ms"] = r.acquired ? Json(static_cast<long long>(ttl.count())) : output::ttl_or_null(r.holder_ttl_ms);
-        if (o.fence) {
-            doc["fence"] = r.acquired ? Json(a.fence) : Json(nullptr);
-        }
-        if (!a.reply_lost.empty()) {
-            doc["reply_lost"] = true;
-        }
-        p.json_document(doc);
-    } else if (r.acquired) {
-        p.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
-        p.note(fmt::format("acquired {} for {}{}", key, ttl_text(ttl.count()),
-                           o.fence ? fmt::format(", fencing token {}", a.fence) : ""));
-    } else if (r.owner == owner) {
-        // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
-        p.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
-                           ttl_text(r.holder_ttl_ms)));
-    } else {
-        p.note(fmt::format("lock \"{}\" is held by another owner ({}), expires in {}", o.name, p.secret(r.owner),
-                           ttl_text(r.holder_ttl_ms)));
+    Json fields{{"name", o.name}, {"key", key}, {"acquired", r.acquired}};
+    // Our own token is printed in full: it is what releases the lock. A holder's token stays masked.
+    fields["owner"] = r.acquired ? r.owner : p.secret(r.owner);
+    fields["ttl_ms"] = r.acquired ? Json(static_cast<long long>(ttl.count())) : output::ttl_or_null(r.holder_ttl_ms);
+    if (o.fence) {
+        fields["fence"] = r.acquired ? Json(a.fence) : Json(nullptr);
     }
+    if (!a.reply_lost.empty()) {
+        fields["reply_lost"] = true;
+    }
+    auto text = [&](output::Printer& out) {
+        if (r.acquired) {
+            out.line(r.owner); // alone on stdout so TOKEN=$(redops lock acquire NAME) works
+            out.note(fmt::format("acquired {} for {}{}", key, ttl_text(ttl.count()),
+                                 o.fence ? fmt::format(", fencing token {}", a.fence) : ""));
+        } else if (r.owner == owner) {
+            // Only possible with --owner: SET NX does not re-enter, and saying "another owner" would mislead.
+            out.note(fmt::format("lock \"{}\" is already held by this owner token, expires in {}", o.name,
+                                 ttl_text(r.holder_ttl_ms)));
+        } else {
+            out.note(fmt::format("lock \"{}\" is held by another owner ({}), expires in {}", o.name,
+                                 out.secret(r.owner), ttl_text(r.holder_ttl_ms)));
+        }
+    };
+    output::render(p, {fields, text}, r.acquired ? k_exit_ok : k_exit_negative);
     p.flush();
 }
 
 // --fence: the lock and the next fencing number in one script (repo::LockFenceRepository).
-repo::AcquireResult acquire_fenced(const LockOptions& o, Context& ctx, std::chrono::milliseconds ttl,
+repo::AcquireResult acquire_fenced(const AcquireOptions& o, Context& ctx, std::chrono::milliseconds ttl,
                                    const std::string& owner, std::optional<std::chrono::milliseconds> wait,
                                    long long& fence)
 {
@@ -148,13 +169,9 @@ repo::AcquireResult acquire_fenced(const LockOptions& o, Context& ctx, std::chro
         wait);
 }
 
-int run_acquire(const LockOptions& o, Context& ctx)
+int run_acquire(const AcquireOptions& o, Context& ctx)
 {
     auto ttl = lock_ttl(ctx, o.ttl);
-    std::optional<std::chrono::milliseconds> wait;
-    if (o.wait) {
-        wait = config::parse_duration(*o.wait);
-    }
     std::string owner = o.owner ? *o.owner : repo::new_owner_token();
     if (owner.empty()) {
         throw Error(ErrorKind::usage, "--owner must not be empty");
@@ -164,8 +181,8 @@ int run_acquire(const LockOptions& o, Context& ctx)
     ctx.client(); // connect first: a failure to connect is not a lost reply
     Acquired a;
     try {
-        a.result = o.fence ? acquire_fenced(o, ctx, ttl, owner, wait, a.fence)
-                           : acquire_with_wait(locks, o.name, ttl, owner, wait);
+        a.result = o.fence ? acquire_fenced(o, ctx, ttl, owner, o.wait, a.fence)
+                           : acquire_with_wait(locks, o.name, ttl, owner, o.wait);
     } catch (const repo::LockReplyLost& lost) {
         recover_lost_reply(lost, ctx, o.name, owner, a);
     }
@@ -190,7 +207,7 @@ int run_acquire(const LockOptions& o, Context& ctx)
     return a.result.acquired ? k_exit_ok : k_exit_negative;
 }
 
-int run_force_release(const LockOptions& o, Context& ctx)
+int run_force_release(const ReleaseOptions& o, Context& ctx)
 {
     auto locks = repository(ctx);
     std::string key = locks.key_of(o.name);
@@ -203,76 +220,68 @@ int run_force_release(const LockOptions& o, Context& ctx)
     }
     std::optional<std::string> removed = locks.force_release(o.name);
     auto& p = ctx.printer();
-    if (p.json()) {
-        Json doc{{"ok", removed.has_value()}, {"name", o.name}, {"key", key}, {"released", removed.has_value()}};
-        doc["owner"] = removed ? Json(p.secret(*removed)) : Json(nullptr);
-        if (!removed) {
-            doc["reason"] = "not_held";
-        }
-        p.json_document(doc);
-    } else if (removed) {
-        p.line(fmt::format("released {} (owner {})", key, p.secret(*removed)));
-    } else {
-        p.note(failure_message(repo::LockFailure::not_held, o.name));
+    Json fields{{"name", o.name}, {"key", key}, {"released", removed.has_value()}};
+    fields["owner"] = removed ? Json(p.secret(*removed)) : Json(nullptr);
+    if (!removed) {
+        fields["reason"] = "not_held";
     }
-    return removed ? k_exit_ok : k_exit_negative;
+    auto text = [&](output::Printer& out) {
+        if (removed) {
+            out.line(fmt::format("released {} (owner {})", key, out.secret(*removed)));
+        } else {
+            out.note(failure_message(repo::LockFailure::not_held, o.name));
+        }
+    };
+    return output::render(p, {fields, text}, removed ? k_exit_ok : k_exit_negative);
 }
 
-int run_release(const LockOptions& o, Context& ctx)
+int run_release(const ReleaseOptions& o, Context& ctx)
 {
     if (o.force) {
-        if (o.owner) {
-            throw Error(ErrorKind::usage, "use either --owner or --force, not both");
-        }
         return run_force_release(o, ctx);
     }
-    const std::string& owner = require_owner(o, "release");
+    const std::string& owner = require_owner(o.owner, "release");
     auto locks = repository(ctx);
     std::string key = locks.key_of(o.name);
     repo::ReleaseResult r = locks.release(o.name, owner);
-    auto& p = ctx.printer();
-    if (p.json()) {
-        Json doc{{"ok", r.released}, {"name", o.name}, {"key", key}, {"released", r.released}};
-        if (!r.released) {
-            doc["reason"] = repo::failure_name(r.reason);
-        }
-        p.json_document(doc);
-    } else if (r.released) {
-        p.line(fmt::format("released {}", key));
-    } else {
-        p.note(failure_message(r.reason, o.name));
+    Json fields{{"name", o.name}, {"key", key}, {"released", r.released}};
+    if (!r.released) {
+        fields["reason"] = repo::failure_name(r.reason);
     }
-    return r.released ? k_exit_ok : k_exit_negative;
+    auto text = [&](output::Printer& out) {
+        if (r.released) {
+            out.line(fmt::format("released {}", key));
+        } else {
+            out.note(failure_message(r.reason, o.name));
+        }
+    };
+    return output::render(ctx.printer(), {fields, text}, r.released ? k_exit_ok : k_exit_negative);
 }
 
-int run_extend(const LockOptions& o, Context& ctx)
+int run_extend(const ExtendOptions& o, Context& ctx)
 {
-    const std::string& owner = require_owner(o, "extend");
-    if (!o.ttl) {
-        throw Error(ErrorKind::usage, "lock extend needs --ttl DUR");
-    }
+    const std::string& owner = require_owner(o.owner, "extend");
     auto ttl = lock_ttl(ctx, o.ttl);
     auto locks = repository(ctx);
     std::string key = locks.key_of(o.name);
     repo::ExtendResult r = locks.extend(o.name, owner, ttl);
-    auto& p = ctx.printer();
-    if (p.json()) {
-        Json doc{{"ok", r.extended}, {"name", o.name}, {"key", key}, {"extended", r.extended}};
-        if (r.extended) {
-            doc["ttl_ms"] = static_cast<long long>(ttl.count());
-        } else {
-            doc["reason"] = repo::failure_name(r.reason);
-        }
-        p.json_document(doc);
-    } else if (r.extended) {
-        p.line(fmt::format("extended {} to {}", key, ttl_text(ttl.count())));
+    Json fields{{"name", o.name}, {"key", key}, {"extended", r.extended}};
+    if (r.extended) {
+        fields["ttl_ms"] = static_cast<long long>(ttl.count());
     } else {
-        p.note(failure_message(r.reason, o.name));
+        fields["reason"] = repo::failure_name(r.reason);
     }
-    return r.extended ? k_exit_ok : k_exit_negative;
+    auto text = [&](output::Printer& out) {
+        if (r.extended) {
+            out.line(fmt::format("extended {} to {}", key, ttl_text(ttl.count())));
+        } else {
+            out.note(failure_message(r.reason, o.name));
+        }
+    };
+    return output::render(ctx.printer(), {fields, text}, r.extended ? k_exit_ok : k_exit_negative);
 }
 
-int run_status(const LockOptions& o, Context& ctx)
+int run_status(const StatusOptions& o, Context& ctx)
 {
     auto locks = repository(ctx);
     std::string key = locks.key_of(o.name);
@@ -282,70 +291,49 @@ int run_status(const LockOptions& o, Context& ctx)
     std::optional<long long> fence =
         repo::LockFenceRepository(ctx.client(), keys.lock.value, keys.lock_fence.value).current(o.name);
     auto& p = ctx.printer();
-    if (p.json()) {
-        Json doc{{"ok", s.held}, {"name", o.name}, {"key", key}, {"held", s.held}};
-        doc["owner"] = s.held ? Json(p.secret(s.owner)) : Json(nullptr);
-        doc["ttl_ms"] = s.held ? output::ttl_or_null(s.ttl_ms) : Json(nullptr);
-        doc["fence"] = fence ? Json(*fence) : Json(nullptr);
-        p.json_document(doc);
-    } else {
+    Json fields{{"name", o.name}, {"key", key}, {"held", s.held}};
+    fields["owner"] = s.held ? Json(p.secret(s.owner)) : Json(nullptr);
+    fields["ttl_ms"] = s.held ? output::ttl_or_null(s.ttl_ms) : Json(nullptr);
+    fields["fence"] = fence ? Json(*fence) : Json(nullptr);
+    auto text = [&](output::Printer& out) {
         output::Table table({"NAME", "KEY", "HELD", "OWNER", "TTL", "FENCE"});
         table.add_row({{o.name}, {key}, {s.held ? "yes" : "no", s.held ? output::Color::yellow : output::Color::green},
-                       {s.held ? p.secret(s.owner) : "-"}, {s.held ? ttl_text(s.ttl_ms) : "-"},
+                       {s.held ? out.secret(s.owner) : "-"}, {s.held ? ttl_text(s.ttl_ms) : "-"},
                        {fence ? std::to_string(*fence) : "-"}});
-        p.table(table);
-    }
-    return s.held ? k_exit_ok : k_exit_negative;
+        out.table(table);
+    };
+    return output::render(p, {fields, text}, s.held ? k_exit_ok : k_exit_negative);
 }
 
-int run_list(const LockOptions& o, Context& ctx)
+int run_list(const ListOptions& o, Context& ctx)
 {
-    auto locks = repository(ctx);
-    long long count = ctx.settings().defaults.scan_count.value;
     auto& p = ctx.printer();
-    if (p.json()) {
-        output::JsonStream& stream = p.json_stream();
-        stream.begin_array("locks");
-        long long total = 0;
-        locks.list(o.match, count, [&](const repo::LockEntry& e) {
-            stream.item(Json{{"name", e.name}, {"key", e.key}, {"owner", p.secret(e.owner)}, {"ttl_ms", output::ttl_or_null(e.ttl_ms)}});
-            ++total;
-        });
-        stream.end_array();
-        stream.field("count", total);
-        stream.field("ok", true);
-        stream.finish();
-        return k_exit_ok;
-    }
-    output::StreamingTable table = p.streaming_table({"NAME", "KEY", "OWNER", "TTL"});
-    table.align_right(3);
-    locks.list(o.match, count, [&](const repo::LockEntry& e) {
-        table.add_row({e.name, e.key, p.secret(e.owner), ttl_text(e.ttl_ms)});
+    output::Listing listing(p, "locks", {"NAME", "KEY", "OWNER", "TTL"});
+    listing.align_right(3);
+    long long total = 0;
+    repository(ctx).list(o.match, ctx.settings().defaults.scan_count.value, [&](const repo::LockEntry& e) {
+        listing.add(
+            [&] {
+                return Json{{"name", e.name}, {"key", e.key}, {"owner", p.secret(e.owner)},
+                            {"ttl_ms", output::ttl_or_null(e.ttl_ms)}};
+            },
+            [&] { return std::vector<std::string>{e.name, e.key, p.secret(e.owner), ttl_text(e.ttl_ms)}; });
+        ++total;
     });
-    table.finish();
-    return k_exit_ok;
+    return listing.finish(k_exit_ok, Json{{"count", total}});
 }
 
-using LockRunner = int (*)(const LockOptions&, Context&);
-
-CLI::App* add_lock_command(CLI::App& lock, Runner& selected, const std::string& name, const std::string& help,
-                           const std::shared_ptr<LockOptions>& options, LockRunner runner)
+// The lock's name: the first argument of every subcommand but list.
+void add_name(CLI::App& app, std::string& name)
 {
-    CLI::App* sub = lock.add_subcommand(name, help);
-    if (name != "list") {
-        sub->add_option("name", options->name, "Lock name (the {name} of the lock key template)")->required();
-    }
-    sub->callback([options, runner, &selected] {
-        selected = [options, runner](Context& ctx) { return runner(*options, ctx); };
-    });
-    return sub;
+    app.add_option("name", name, "Lock name (the {name} of the lock key template)")->required();
 }
 
 } // namespace
 
-std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::string>& flag)
+std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::chrono::milliseconds>& flag)
 {
-    auto ttl = flag ? config::parse_duration(*flag) : ctx.settings().defaults.lock_ttl.value;
+    auto ttl = flag.value_or(ctx.settings().defaults.lock_ttl.value);
     if (ttl.count() <= 0) {
         throw Error(ErrorKind::usage, "--ttl must be positive");
     }
@@ -384,37 +372,37 @@ repo::AcquireResult retry_acquire(const std::function<repo::AcquireResult()>& at
 
 void register_lock(CLI::App& app, Runner& selected)
 {
-    CLI::App* lock = app.add_subcommand("lock", "Distributed locks: acquire, release, extend, status, list, run");
-    lock->require_subcommand(1);
+    CLI::App* lock = add_group(app, "lock", "Distributed locks: acquire, release, extend, status, list, run");
 
-    auto acquire = std::make_shared<LockOptions>();
-    CLI::App* a = add_lock_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token",
-                                   acquire, run_acquire);
-    a->add_option("--ttl", acquire->ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)")->check(duration_in(config::k_ttl_range));
-    a->add_option("--wait", acquire->wait, "Retry with back-off for up to DUR while another owner holds it")
-        ->check(duration_in(config::k_wait_range));
-    a->add_option("--owner", acquire->owner, "Owner token to use (default: a random UUID)");
-    a->add_flag("--fence", acquire->fence, "Also take the next fencing number, atomically (in --json: fence)");
+    auto acquire = add_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token", run_acquire);
+    add_name(*acquire.app, acquire.options.name);
+    add_duration(*acquire.app, "--ttl", acquire.options.ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)",
+                 config::k_ttl_range);
+    add_duration(*acquire.app, "--wait", acquire.options.wait,
+                 "Retry with back-off for up to DUR while another owner holds it", config::k_wait_range);
+    acquire.app->add_option("--owner", acquire.options.owner, "Owner token to use (default: a random UUID)");
+    acquire.app->add_flag("--fence", acquire.options.fence,
+                          "Also take the next fencing number, atomically (in --json: fence)");
 
-    auto release = std::make_shared<LockOptions>();
-    CLI::App* r = add_lock_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one",
-                                   release, run_release);
-    auto* owner = r->add_option("--owner", release->owner, "The owner token printed by acquire");
-    r->add_flag("--force", release->force, "Delete the lock whoever holds it (asks on a TTY)")->excludes(owner);
-    r->add_flag("-y,--yes", release->yes, "Do not ask (needed with --force off a TTY)");
+    auto release = add_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one", run_release);
+    add_name(*release.app, release.options.name);
+    auto* owner = release.app->add_option("--owner", release.options.owner, "The owner token printed by acquire");
+    release.app->add_flag("--force", release.options.force, "Delete the lock whoever holds it (asks on a TTY)")
+        ->excludes(owner);
+    add_yes(*release.app, release.options.yes, "Do not ask (needed with --force off a TTY)");
 
-    auto extend = std::make_shared<LockOptions>();
-    CLI::App* e = add_lock_command(*lock, selected, "extend", "Reset the TTL of a lock you own", extend, run_extend);
-    e->add_option("--owner", extend->owner, "The owner token printed by acquire");
-    e->add_option("--ttl", extend->ttl, "New TTL from now, e.g. 30s")->check(duration_in(config::k_ttl_range));
+    auto extend = add_command(*lock, selected, "extend", "Reset the TTL of a lock you own", run_extend);
+    add_name(*extend.app, extend.options.name);
+    extend.app->add_option("--owner", extend.options.owner, "The owner token printed by acquire");
+    add_duration(*extend.app, "--ttl", extend.options.ttl, "New TTL from now, e.g. 30s", config::k_ttl_range)
+        ->required();
 
-    auto status = std::make_shared<LockOptions>();
-    add_lock_command(*lock, selected, "status", "Whether a lock is held, by whom (masked) and for how long", status,
-                     run_status);
+    auto status = add_command(*lock, selected, "status", "Whether a lock is held, by whom (masked) and for how long",
+                              run_status);
+    add_name(*status.app, status.options.name);
 
-    auto list = std::make_shared<LockOptions>();
-    CLI::App* l = add_lock_command(*lock, selected, "list", "Stream the locks that are held (SCAN)", list, run_list);
-    l->add_option("--match", list->match, "Glob on lock names (raw MATCH syntax), e.g. 'report-*'");
+    auto list = add_command(*lock, selected, "list", "Stream the locks that are held (SCAN)", run_list);
+    list.app->add_option("--match", list.options.match, "Glob on lock names (raw MATCH syntax), e.g. 'report-*'");
 
     register_lock_run(*lock, selected);
 }

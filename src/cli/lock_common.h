@@ -12,8 +12,8 @@
 
 namespace redops::cli {
 
-// The --ttl flag or settings.defaults.lock_ttl; Error(config) on a bad duration, Error(usage) when not positive.
-std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::string>& flag);
+// The --ttl flag or settings.defaults.lock_ttl; Error(usage) when not positive.
+std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::chrono::milliseconds>& flag);
 
 // One SET NX PX, or with `wait` retries with jittered exponential back-off (capped at 1 s) until the deadline.
 repo::AcquireResult acquire_with_wait(repo::LockRepository& locks, const std::string& name,

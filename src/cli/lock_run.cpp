@@ -1,5 +1,6 @@
 // `redops lock run`: flock(1) for a fleet — hold a lock while a command's whole process group runs.
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/lock_common.h"
 #include "cli/lock_job.h"
 #include "cli/lock_lease.h"
@@ -8,6 +9,7 @@
 #include "config/duration.h"
 #include "output/json_fields.h"
 #include "output/time_format.h"
+#include "output/view.h"
 #include "repo/lock_fence_repository.h"
 
 #include <fmt/format.h>
@@ -20,13 +22,13 @@ namespace redops::cli {
 
 namespace {
 
-using Json = nlohmann::ordered_json;
+using output::Json;
 
 struct RunOptions {
     std::string name;
-    std::optional<std::string> ttl;
-    std::optional<std::string> wait;
-    std::optional<std::string> kill_grace;
+    std::optional<std::chrono::milliseconds> ttl;
+    std::optional<std::chrono::milliseconds> wait;
+    std::optional<std::chrono::milliseconds> kill_grace;
     int conflict_exit_code = k_exit_negative;
     bool kill_on_loss = false;
     bool fence = false;
@@ -65,10 +67,11 @@ Acquired acquire(const RunOptions& o, Context& ctx, std::chrono::milliseconds tt
 int report_conflict(const RunOptions& o, Context& ctx, const std::string& key, const repo::AcquireResult& r)
 {
     auto& p = ctx.printer();
-    if (p.json()) {
-        p.json_document(Json{{"ok", false}, {"name", o.name}, {"key", key}, {"acquired", false},
-                             {"owner", p.secret(r.owner)}, {"ttl_ms", output::ttl_or_null(r.holder_ttl_ms)}, {"ran", false}});
-    }
+    output::render(p,
+                   {Json{{"name", o.name}, {"key", key}, {"acquired", false}, {"owner", p.secret(r.owner)},
+                         {"ttl_ms", output::ttl_or_null(r.holder_ttl_ms)}, {"ran", false}},
+                    {}},
+                   o.conflict_exit_code);
     p.note(fmt::format("lock \"{}\" is held by another owner, expires in {}; not running the command", o.name,
                        r.holder_ttl_ms == -1 ? std::string("never (no expiry)") : output::human_duration_ms(r.holder_ttl_ms)));
     return o.conflict_exit_code;
@@ -89,11 +92,8 @@ void report_run(const RunOptions& o, Context& ctx, const std::string& key, const
         p.warn(fmt::format("the process group of the command got SIGKILL ({})",
                            r.lease.lost() && o.kill_on_loss ? "the lock was lost" : "it outlived the grace period"));
     }
-    if (!p.json()) {
-        return;
-    }
-    Json doc{{"ok", r.job.exit_code == 0}, {"name", o.name}, {"key", key}, {"acquired", true},
-             {"owner", p.secret(r.acquired.lock.owner)}};
+    // As text the command's own output is the report; JSON adds one document after it.
+    Json doc{{"name", o.name}, {"key", key}, {"acquired", true}, {"owner", p.secret(r.acquired.lock.owner)}};
     doc["fence"] = o.fence ? Json(r.acquired.fence) : Json(nullptr);
     doc["ran"] = r.job.ran;
     doc["exit_code"] = r.job.exit_code;
@@ -103,7 +103,7 @@ void report_run(const RunOptions& o, Context& ctx, const std::string& key, const
     doc["lost_reason"] = r.lease.lost() ? Json(r.lease.lost_reason()) : Json(nullptr);
     doc["released"] = r.released;
     doc["held_ms"] = r.held_ms;
-    p.json_document(doc);
+    output::render(p, {doc, {}}, r.job.exit_code);
 }
 
 std::vector<std::string> job_environment(const RunOptions& o, const Acquired& a)
@@ -120,7 +120,7 @@ int hold_and_run(const RunOptions& o, Context& ctx, const std::string& key, cons
                  std::chrono::milliseconds ttl)
 {
     const config::Settings& s = ctx.settings();
-    auto grace = o.kill_grace ? config::parse_duration(*o.kill_grace) : std::chrono::milliseconds(k_default_kill_grace);
+    auto grace = o.kill_grace.value_or(std::chrono::milliseconds(k_default_kill_grace));
     Lease lease(LeaseTiming::for_ttl(ttl, s.connection.command_timeout.value), acquired.sent);
     LeaseClients clients(s);
     HeldLock held{s.keys.lock.value, o.name, acquired.lock.owner};
@@ -165,13 +165,9 @@ int run_lock(const RunOptions& o, Context& ctx)
         throw Error(ErrorKind::usage, "lock run needs a command after --");
     }
     auto ttl = lock_ttl(ctx, o.ttl);
-    std::optional<std::chrono::milliseconds> wait;
-    if (o.wait) {
-        wait = config::parse_duration(*o.wait);
-    }
     const config::Settings& s = ctx.settings();
     std::string key = repo::LockRepository(ctx.client(), s.keys.lock.value).key_of(o.name);
-    Acquired acquired = acquire(o, ctx, ttl, repo::new_owner_token(), wait);
+    Acquired acquired = acquire(o, ctx, ttl, repo::new_owner_token(), o.wait);
     if (!acquired.lock.acquired) {
         return report_conflict(o, ctx, key, acquired.lock);
     }
@@ -182,26 +178,23 @@ int run_lock(const RunOptions& o, Context& ctx)
 
 void register_lock_run(CLI::App& lock, Runner& selected)
 {
-    auto o = std::make_shared<RunOptions>();
-    CLI::App* sub = lock.add_subcommand("run", "Run a command's whole process group while holding a lock, renewed "
-                                               "every ttl/3");
-    sub->add_option("name", o->name, "Lock name")->required();
-    sub->add_option("command", o->command, "The command and its arguments, after --")->required();
-    sub->add_option("--ttl", o->ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)")
-        ->check(duration_in(config::k_ttl_range));
-    sub->add_option("--wait", o->wait, "Wait up to DUR for the lock instead of giving up at once")
-        ->check(duration_in(config::k_wait_range));
+    auto run = add_command(lock, selected, "run",
+                           "Run a command's whole process group while holding a lock, renewed every ttl/3", run_lock);
+    RunOptions& o = run.options;
+    CLI::App& sub = *run.app;
+    sub.add_option("name", o.name, "Lock name")->required();
+    sub.add_option("command", o.command, "The command and its arguments, after --")->required();
+    add_duration(sub, "--ttl", o.ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)", config::k_ttl_range);
+    add_duration(sub, "--wait", o.wait, "Wait up to DUR for the lock instead of giving up at once", config::k_wait_range);
     // 0 would make "held elsewhere" look like success; above 255 the shell sees it modulo 256.
-    sub->add_option("--conflict-exit-code", o->conflict_exit_code, "Exit code when the lock is held (1-255, default 1)")
+    sub.add_option("--conflict-exit-code", o.conflict_exit_code, "Exit code when the lock is held (1-255, default 1)")
         ->check(integer_in(config::k_exit_code_range));
-    sub->add_flag("--kill-on-loss", o->kill_on_loss,
-                  "SIGTERM (then SIGKILL) the command's process group when the lock is lost, before it can expire");
-    sub->add_option("--kill-grace", o->kill_grace,
-                    "How long a signalled or finished command's group may take to end before SIGKILL (0s-1d, "
-                    "default 5s)")
-        ->check(duration_in(config::k_wait_range));
-    sub->add_flag("--fence", o->fence, "Take a fencing number with the lock: REDOPS_FENCING_TOKEN for the command");
-    sub->callback([o, &selected] { selected = [o](Context& ctx) { return run_lock(*o, ctx); }; });
+    sub.add_flag("--kill-on-loss", o.kill_on_loss,
+                 "SIGTERM (then SIGKILL) the command's process group when the lock is lost, before it can expire");
+    add_duration(sub, "--kill-grace", o.kill_grace,
+                 "How long a signalled or finished command's group may take to end before SIGKILL (0s-1d, default 5s)",
+                 config::k_wait_range);
+    sub.add_flag("--fence", o.fence, "Take a fencing number with the lock: REDOPS_FENCING_TOKEN for the command");
 }
 
 } // namespace redops::cli

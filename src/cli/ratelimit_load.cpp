@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "common/sliding_limiter.h"
 #include "output/json_fields.h"
+#include "output/view.h"
 #include "output/time_format.h"
 #include "redis/client.h"
 #include "repo/health_repository.h"
@@ -297,8 +298,6 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
         }
     }
     LoadVerdict verdict = judge_load(before, after, plan.requests, allowed, elapsed_us);
-    int exit_code = exit_code_of(verdict.verdict);
-    bool ok = exit_code == k_exit_ok;
     double hits_per_s = static_cast<double>(plan.requests) * 1e6 / static_cast<double>(elapsed_us);
 
     if (plan.trace) {
@@ -307,30 +306,29 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
     if (!verdict.exact) {
         printer.warn("capacity freed up during the run (the window moved); only a lower bound was checked");
     }
-    if (printer.json()) {
-        printer.json_document(
-            {{"algorithm", plan.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
-             {"key", target.key()}, {"limit", before.capacity}, {"window_ms", spec.window.count()},
-             {"requests", plan.requests}, {"concurrency", workers}, {"concurrency_requested", wanted},
-             {"allowed", allowed}, {"denied", plan.requests - allowed}, {"expected_allowed", verdict.expected_allowed},
-             {"exact", verdict.exact}, {"server_admitted", count_or_null(verdict.server_admitted)},
-             {"shared", verdict.shared}, {"others_admitted", count_or_null(verdict.others)},
-             {"verdict", verdict_name(verdict.verdict)},
-             {"reason", verdict.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(verdict.reason)},
-             {"first_denied_index", first_denied ? nlohmann::ordered_json(*first_denied) : nullptr},
-             {"remaining", after.remaining}, {"reset_in_ms", output::or_null(after.reset_in_ms)},
-             {"hits_per_s", hits_per_s}, {"elapsed_ms", static_cast<double>(elapsed_us) / 1000.0}, {"ok", ok}});
-    } else {
-        printer.line(fmt::format("{}: {} allowed, {} denied of {} hits from {} connection{} ({} available at the start)",
-                                 target.key(), allowed, plan.requests - allowed, plan.requests, workers,
-                                 workers == 1 ? "" : "s", verdict.expected_allowed));
-        printer.line(fmt::format("first denied: {}, remaining {}, resets in {}, {:.0f} hits/s",
-                                 first_denied ? std::to_string(*first_denied) : "-", after.remaining,
-                                 after.reset_in_ms ? output::human_duration_ms(*after.reset_in_ms) : "never (no TTL)",
-                                 hits_per_s));
-        printer.line(verdict_line(verdict));
-    }
-    return exit_code;
+    nlohmann::ordered_json fields{
+        {"algorithm", plan.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
+        {"key", target.key()}, {"limit", before.capacity}, {"window_ms", spec.window.count()},
+        {"requests", plan.requests}, {"concurrency", workers}, {"concurrency_requested", wanted},
+        {"allowed", allowed}, {"denied", plan.requests - allowed}, {"expected_allowed", verdict.expected_allowed},
+        {"exact", verdict.exact}, {"server_admitted", count_or_null(verdict.server_admitted)},
+        {"shared", verdict.shared}, {"others_admitted", count_or_null(verdict.others)},
+        {"verdict", verdict_name(verdict.verdict)},
+        {"reason", verdict.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(verdict.reason)},
+        {"first_denied_index", first_denied ? nlohmann::ordered_json(*first_denied) : nullptr},
+        {"remaining", after.remaining}, {"reset_in_ms", output::or_null(after.reset_in_ms)},
+        {"hits_per_s", hits_per_s}, {"elapsed_ms", static_cast<double>(elapsed_us) / 1000.0}};
+    auto text = [&](output::Printer& out) {
+        out.line(fmt::format("{}: {} allowed, {} denied of {} hits from {} connection{} ({} available at the start)",
+                             target.key(), allowed, plan.requests - allowed, plan.requests, workers,
+                             workers == 1 ? "" : "s", verdict.expected_allowed));
+        out.line(fmt::format("first denied: {}, remaining {}, resets in {}, {:.0f} hits/s",
+                             first_denied ? std::to_string(*first_denied) : "-", after.remaining,
+                             after.reset_in_ms ? output::human_duration_ms(*after.reset_in_ms) : "never (no TTL)",
+                             hits_per_s));
+        out.line(verdict_line(verdict));
+    };
+    return output::render(printer, {fields, text}, exit_code_of(verdict.verdict));
 }
 
 } // namespace redops::cli

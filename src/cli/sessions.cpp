@@ -1,11 +1,13 @@
 // `redops sessions list|invalidate|prune`: inspect and end user sessions, keep the per-user indexes clean.
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
 #include "output/json_fields.h"
 #include "output/text_width.h"
 #include "output/time_format.h"
+#include "output/view.h"
 #include "repo/session_repository.h"
 
 #include <fmt/format.h>
@@ -22,15 +24,26 @@ namespace {
 // Shorter ids are too likely to match by accident; a prefix names a session only within one user's index.
 constexpr std::size_t k_min_prefix = 8;
 
-struct SessionsOptions {
+using output::Json;
+
+struct ListOptions {
     std::string user;
     bool all = false;
     std::optional<long long> limit;
     bool count = false;
+};
+
+struct InvalidateOptions {
     std::vector<std::string> sessions;
+    std::string user;
     bool dry_run = false;
     bool yes = false;
+};
+
+struct PruneOptions {
+    std::string user;
     bool all_users = false;
+    bool yes = false;
 };
 
 repo::SessionRepository repository(Context& ctx)
@@ -102,7 +115,7 @@ struct Totals {
     }
 };
 
-void validate_list(const SessionsOptions& o)
+void validate_list(const ListOptions& o)
 {
     if (o.all == !o.user.empty()) {
         throw Error(ErrorKind::usage, "sessions list needs exactly one of --user U or --all");
@@ -112,7 +125,7 @@ void validate_list(const SessionsOptions& o)
     }
 }
 
-int run_list(const SessionsOptions& o, Context& ctx)
+int run_list(const ListOptions& o, Context& ctx)
 {
     validate_list(o);
     auto& printer = ctx.printer();
@@ -133,38 +146,22 @@ int run_list(const SessionsOptions& o, Context& ctx)
     };
     if (o.count) {
         each(note);
-        if (printer.json()) {
-            printer.json_document({{"total", totals.total}, {"stale", totals.stale},
-                                   {"malformed", totals.malformed}, {"ok", true}});
-        } else {
-            printer.line(fmt::format("{} session{} ({} stale, {} malformed)", totals.total,
-                                     totals.total == 1 ? "" : "s", totals.stale, totals.malformed));
-        }
-        return k_exit_ok;
+        auto text = [&](output::Printer& out) {
+            out.line(fmt::format("{} session{} ({} stale, {} malformed)", totals.total, totals.total == 1 ? "" : "s",
+                                 totals.stale, totals.malformed));
+        };
+        return output::render(
+            printer, {Json{{"total", totals.total}, {"stale", totals.stale}, {"malformed", totals.malformed}}, text},
+            k_exit_ok);
     }
-    if (printer.json()) {
-        auto& stream = printer.json_stream();
-        stream.begin_array("sessions");
-        each([&](const repo::SessionEntry& e) {
-            note(e);
-            stream.item(entry_json(ctx, e));
-        });
-        stream.end_array();
-        stream.field("total", totals.total);
-        stream.field("stale", totals.stale);
-        stream.field("malformed", totals.malformed);
-        stream.field("ok", true);
-        stream.finish();
-        return k_exit_ok;
-    }
-    auto table = printer.streaming_table({"ID", "USER", "CREATED_AT", "TTL", "REMEMBER_ME", "ROLE", "STATUS"});
-    table.align_right(3);
+    output::Listing listing(printer, "sessions", {"ID", "USER", "CREATED_AT", "TTL", "REMEMBER_ME", "ROLE", "STATUS"});
+    listing.align_right(3);
     each([&](const repo::SessionEntry& e) {
         note(e);
-        table.add_row(entry_row(ctx, e));
+        listing.add([&] { return entry_json(ctx, e); }, [&] { return entry_row(ctx, e); });
     });
-    table.finish();
-    return k_exit_ok;
+    return listing.finish(k_exit_ok,
+                          Json{{"total", totals.total}, {"stale", totals.stale}, {"malformed", totals.malformed}});
 }
 
 // A full id, or a unique prefix of at least k_min_prefix characters within the user's index.
@@ -189,9 +186,9 @@ std::string resolve_id(Context& ctx, repo::SessionRepository& sessions, const st
                                               user, fmt::join(masked, ", ")));
 }
 
-void require_confirmation(Context& ctx, const SessionsOptions& o, const std::string& question)
+void require_confirmation(Context& ctx, bool yes, const std::string& question)
 {
-    if (!ctx.confirm(question, o.yes)) {
+    if (!ctx.confirm(question, yes)) {
         throw Error(ErrorKind::usage, ctx.terminal().stdin_is_tty
                                           ? "not confirmed; nothing deleted"
                                           : "bulk deletion needs --yes when stdin is not a terminal; nothing deleted");
@@ -204,8 +201,8 @@ struct IndexOutcome {
     bool gone = false;
 };
 
-void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector<repo::InvalidatedSession>& done,
-                       IndexOutcome index, int exit_code)
+int print_invalidated(Context& ctx, const InvalidateOptions& o, const std::vector<repo::InvalidatedSession>& done,
+                      IndexOutcome index, int exit_code)
 {
     auto& printer = ctx.printer();
     long long deleted = 0;
@@ -215,44 +212,40 @@ void print_invalidated(Context& ctx, const SessionsOptions& o, const std::vector
         unindexed += r.unindexed ? 1 : 0;
     }
     // A dry run names what it would do ("would_..."), so nothing in its document reads as done.
-    const char* del = o.dry_run ? "would_delete" : "deleted";
     const char* unidx = o.dry_run ? "would_unindex" : "unindexed";
-    if (printer.json()) {
-        nlohmann::ordered_json doc;
-        doc["dry_run"] = o.dry_run;
-        doc["sessions"] = nlohmann::ordered_json::array();
-        for (const auto& r : done) {
-            doc["sessions"].push_back({{"id", printer.secret(r.id)},
-                                       {"user", r.user.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.user)},
-                                       {o.dry_run ? "would_delete" : "session_deleted", r.session_deleted},
-                                       {unidx, r.unindexed}});
-        }
-        doc[del] = deleted;
-        doc[unidx] = unindexed;
-        doc[o.dry_run ? "index_would_be_deleted" : "index_deleted"] = index.gone;
-        doc["ok"] = exit_code == k_exit_ok;
-        printer.json_document(doc);
-        return;
-    }
-    output::Table table({"ID", "USER", "SESSION", "INDEX_ENTRY"});
-    const char* verb = o.dry_run ? "would delete" : "deleted";
+    Json listed = Json::array();
     for (const auto& r : done) {
-        table.add_row({printer.secret(r.id), r.user.empty() ? "-" : output::sanitize_for_terminal(r.user),
-                       r.session_deleted ? verb : "absent", r.unindexed ? (o.dry_run ? "would remove" : "removed")
-                                                                        : "absent"});
+        listed.push_back({{"id", printer.secret(r.id)},
+                          {"user", r.user.empty() ? Json(nullptr) : Json(r.user)},
+                          {o.dry_run ? "would_delete" : "session_deleted", r.session_deleted},
+                          {unidx, r.unindexed}});
     }
-    printer.table(table);
-    std::string index_text;
-    if (index.gone) {
-        index_text = o.dry_run ? ", and the user's index" : ", and the user's index is gone";
-    }
-    printer.note(fmt::format("{}{} session{}, {} index entr{}{}", o.dry_run ? "dry run: would delete " : "deleted ",
+    Json fields{{"dry_run", o.dry_run}, {"sessions", std::move(listed)}};
+    fields[o.dry_run ? "would_delete" : "deleted"] = deleted;
+    fields[unidx] = unindexed;
+    fields[o.dry_run ? "index_would_be_deleted" : "index_deleted"] = index.gone;
+    auto text = [&](output::Printer& out) {
+        output::Table table({"ID", "USER", "SESSION", "INDEX_ENTRY"});
+        const char* verb = o.dry_run ? "would delete" : "deleted";
+        for (const auto& r : done) {
+            table.add_row({out.secret(r.id), r.user.empty() ? "-" : output::sanitize_for_terminal(r.user),
+                           r.session_deleted ? verb : "absent",
+                           r.unindexed ? (o.dry_run ? "would remove" : "removed") : "absent"});
+        }
+        out.table(table);
+        std::string index_text;
+        if (index.gone) {
+            index_text = o.dry_run ? ", and the user's index" : ", and the user's index is gone";
+        }
+        out.note(fmt::format("{}{} session{}, {} index entr{}{}", o.dry_run ? "dry run: would delete " : "deleted ",
                              deleted, deleted == 1 ? "" : "s", unindexed, unindexed == 1 ? "y" : "ies", index_text));
+    };
+    return output::render(printer, {fields, text}, exit_code);
 }
 
 // Asked of the server after the run, not inferred: removing a set's last member removes the set too. On a dry run
 // an index would go when every one of its members would be removed.
-IndexOutcome index_outcome(repo::SessionRepository& sessions, const SessionsOptions& o,
+IndexOutcome index_outcome(repo::SessionRepository& sessions, const InvalidateOptions& o,
                            const std::vector<repo::InvalidatedSession>& done, bool index_existed)
 {
     std::map<std::string, long long> unindexed; // per user
@@ -278,7 +271,7 @@ IndexOutcome index_outcome(repo::SessionRepository& sessions, const SessionsOpti
     return index;
 }
 
-int run_invalidate(const SessionsOptions& o, Context& ctx)
+int run_invalidate(const InvalidateOptions& o, Context& ctx)
 {
     if (o.sessions.empty() && o.user.empty()) {
         throw Error(ErrorKind::usage, "sessions invalidate needs --session ID (repeatable) or --user U");
@@ -299,7 +292,7 @@ int run_invalidate(const SessionsOptions& o, Context& ctx)
                                                     output::sanitize_for_terminal(ctx.settings().keys.user_index.value.render(
                                                         {{"user", o.user}})))
                                       : fmt::format("{} sessions", ids.size());
-        require_confirmation(ctx, o, fmt::format("Invalidate {} on {}?", what, ctx.target_text()));
+        require_confirmation(ctx, o.yes, fmt::format("Invalidate {} on {}?", what, ctx.target_text()));
     }
     std::optional<std::string> user = o.user.empty() ? std::nullopt : std::optional(o.user);
     bool index_existed = whole_user && sessions.index_size(o.user) > 0;
@@ -316,63 +309,55 @@ int run_invalidate(const SessionsOptions& o, Context& ctx)
     bool touched = std::any_of(done.begin(), done.end(), [](const auto& d) { return d.session_deleted || d.unindexed; });
     IndexOutcome index = index_outcome(sessions, o, done, index_existed);
     // Nothing to remove is the "miss" answer: the session (or every session of the user) was already gone.
-    int exit_code = touched || index.gone ? k_exit_ok : k_exit_negative;
-    print_invalidated(ctx, o, done, index, exit_code);
-    return exit_code;
+    return print_invalidated(ctx, o, done, index, touched || index.gone ? k_exit_ok : k_exit_negative);
 }
 
-int run_prune(const SessionsOptions& o, Context& ctx)
+int run_prune(const PruneOptions& o, Context& ctx)
 {
     if (o.all_users == !o.user.empty()) {
         throw Error(ErrorKind::usage, "sessions prune needs exactly one of --user U or --all-users");
     }
     if (o.all_users) {
-        require_confirmation(ctx, o, fmt::format("Remove stale entries from every user's session index ({}) on {}?",
-                                                 output::sanitize_for_terminal(ctx.settings().keys.user_index.value.scan_pattern({})),
-                                                 ctx.target_text()));
+        require_confirmation(ctx, o.yes,
+                             fmt::format("Remove stale entries from every user's session index ({}) on {}?",
+                                         output::sanitize_for_terminal(ctx.settings().keys.user_index.value.scan_pattern({})),
+                                         ctx.target_text()));
     }
     auto sessions = repository(ctx);
     auto result = o.all_users ? sessions.prune_all() : sessions.prune(o.user);
-    if (ctx.printer().json()) {
-        ctx.printer().json_document({{"users", result.users},
-                                     {"entries", result.entries},
-                                     {"stale_removed", result.stale},
-                                     {"ok", true}});
-    } else {
-        ctx.printer().line(fmt::format("removed {} stale entr{} of {} in {} index{}", result.stale,
-                                       result.stale == 1 ? "y" : "ies", result.entries, result.users,
-                                       result.users == 1 ? "" : "es"));
-    }
-    return k_exit_ok;
+    auto text = [&](output::Printer& out) {
+        out.line(fmt::format("removed {} stale entr{} of {} in {} index{}", result.stale, result.stale == 1 ? "y" : "ies",
+                             result.entries, result.users, result.users == 1 ? "" : "es"));
+    };
+    return output::render(
+        ctx.printer(),
+        {Json{{"users", result.users}, {"entries", result.entries}, {"stale_removed", result.stale}}, text},
+        k_exit_ok);
 }
 
 } // namespace
 
 void register_sessions(CLI::App& app, Runner& selected)
 {
-    auto o = std::make_shared<SessionsOptions>();
-    CLI::App* group = app.add_subcommand("sessions", "User sessions: list, invalidate, prune");
-    group->require_subcommand(1);
+    CLI::App* group = add_group(app, "sessions", "User sessions: list, invalidate, prune");
 
-    CLI::App* list = group->add_subcommand("list", "List a user's sessions (--user) or every session (--all)");
-    auto* user = list->add_option("--user", o->user, "User id, taken literally");
-    list->add_flag("--all", o->all, "Every session key (SCAN, streamed)")->excludes(user);
-    list->add_option("--limit", o->limit, "Show at most N sessions")->check(integer_in(config::k_count_range));
-    list->add_flag("--count", o->count, "Print totals only");
-    list->callback([o, &selected] { selected = [o](Context& ctx) { return run_list(*o, ctx); }; });
+    auto list = add_command(*group, selected, "list", "List a user's sessions (--user) or every session (--all)", run_list);
+    auto* user = list.app->add_option("--user", list.options.user, "User id, taken literally");
+    list.app->add_flag("--all", list.options.all, "Every session key (SCAN, streamed)")->excludes(user);
+    list.app->add_option("--limit", list.options.limit, "Show at most N sessions")->check(integer_in(config::k_count_range));
+    list.app->add_flag("--count", list.options.count, "Print totals only");
 
-    CLI::App* inv = group->add_subcommand("invalidate", "Delete sessions and their index entries");
-    inv->add_option("--session", o->sessions, "Session id, or a unique prefix (>= 8 chars) with --user; repeatable");
-    inv->add_option("--user", o->user, "The sessions' user; alone: every session of the user");
-    inv->add_flag("--dry-run", o->dry_run, "Show what would be removed, remove nothing");
-    inv->add_flag("-y,--yes", o->yes, "Do not ask before invalidating more than one session");
-    inv->callback([o, &selected] { selected = [o](Context& ctx) { return run_invalidate(*o, ctx); }; });
+    auto inv = add_command(*group, selected, "invalidate", "Delete sessions and their index entries", run_invalidate);
+    inv.app->add_option("--session", inv.options.sessions,
+                        "Session id, or a unique prefix (>= 8 chars) with --user; repeatable");
+    inv.app->add_option("--user", inv.options.user, "The sessions' user; alone: every session of the user");
+    add_dry_run(*inv.app, inv.options.dry_run, "Show what would be removed, remove nothing");
+    add_yes(*inv.app, inv.options.yes, "Do not ask before invalidating more than one session");
 
-    CLI::App* prune = group->add_subcommand("prune", "Remove index entries whose session is gone");
-    auto* prune_user = prune->add_option("--user", o->user, "User id, taken literally");
-    prune->add_flag("--all-users", o->all_users, "Every user's index (SCAN)")->excludes(prune_user);
-    prune->add_flag("-y,--yes", o->yes, "Do not ask before pruning every index");
-    prune->callback([o, &selected] { selected = [o](Context& ctx) { return run_prune(*o, ctx); }; });
+    auto prune = add_command(*group, selected, "prune", "Remove index entries whose session is gone", run_prune);
+    auto* prune_user = prune.app->add_option("--user", prune.options.user, "User id, taken literally");
+    prune.app->add_flag("--all-users", prune.options.all_users, "Every user's index (SCAN)")->excludes(prune_user);
+    add_yes(*prune.app, prune.options.yes, "Do not ask before pruning every index");
 }
 
 } // namespace redops::cli

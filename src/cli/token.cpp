@@ -202,7 +202,7 @@ int run_flush(const FlushOptions& o, Context& ctx)
         long long n = result.deleted;
         return listing.finish(
             k_exit_ok, Json{{"would_delete", n}, {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
-            fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s"));
+            [n](output::Printer& p) { p.note(fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s")); });
     }
     if (bulk) {
         confirm_bulk(ctx, o.yes, {"Delete", "token key", tokens.flush_pattern(provider, tenant), "nothing deleted"},

@@ -1,6 +1,7 @@
 #include "output/view.h"
 
 #include "common/error.h"
+#include "output/text_width.h"
 #include "output/time_format.h"
 
 namespace redops::output {
@@ -49,9 +50,22 @@ Listing::Listing(Printer& printer, std::string_view array, std::vector<std::stri
             m_stream->field(item.key(), item.value());
         }
         m_stream->begin_array(array);
-    } else {
+    } else if (!headers.empty()) {
         m_table.emplace(printer.streaming_table(std::move(headers)));
     }
+}
+
+void Listing::text_row(std::vector<std::string> cells)
+{
+    if (m_table) {
+        m_table->add_row(std::move(cells));
+        return;
+    }
+    std::string line;
+    for (const auto& cell : cells) {
+        line += (line.empty() ? "" : "  ") + sanitize_for_terminal(cell);
+    }
+    m_printer.line(line);
 }
 
 Listing& Listing::align_right(std::size_t column)
@@ -62,7 +76,7 @@ Listing& Listing::align_right(std::size_t column)
     return *this;
 }
 
-int Listing::finish(int exit_code, const Json& trailer, const std::string& note)
+int Listing::finish(int exit_code, const Json& trailer, const std::function<void(Printer&)>& text_end)
 {
     if (m_stream != nullptr) {
         m_stream->end_array();
@@ -73,9 +87,11 @@ int Listing::finish(int exit_code, const Json& trailer, const std::string& note)
         m_stream->finish();
         return exit_code;
     }
-    m_table->finish();
-    if (!note.empty()) {
-        m_printer.note(note);
+    if (m_table) {
+        m_table->finish();
+    }
+    if (text_end) {
+        text_end(m_printer);
     }
     return exit_code;
 }

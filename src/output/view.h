@@ -38,7 +38,8 @@ void print_fields(Printer& printer, const Json& fields);
 
 // A listing: records streamed as they come, so a million keys never sit in memory. In JSON it is one document
 // {leading fields..., "<array>": [records...], trailer fields..., "ok": ...}; as text, a table with the given
-// columns (the header alone when nothing came, so "nothing matched" looks like every other run).
+// columns (the header alone when nothing came, so "nothing matched" looks like every other run), or, with no
+// headers, one plain line per record (its cells made terminal-safe, joined by two spaces).
 // Each add() takes two makers and calls only the one the format needs.
 class Listing {
 public:
@@ -55,15 +56,18 @@ public:
         if (m_stream != nullptr) {
             m_stream->item(make_json());
         } else {
-            m_table->add_row(make_row());
+            text_row(make_row());
         }
     }
 
     // Ends the listing: JSON gets the trailer fields and "ok" (from the exit code); text ends the table, then
-    // prints `note` on stderr when it is not empty. Returns the exit code.
-    int finish(int exit_code, const Json& trailer = Json::object(), const std::string& note = {});
+    // calls `text_end` (a summary line, a note) when given. Returns the exit code.
+    int finish(int exit_code, const Json& trailer = Json::object(),
+               const std::function<void(Printer&)>& text_end = {});
 
 private:
+    void text_row(std::vector<std::string> cells);
+
     Printer& m_printer;
     JsonStream* m_stream = nullptr;
     std::optional<StreamingTable> m_table;
