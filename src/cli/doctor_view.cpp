@@ -156,7 +156,6 @@ nlohmann::ordered_json doctor_json(const DoctorView& view, const output::Printer
         fix["failed"] = failed;
     }
     doc["fix"] = std::move(fix);
-    doc["ok"] = view.exit_code == 0;
     if (!view.error.empty()) {
         doc["error"] = {{"kind", "server"}, {"message", view.error}};
     }

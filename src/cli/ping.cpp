@@ -1,5 +1,6 @@
 // `redops ping`: connectivity, latency, role and version per node, with thresholds and a Nagios format.
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/nagios_options.h"
 #include "common/error.h"
@@ -7,6 +8,7 @@
 #include "output/nagios.h"
 #include "output/table.h"
 #include "output/text_width.h"
+#include "output/view.h"
 #include "repo/health_repository.h"
 
 #include <fmt/format.h>
@@ -18,7 +20,7 @@ namespace {
 
 struct PingOptions {
     int count = 1;
-    std::string interval = "1s";
+    std::optional<std::chrono::milliseconds> interval;
     std::optional<output::NagiosRange> warn_ms;
     std::optional<output::NagiosRange> crit_ms;
     std::string format = "default";
@@ -112,7 +114,27 @@ void render_nagios(Context& ctx, const std::vector<repo::NodePing>& nodes, const
         output::nagios_line("REDIS", static_cast<output::NagiosState>(worst), summary, perfdata)));
 }
 
+std::vector<output::Cell> node_row(const repo::NodePing& n, Verdict v)
+{
+    if (!n.reachable) {
+        return {{n.address}, {"-"}, {"-"}, {"-"}, {"-"}, {"-"}, {"unreachable: " + n.error, output::Color::red}};
+    }
+    output::Color colour = v == Verdict::ok        ? output::Color::green
+                           : v == Verdict::warning ? output::Color::yellow
+                                                   : output::Color::red;
+    std::string status(verdict_name(v));
+    if (!n.cluster_state.empty() && n.cluster_state != "ok") {
+        status += " (cluster_state " + n.cluster_state + ")";
+    }
+    if (!n.master_link_status.empty()) {
+        status += " (master_link " + n.master_link_status + ")"; // a replica always shows its link
+    }
+    return {{n.address}, {n.role}, {n.version}, {ms(n.min_ms)}, {ms(n.avg_ms)}, {ms(n.max_ms)}, {status, colour}};
+}
+
 int run_ping(const PingOptions& o, Context& ctx);
+
+int run_ping_command(const PingOptions& o, Context& ctx);
 
 // Nagios plugins answer every failure with a status line: CRITICAL when Redis is down, UNKNOWN otherwise.
 int run_ping_nagios(const PingOptions& o, Context& ctx)
@@ -128,26 +150,10 @@ int run_ping_nagios(const PingOptions& o, Context& ctx)
     }
 }
 
-// Runs when the command line is parsed, so a contradiction exits 2 before anything is sent.
-void validate(const PingOptions& o)
-{
-    check_threshold_order(o.warn_ms, o.crit_ms, "--warn", "--crit");
-    if (o.format != "default" && o.format != "nagios") {
-        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use nagios)", o.format));
-    }
-}
-
 int run_ping(const PingOptions& o, Context& ctx)
 {
-    if (o.count < 1) {
-        throw Error(ErrorKind::usage, fmt::format("--count must be at least 1, got {}", o.count));
-    }
-    if (o.format != "default" && o.format != "nagios") {
-        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use nagios)", o.format));
-    }
-    auto interval = config::parse_duration(o.interval);
     repo::HealthRepository health(ctx.client());
-    std::vector<repo::NodePing> nodes = health.ping(o.count, interval);
+    std::vector<repo::NodePing> nodes = health.ping(o.count, o.interval.value_or(std::chrono::seconds(1)));
 
     Verdict worst = Verdict::ok;
     bool unreachable = false;
@@ -161,63 +167,46 @@ int run_ping(const PingOptions& o, Context& ctx)
     }
     // Only --crit fails a plain ping; --warn is reported but exits 0 (in nagios format it is a WARNING).
     int exit_code = unreachable ? k_exit_unavailable : (worst == Verdict::critical ? k_exit_negative : k_exit_ok);
-    if (ctx.printer().json()) {
-        nlohmann::ordered_json doc;
-        doc["ok"] = exit_code == k_exit_ok;
-        doc["topology"] = ctx.client().topology();
-        doc["status"] = unreachable ? "unreachable" : verdict_name(worst);
-        doc["nodes"] = nlohmann::ordered_json::array();
-        for (const auto& n : nodes) {
-            doc["nodes"].push_back(node_json(n, verdict_of(n, o)));
-        }
-        ctx.printer().json_document(doc);
-        return exit_code;
-    }
-    output::Table table({"NODE", "ROLE", "VERSION", "MIN_MS", "AVG_MS", "MAX_MS", "STATUS"});
-    for (size_t c = 3; c <= 5; ++c) {
-        table.align_right(c);
-    }
+    nlohmann::ordered_json fields;
+    fields["topology"] = ctx.client().topology();
+    fields["status"] = unreachable ? "unreachable" : verdict_name(worst);
+    fields["nodes"] = nlohmann::ordered_json::array();
     for (const auto& n : nodes) {
-        Verdict v = verdict_of(n, o);
-        if (!n.reachable) {
-            table.add_row({{n.address}, {"-"}, {"-"}, {"-"}, {"-"}, {"-"}, {"unreachable: " + n.error, output::Color::red}});
-            continue;
-        }
-        output::Color colour = v == Verdict::ok ? output::Color::green
-                               : v == Verdict::warning ? output::Color::yellow : output::Color::red;
-        std::string status(verdict_name(v));
-        if (!n.cluster_state.empty() && n.cluster_state != "ok") {
-            status += " (cluster_state " + n.cluster_state + ")";
-        }
-        if (!n.master_link_status.empty()) {
-            status += " (master_link " + n.master_link_status + ")"; // a replica always shows its link
-        }
-        table.add_row({{n.address}, {n.role}, {n.version}, {ms(n.min_ms)}, {ms(n.avg_ms)}, {ms(n.max_ms)},
-                       {status, colour}});
+        fields["nodes"].push_back(node_json(n, verdict_of(n, o)));
     }
-    ctx.printer().table(table);
-    return exit_code;
+    auto text = [&](output::Printer& out) {
+        output::Table table({"NODE", "ROLE", "VERSION", "MIN_MS", "AVG_MS", "MAX_MS", "STATUS"});
+        for (size_t c = 3; c <= 5; ++c) {
+            table.align_right(c);
+        }
+        for (const auto& n : nodes) {
+            table.add_row(node_row(n, verdict_of(n, o)));
+        }
+        out.table(table);
+    };
+    return output::render(ctx.printer(), {fields, text}, exit_code);
+}
+
+int run_ping_command(const PingOptions& o, Context& ctx)
+{
+    return o.format == "nagios" ? run_ping_nagios(o, ctx) : run_ping(o, ctx);
 }
 
 } // namespace
 
 void register_ping(CLI::App& app, Runner& selected)
 {
-    auto options = std::make_shared<PingOptions>();
-    CLI::App* sub = app.add_subcommand("ping", "Connectivity, latency, role and version per node");
-    sub->add_option("-c,--count", options->count, "Number of PINGs per node (default 1)")
-        ->check(integer_in(config::k_count_range));
-    sub->add_option("-i,--interval", options->interval, "Pause between PINGs (default 1s)")
-        ->check(duration_in(config::k_interval_range));
-    add_threshold(*sub, "--warn", options->warn_ms, "Warn when a latency in ms is outside RANGE (e.g. 50: above 50)");
-    add_threshold(*sub, "--crit", options->crit_ms, "Fail (exit 1) when a latency in ms is outside RANGE");
-    sub->add_option("--format", options->format, "nagios: one plugin line with perfdata, exit 0/1/2/3");
-    sub->callback([options, &selected] {
-        validate(*options);
-        selected = [options](Context& ctx) {
-            return options->format == "nagios" ? run_ping_nagios(*options, ctx) : run_ping(*options, ctx);
-        };
-    });
+    auto ping = add_command(app, selected, "ping", "Connectivity, latency, role and version per node", run_ping_command);
+    PingOptions& o = ping.options;
+    CLI::App& sub = *ping.app;
+    sub.add_option("-c,--count", o.count, "Number of PINGs per node (default 1)")->check(integer_in(config::k_count_range));
+    add_duration(sub, "-i,--interval", o.interval, "Pause between PINGs (default 1s)", config::k_interval_range);
+    add_threshold(sub, "--warn", o.warn_ms, "Warn when a latency in ms is outside RANGE (e.g. 50: above 50)");
+    add_threshold(sub, "--crit", o.crit_ms, "Fail (exit 1) when a latency in ms is outside RANGE");
+    sub.add_option("--format", o.format, "nagios: one plugin line with perfdata, exit 0/1/2/3")
+        ->check(CLI::IsMember({"default", "nagios"}));
+    // Checked when the command line is parsed, so a contradiction exits 2 before anything is sent.
+    sub.parse_complete_callback([&o] { check_threshold_order(o.warn_ms, o.crit_ms, "--warn", "--crit"); });
 }
 
 } // namespace redops::cli

@@ -25,6 +25,14 @@ int render(Printer& printer, const Document& document, int exit_code)
     return exit_code;
 }
 
+void preview(Printer& printer, const std::function<void(Printer&)>& text)
+{
+    if (!printer.json()) {
+        text(printer);
+        printer.flush();
+    }
+}
+
 void print_fields(Printer& printer, const Json& fields)
 {
     Table table({"FIELD", "VALUE"});

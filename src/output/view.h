@@ -32,6 +32,10 @@ struct Document {
 // Renders the document and returns the exit code, so a command ends with `return render(printer, doc, code);`.
 int render(Printer& printer, const Document& document, int exit_code);
 
+// What a person should see before being asked something (a table of planned repairs): printed and flushed in
+// the text format only, where a person reads it; JSON keeps its one document for the end.
+void preview(Printer& printer, const std::function<void(Printer&)>& text);
+
 // Text forms for documents.
 // The fields as a FIELD/VALUE table: strings as they are, null as "-", integers named *_s as durations.
 void print_fields(Printer& printer, const Json& fields);
