@@ -5,6 +5,7 @@
 #include "cli/secret_mask.h"
 #include "common/error.h"
 #include "output/error_document.h"
+#include "output/nagios.h"
 #include "output/printer.h"
 #include "output/text_width.h"
 #include "output/write_check.h"
@@ -29,6 +30,18 @@ int report_usage_error(const std::string& raw_message, const redops::cli::Secret
         std::cout << redops::output::error_document("usage", message).dump() << "\n";
     }
     return redops::k_exit_usage;
+}
+
+// A monitoring check's failure is a verdict line on stdout (see cli::ErrorStyle), never a bare error.
+int report_verdict(redops::output::Printer& printer, const redops::cli::ErrorStyle& style, redops::ErrorKind kind,
+                   const std::string& message)
+{
+    using redops::output::NagiosState;
+    bool down = redops::exit_code_for(kind) == redops::k_exit_unavailable;
+    NagiosState state = down && style.down_is_critical ? NagiosState::critical : NagiosState::unknown;
+    printer.line(redops::output::sanitize_for_terminal(redops::output::nagios_line(style.service, state, message, {})));
+    printer.flush();
+    return static_cast<int>(state);
 }
 
 } // namespace
@@ -92,6 +105,9 @@ int main(int argc, char** argv)
             mask.add_secret(*password); // e.g. from the config file
         }
         std::string masked = mask.apply(e.what());
+        if (cli::ErrorStyle style = selected.style(); !style.service.empty() && e.kind() != ErrorKind::usage) {
+            return report_verdict(printer, style, e.kind(), masked);
+        }
         // The error itself when nothing was masked, so what a subclass carries reaches the printer.
         if (masked == e.what()) {
             printer.error(e);

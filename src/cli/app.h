@@ -6,7 +6,9 @@
 #include "output/options.h"
 
 #include <CLI/CLI.hpp>
+#include <concepts>
 #include <functional>
+#include <type_traits>
 #include <optional>
 #include <string>
 
@@ -21,8 +23,31 @@ struct GlobalOptions {
     bool quiet = false;
 };
 
-// The selected command, set by its subcommand's parse callback and run by main.
-using Runner = std::function<int(Context&)>;
+// How the chosen command's failures are reported. Most commands report an error as usual (a line on stderr,
+// and the JSON error document with -o json). A monitoring check answers every failure with a verdict line
+// instead: `service` names it ("REDIS"); a server that cannot be reached is CRITICAL when `down_is_critical`
+// (the check is about that), UNKNOWN otherwise, and every other failure is UNKNOWN. A usage error found while
+// running (contradicting options, such as --warn above --crit) is still reported the usual way, with exit 2.
+struct ErrorStyle {
+    std::string service; // empty: the usual error report
+    bool down_is_critical = false;
+};
+
+// The selected command, set by its subcommand's parse callback and run by main, and how its errors are
+// reported (main's single catch asks; a function, because it can depend on the options, e.g. --format).
+struct Runner {
+    std::function<int(Context&)> run;
+    std::function<ErrorStyle()> error_style;
+
+    Runner() = default;
+    template <class F>
+        requires(!std::same_as<std::decay_t<F>, Runner>)
+    Runner(F f) : run(std::move(f)) // NOLINT(google-explicit-constructor): `selected = [..](Context&) {...}`
+    {
+    }
+    int operator()(Context& ctx) const { return run(ctx); }
+    ErrorStyle style() const { return error_style ? error_style() : ErrorStyle{}; }
+};
 
 void register_global_options(CLI::App& app, GlobalOptions& globals);
 void register_commands(CLI::App& app, Runner& selected);

@@ -27,15 +27,19 @@ struct Declared {
 CLI::App* add_group(CLI::App& parent, const std::string& name, const std::string& help);
 
 // Adds the subcommand `name`, with a fresh Options struct of its own. When the parser chooses the subcommand,
-// `run(options, context)` becomes the runner main calls.
+// `run(options, context)` becomes the runner main calls, and `style(options)`, when given, says how main
+// reports its failures (see ErrorStyle; by default the usual error report).
 template <class Options>
 Declared<Options> add_command(CLI::App& parent, Runner& selected, const std::string& name, const std::string& help,
-                              int (*run)(const Options&, Context&))
+                              int (*run)(const Options&, Context&), ErrorStyle (*style)(const Options&) = nullptr)
 {
     auto options = std::make_shared<Options>();
     CLI::App* sub = parent.add_subcommand(name, help);
-    sub->callback([options, run, &selected] {
-        selected = [options, run](Context& ctx) { return run(*options, ctx); };
+    sub->callback([options, run, style, &selected] {
+        selected.run = [options, run](Context& ctx) { return run(*options, ctx); };
+        if (style != nullptr) {
+            selected.error_style = [options, style] { return style(*options); };
+        }
     });
     return {sub, *options};
 }

@@ -120,16 +120,11 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     const auto& settings = ctx.settings();
     const repo::DoctorOptions options = scan_options(o, settings);
     if (o.format == "nagios") {
-        try {
-            repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
-            int state = nagios_state(o, report.findings());
-            printer.line(doctor_nagios(DoctorView{report, FixMode::none, std::nullopt, state, {}}, state,
-                                       o.warn.value_or(0), o.crit));
-            return state;
-        } catch (const Error& e) {
-            printer.line(fmt::format("REDOPS DOCTOR UNKNOWN - {}", e.what()));
-            return 3;
-        }
+        repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
+        int state = nagios_state(o, report.findings());
+        printer.line(doctor_nagios(DoctorView{report, FixMode::none, std::nullopt, state, {}}, state,
+                                   o.warn.value_or(0), o.crit));
+        return state;
     }
     repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
     DoctorView view{report, o.fix || o.dry_run ? FixMode::dry_run : FixMode::none, std::nullopt, 0, {}};
@@ -174,12 +169,18 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     return view.exit_code;
 }
 
+// As a Nagios check every failure is UNKNOWN: doctor judges the keys, not whether Redis is up.
+ErrorStyle doctor_errors(const DoctorOptions& o)
+{
+    return o.format == "nagios" ? ErrorStyle{"REDOPS DOCTOR", false} : ErrorStyle{};
+}
+
 } // namespace
 
 void register_doctor(CLI::App& app, Runner& selected)
 {
     auto doctor = add_command(app, selected, "doctor", "Audit every key of the layer in one SCAN pass; --fix repairs safely",
-                              run_doctor);
+                              run_doctor, doctor_errors);
     DoctorOptions& o = doctor.options;
     CLI::App& sub = *doctor.app;
     sub.add_option("--kinds", o.kinds, "Only these kinds, comma-separated: token,lock,dedupe,ratelimit,session,user_index,other")

@@ -134,20 +134,11 @@ std::vector<output::Cell> node_row(const repo::NodePing& n, Verdict v)
 
 int run_ping(const PingOptions& o, Context& ctx);
 
-int run_ping_command(const PingOptions& o, Context& ctx);
-
-// Nagios plugins answer every failure with a status line: CRITICAL when Redis is down, UNKNOWN otherwise.
-int run_ping_nagios(const PingOptions& o, Context& ctx)
+// Nagios plugins answer every failure with a status line: CRITICAL when Redis is down (what the check is for),
+// UNKNOWN otherwise. main's catch writes it.
+ErrorStyle ping_errors(const PingOptions& o)
 {
-    try {
-        return run_ping(o, ctx);
-    } catch (const Error& e) {
-        // Redis not answering is what the check is for (CRITICAL); anything else means it could not check (UNKNOWN).
-        bool down = exit_code_for(e.kind()) == k_exit_unavailable;
-        auto state = down ? output::NagiosState::critical : output::NagiosState::unknown;
-        ctx.printer().line(output::sanitize_for_terminal(output::nagios_line("REDIS", state, e.what(), {})));
-        return static_cast<int>(state);
-    }
+    return o.format == "nagios" ? ErrorStyle{"REDIS", true} : ErrorStyle{};
 }
 
 int run_ping(const PingOptions& o, Context& ctx)
@@ -187,16 +178,12 @@ int run_ping(const PingOptions& o, Context& ctx)
     return output::render(ctx.printer(), {fields, text}, exit_code);
 }
 
-int run_ping_command(const PingOptions& o, Context& ctx)
-{
-    return o.format == "nagios" ? run_ping_nagios(o, ctx) : run_ping(o, ctx);
-}
-
 } // namespace
 
 void register_ping(CLI::App& app, Runner& selected)
 {
-    auto ping = add_command(app, selected, "ping", "Connectivity, latency, role and version per node", run_ping_command);
+    auto ping = add_command(app, selected, "ping", "Connectivity, latency, role and version per node", run_ping,
+                            ping_errors);
     PingOptions& o = ping.options;
     CLI::App& sub = *ping.app;
     sub.add_option("-c,--count", o.count, "Number of PINGs per node (default 1)")->check(integer_in(config::k_count_range));
