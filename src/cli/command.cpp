@@ -11,6 +11,15 @@ CLI::App* add_group(CLI::App& parent, const std::string& name, const std::string
     return group;
 }
 
+void add_examples(CLI::App& app, std::initializer_list<std::string> examples)
+{
+    std::string footer = "Examples:";
+    for (const auto& example : examples) {
+        footer += "\n  " + example;
+    }
+    app.footer(footer);
+}
+
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& target,
                           const std::string& help, config::DurationRange range)
 {

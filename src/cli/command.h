@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <optional>
 #include <string>
@@ -43,6 +44,9 @@ Declared<Options> add_command(CLI::App& parent, Runner& selected, const std::str
     });
     return {sub, *options};
 }
+
+// Ends the command's --help with its examples, one command line each.
+void add_examples(CLI::App& app, std::initializer_list<std::string> examples);
 
 // A duration flag ("250ms", "30s", "1d"), checked against `range` and parsed while parsing: a bad one fails
 // with exit 2 before anything connects.

@@ -133,14 +133,20 @@ void add_mark_ids(CLI::App& app, MarkIds& marks, const std::string& id_help)
 void register_dedupe(CLI::App& app, Runner& selected)
 {
     CLI::App* group = add_group(app, "dedupe", "Message de-duplication marks: check, forget");
+    add_examples(*group, {"redops dedupe check --tenant acme --id msg-1001", "redops dedupe forget --tenant acme --id msg-1001"});
 
     auto check = add_command(*group, selected, "check", "Is a message id new? With --mark, mark it atomically", run_check);
+    add_examples(*check.app, {"redops dedupe check --tenant acme --id msg-1001",
+                          "redops dedupe check --tenant acme --id msg-1001 --mark --ttl 3600",
+                          "redops dedupe check --tenant acme --ids-file ids.txt --json"});
     add_mark_ids(*check.app, check.options.marks, "Message id (repeatable; - reads ids from stdin, one per line)");
     check.app->add_flag("--mark", check.options.mark, "Mark the ids (SET NX EX, as the services do)");
     check.app->add_option("--ttl", check.options.ttl_s, "TTL of a new mark in seconds (default from config, 86400)")
         ->check(integer_in(config::k_ttl_seconds_range));
 
     auto forget = add_command(*group, selected, "forget", "Remove marks so messages can be reprocessed", run_forget);
+    add_examples(*forget.app, {"redops dedupe forget --tenant acme --id msg-1001",
+                           "redops dedupe forget --tenant acme --ids-file ids.txt"});
     add_mark_ids(*forget.app, forget.options.marks, "Message id (repeatable; - reads ids from stdin)");
 }
 

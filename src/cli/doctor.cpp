@@ -181,6 +181,7 @@ void register_doctor(CLI::App& app, Runner& selected)
 {
     auto doctor = add_command(app, selected, "doctor", "Audit every key of the layer in one SCAN pass; --fix repairs safely",
                               run_doctor, doctor_errors);
+    add_examples(*doctor.app, {"redops doctor", "redops doctor --fix", "redops doctor --fix --yes"});
     DoctorOptions& o = doctor.options;
     CLI::App& sub = *doctor.app;
     sub.add_option("--kinds", o.kinds, "Only these kinds, comma-separated: token,lock,dedupe,ratelimit,session,user_index,other")

@@ -373,8 +373,11 @@ repo::AcquireResult retry_acquire(const std::function<repo::AcquireResult()>& at
 void register_lock(CLI::App& app, Runner& selected)
 {
     CLI::App* lock = add_group(app, "lock", "Distributed locks: acquire, release, extend, status, list, run");
+    add_examples(*lock, {"redops lock status deploy", "redops lock run nightly-report --ttl 30s -- ./report.sh"});
 
     auto acquire = add_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token", run_acquire);
+    add_examples(*acquire.app, {"token=$(redops lock acquire deploy --ttl 10m --wait 2m) || exit 1",
+                          "redops lock acquire deploy --ttl 30s --json"});
     add_name(*acquire.app, acquire.options.name);
     add_duration(*acquire.app, "--ttl", acquire.options.ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)",
                  config::k_ttl_range);
@@ -385,6 +388,8 @@ void register_lock(CLI::App& app, Runner& selected)
                           "Also take the next fencing number, atomically (in --json: fence)");
 
     auto release = add_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one", run_release);
+    add_examples(*release.app, {"redops lock release deploy --owner \"$token\"",
+                          "redops lock release tenant-refresh:acme --force --yes"});
     add_name(*release.app, release.options.name);
     auto* owner = release.app->add_option("--owner", release.options.owner, "The owner token printed by acquire");
     release.app->add_flag("--force", release.options.force, "Delete the lock whoever holds it (asks on a TTY)")
@@ -392,6 +397,8 @@ void register_lock(CLI::App& app, Runner& selected)
     add_yes(*release.app, release.options.yes, "Do not ask (needed with --force off a TTY)");
 
     auto extend = add_command(*lock, selected, "extend", "Reset the TTL of a lock you own", run_extend);
+    add_examples(*extend.app, {"redops lock extend deploy --owner \"$token\" --ttl 10m",
+                         "redops lock extend deploy --owner \"$token\" --ttl 30s --json"});
     add_name(*extend.app, extend.options.name);
     extend.app->add_option("--owner", extend.options.owner, "The owner token printed by acquire");
     add_duration(*extend.app, "--ttl", extend.options.ttl, "New TTL from now, e.g. 30s", config::k_ttl_range)
@@ -399,9 +406,11 @@ void register_lock(CLI::App& app, Runner& selected)
 
     auto status = add_command(*lock, selected, "status", "Whether a lock is held, by whom (masked) and for how long",
                               run_status);
+    add_examples(*status.app, {"redops lock status deploy", "redops lock status deploy -o json"});
     add_name(*status.app, status.options.name);
 
     auto list = add_command(*lock, selected, "list", "Stream the locks that are held (SCAN)", run_list);
+    add_examples(*list.app, {"redops lock list", "redops lock list --match 'token-refresh:*' --json"});
     list.app->add_option("--match", list.options.match, "Glob on lock names (raw MATCH syntax), e.g. 'report-*'");
 
     register_lock_run(*lock, selected);

@@ -180,6 +180,8 @@ void register_lock_run(CLI::App& lock, Runner& selected)
 {
     auto run = add_command(lock, selected, "run",
                            "Run a command's whole process group while holding a lock, renewed every ttl/3", run_lock);
+    add_examples(*run.app, {"redops lock run nightly-report --ttl 30s -- /opt/app/bin/report",
+                      "redops lock run sync --quiet --fence --kill-on-loss -- /opt/app/bin/sync"});
     RunOptions& o = run.options;
     CLI::App& sub = *run.app;
     sub.add_option("name", o.name, "Lock name")->required();

@@ -184,6 +184,8 @@ void register_ping(CLI::App& app, Runner& selected)
 {
     auto ping = add_command(app, selected, "ping", "Connectivity, latency, role and version per node", run_ping,
                             ping_errors);
+    add_examples(*ping.app, {"redops ping", "redops --url rediss://cache.internal:6380 --cacert ca.pem ping --json",
+                  "redops ping --count 5 --interval 200ms --format nagios --warn 5 --crit 50"});
     PingOptions& o = ping.options;
     CLI::App& sub = *ping.app;
     sub.add_option("-c,--count", o.count, "Number of PINGs per node (default 1)")->check(integer_in(config::k_count_range));

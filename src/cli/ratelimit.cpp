@@ -212,9 +212,15 @@ int run_reset(const ResetOptions& o, Context& ctx)
 void register_ratelimit(CLI::App& app, Runner& selected)
 {
     CLI::App* group = add_group(app, "ratelimit", "Rate limits: test (peek, load check, degraded), reset");
+    add_examples(*group, {"redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --peek",
+                       "redops ratelimit reset --resource api --subject u1"});
 
     auto test = add_command(*group, selected, "test", "Hit or peek at a subject's limit; --requests checks atomicity",
                             run_test);
+    add_examples(*test.app, {"redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --peek",
+                            "redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --requests 8 "
+                            "--concurrency 4",
+                            "redops ratelimit test --resource login --subject u1 --limit 10 --window 1m --degraded"});
     TestOptions& t = test.options;
     CLI::App& sub = *test.app;
     sub.add_option("--resource", t.resource, "Limited resource (the {resource} of the key template)");
@@ -236,6 +242,8 @@ void register_ratelimit(CLI::App& app, Runner& selected)
     sub.add_flag("--degraded", t.degraded, "The in-memory fallback limiter, no Redis (default 10 per 60 s)");
 
     auto reset = add_command(*group, selected, "reset", "Clear a subject's limit state (UNLINK)", run_reset);
+    add_examples(*reset.app, {"redops ratelimit reset --resource api --subject u1",
+                             "redops ratelimit reset --resource api --all-subjects --dry-run"});
     ResetOptions& r = reset.options;
     reset.app->add_option("--resource", r.resource, "Limited resource");
     auto* subject = reset.app->add_option("--subject", r.subject, "Subject to unblock");

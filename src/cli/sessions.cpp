@@ -340,14 +340,18 @@ int run_prune(const PruneOptions& o, Context& ctx)
 void register_sessions(CLI::App& app, Runner& selected)
 {
     CLI::App* group = add_group(app, "sessions", "User sessions: list, invalidate, prune");
+    add_examples(*group, {"redops sessions list --user u-42", "redops sessions prune --user u-42"});
 
     auto list = add_command(*group, selected, "list", "List a user's sessions (--user) or every session (--all)", run_list);
+    add_examples(*list.app, {"redops sessions list --user u-42", "redops sessions list --all --count"});
     auto* user = list.app->add_option("--user", list.options.user, "User id, taken literally");
     list.app->add_flag("--all", list.options.all, "Every session key (SCAN, streamed)")->excludes(user);
     list.app->add_option("--limit", list.options.limit, "Show at most N sessions")->check(integer_in(config::k_count_range));
     list.app->add_flag("--count", list.options.count, "Print totals only");
 
     auto inv = add_command(*group, selected, "invalidate", "Delete sessions and their index entries", run_invalidate);
+    add_examples(*inv.app, {"redops sessions invalidate --user u-42 --dry-run",
+                                 "redops sessions invalidate --session 3f2a9c1e5b7d --user u-42"});
     inv.app->add_option("--session", inv.options.sessions,
                         "Session id, or a unique prefix (>= 8 chars) with --user; repeatable");
     inv.app->add_option("--user", inv.options.user, "The sessions' user; alone: every session of the user");
@@ -355,6 +359,7 @@ void register_sessions(CLI::App& app, Runner& selected)
     add_yes(*inv.app, inv.options.yes, "Do not ask before invalidating more than one session");
 
     auto prune = add_command(*group, selected, "prune", "Remove index entries whose session is gone", run_prune);
+    add_examples(*prune.app, {"redops sessions prune --user u-42", "redops sessions prune --all-users --yes"});
     auto* prune_user = prune.app->add_option("--user", prune.options.user, "User id, taken literally");
     prune.app->add_flag("--all-users", prune.options.all_users, "Every user's index (SCAN)")->excludes(prune_user);
     add_yes(*prune.app, prune.options.yes, "Do not ask before pruning every index");

@@ -273,11 +273,16 @@ void add_key_options(CLI::App& app, TokenKey& key, const std::string& tenant_hel
 void register_token(CLI::App& app, Runner& selected)
 {
     CLI::App* token = add_group(app, "token", "Cached OAuth tokens: get, set, flush, list");
+    add_examples(*token, {"redops token get --provider genesys --tenant acme", "redops token list --provider genesys"});
 
     auto get = add_command(*token, selected, "get", "Show the cached token of a provider and tenant", run_get);
+    add_examples(*get.app, {"redops token get --provider genesys --tenant acme",
+                       "redops token get --provider genesys --tenant acme -o json --reveal"});
     add_key_options(*get.app, get.options.key, "Tenant id, taken literally");
 
     auto set = add_command(*token, selected, "set", "Cache a token (read from stdin or --token-file)", run_set);
+    add_examples(*set.app, {"printf %s \"$TOKEN\" | redops token set --provider genesys --tenant acme --expires-in 3600",
+                       "redops token set --provider genesys --tenant acme --expires-in 3600 --token-file tok.txt"});
     add_key_options(*set.app, set.options.key, "Tenant id, taken literally");
     set.app->add_option("--expires-in", set.options.expires_in_s, "Seconds until the token expires (from the issuer; at most 10 years)")
         ->check(integer_in(config::k_ttl_seconds_range))
@@ -288,6 +293,9 @@ void register_token(CLI::App& app, Runner& selected)
     set.app->add_option("--token", set.options.token, "The token itself (visible to other users; warns)")->excludes(token_file);
 
     auto flush = add_command(*token, selected, "flush", "Delete cached tokens (SCAN + UNLINK)", run_flush);
+    add_examples(*flush.app, {"redops token flush --provider genesys --tenant acme",
+                         "redops token flush --provider genesys --all-tenants --dry-run",
+                         "redops token flush --all --yes"});
     add_key_options(*flush.app, flush.options.key, "One tenant, taken literally ('*' is a tenant named *)");
     auto* all_tenants = flush.app->add_flag("--all-tenants", flush.options.all_tenants, "Every tenant of the provider");
     flush.app->add_flag("--all", flush.options.all, "Every token of every provider")->excludes(all_tenants);
@@ -295,6 +303,7 @@ void register_token(CLI::App& app, Runner& selected)
     add_yes(*flush.app, flush.options.yes, "Bulk deletion without asking (needed off a terminal)");
 
     auto list = add_command(*token, selected, "list", "Stream cached tokens, masked", run_list);
+    add_examples(*list.app, {"redops token list", "redops token list --provider genesys -o json"});
     list.app->add_option("--provider", list.options.provider, "Only this provider");
 }
 
