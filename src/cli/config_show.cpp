@@ -1,6 +1,7 @@
 // `redops config show`: every effective setting and where it came from; the password masked.
 #include "cli/commands.h"
 #include "config/show.h"
+#include "output/forms.h"
 #include "output/table.h"
 #include "output/time_format.h"
 
@@ -25,22 +26,21 @@ nlohmann::ordered_json settings_json(const std::vector<config::ShownSetting>& sh
     return settings;
 }
 
-int run_config_show(Context& ctx)
+output::Table settings_table(const std::vector<config::ShownSetting>& shown)
 {
-    std::vector<config::ShownSetting> shown = config::show_settings(ctx.settings());
-    if (ctx.printer().json()) {
-        nlohmann::ordered_json doc;
-        doc["ok"] = true;
-        doc["settings"] = settings_json(shown);
-        ctx.printer().json_document(doc);
-        return 0;
-    }
     output::Table table({"SETTING", "VALUE", "SOURCE"});
     for (const auto& s : shown) {
         std::string value = s.kind == config::ShownKind::bytes ? output::human_bytes(s.typed.get<long long>()) : s.value;
         table.add_row(std::vector<std::string>{s.name, value, s.source});
     }
-    ctx.printer().table(table);
+    return table;
+}
+
+int run_config_show(Context& ctx)
+{
+    std::vector<config::ShownSetting> shown = config::show_settings(ctx.settings());
+    output::print(ctx.printer(), {.json = [&] { return nlohmann::ordered_json{{"ok", true}, {"settings", settings_json(shown)}}; },
+                                  .table = [&] { return settings_table(shown); }});
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "cli/nagios_options.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/forms.h"
 #include "output/text_width.h"
 
 #include <fmt/format.h>
@@ -47,19 +48,15 @@ void write_atomically(const std::string& path, const std::string& content)
 
 void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
 {
-    if (o.format == "prometheus") {
-        std::string text = prometheus_text(s);
-        if (!o.output_file.empty()) {
-            write_atomically(o.output_file, text);
-        } else {
-            ctx.printer().out() << text;
-            ctx.printer().flush();
-        }
-    } else if (ctx.printer().json()) {
-        ctx.printer().json_document(sample_json(s));
-    } else {
-        ctx.printer().line(output::sanitize_for_terminal(sample_line(s)));
+    if (!o.output_file.empty()) {
+        write_atomically(o.output_file, prometheus_text(s)); // --output-file goes with --format prometheus
+        return;
     }
+    output::Forms forms{.json = [&] { return sample_json(s); }, .line = [&] { return sample_line(s); }};
+    if (o.format == "prometheus") {
+        forms.exposition = [&] { return prometheus_text(s); };
+    }
+    output::print(ctx.printer(), forms);
 }
 
 bool any_threshold(const CheckThresholds& t)
@@ -150,8 +147,8 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
     // The configuration is loaded before the first sample, so its errors end the run instead of failing samples.
     // One sample (--once, --count 1) has no later samples to spread a census over: it runs the whole pass.
     std::optional<repo::KeyCensus> census = make_key_census(o, ctx.settings(), count == 1);
-    bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty && !ctx.printer().json() &&
-                o.format == "default";
+    bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty &&
+                ctx.printer().format() == output::Format::table && o.format == "default";
     std::optional<LiveView> view;
     if (live) {
         view.emplace(ctx.printer().out(), STDIN_FILENO);
