@@ -13,6 +13,33 @@ constexpr std::string_view k_masked = "***";
 
 class Rows {
 public:
+    // One row of the settings table, shown by its setting's type.
+    void add_row(std::string name, SettingType type, const Setting<std::string>& setting)
+    {
+        type == SettingType::secret ? secret(std::move(name), setting) : text(std::move(name), setting);
+    }
+    void add_row(std::string name, SettingType, const Setting<bool>& setting) { flag(std::move(name), setting); }
+    template <typename N>
+    void add_row(std::string name, SettingType type, const Setting<N>& setting)
+    {
+        number(std::move(name), setting, type == SettingType::bytes ? ShownKind::bytes : ShownKind::number);
+    }
+    void add_row(std::string name, SettingType, const Setting<Millis>& setting) { duration(std::move(name), setting); }
+    void add_row(std::string name, SettingType, const Setting<std::vector<std::string>>& setting)
+    {
+        list(std::move(name), setting);
+    }
+
+    void key(std::string name, const Setting<KeyTemplate>& setting)
+    {
+        add(std::move(name), setting.value.text(), setting.origin, ShownKind::key, setting.value.text());
+    }
+
+    std::vector<ShownSetting> take() { return std::move(m_rows); }
+
+private:
+    using Json = nlohmann::ordered_json;
+
     void text(std::string name, const Setting<std::string>& setting)
     {
         const auto& v = setting.value;
@@ -45,31 +72,6 @@ public:
         add(std::move(name), setting.value.empty() ? std::string(k_none) : fmt::format("{}", fmt::join(setting.value, ",")),
             setting.origin, ShownKind::list, setting.value);
     }
-    void key(std::string name, const Setting<KeyTemplate>& setting)
-    {
-        add(std::move(name), setting.value.text(), setting.origin, ShownKind::key, setting.value.text());
-    }
-
-    void add_row(std::string name, SettingType type, const Setting<std::string>& setting)
-    {
-        type == SettingType::secret ? secret(std::move(name), setting) : text(std::move(name), setting);
-    }
-    void add_row(std::string name, SettingType, const Setting<bool>& setting) { flag(std::move(name), setting); }
-    template <typename N>
-    void add_row(std::string name, SettingType type, const Setting<N>& setting)
-    {
-        number(std::move(name), setting, type == SettingType::bytes ? ShownKind::bytes : ShownKind::number);
-    }
-    void add_row(std::string name, SettingType, const Setting<Millis>& setting) { duration(std::move(name), setting); }
-    void add_row(std::string name, SettingType, const Setting<std::vector<std::string>>& setting)
-    {
-        list(std::move(name), setting);
-    }
-
-    std::vector<ShownSetting> take() { return std::move(m_rows); }
-
-private:
-    using Json = nlohmann::ordered_json;
 
     ShownSetting& add(std::string name, std::string value, const Origin& origin, ShownKind kind, Json typed)
     {
