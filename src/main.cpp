@@ -116,7 +116,11 @@ int main(int argc, char** argv)
         }
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        printer.error(Error(ErrorKind::data, mask.apply(std::string("internal error: ") + e.what())));
+        std::string message = mask.apply(std::string("internal error: ") + e.what());
+        if (cli::ErrorStyle style = selected.style(); !style.service.empty()) {
+            return report_verdict(printer, style, ErrorKind::data, message);
+        }
+        printer.error(Error(ErrorKind::data, message));
         return k_exit_data;
     }
 }

@@ -1,9 +1,11 @@
 #include "cli/app.h"
 
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "common/error.h"
 #include "config/limits.h"
+#include "config/setting_table.h"
 
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
@@ -12,6 +14,8 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <type_traits>
+#include <variant>
 #include <vector>
 
 #ifndef REDOPS_GIT_REVISION
@@ -20,54 +24,67 @@
 
 namespace redops::cli {
 
+namespace {
+
+// A setting's flag as the settings table describes it: names, help, FILE/DIR and the range of its values.
+template <class T>
+CLI::Option* setting_option(CLI::App& app, std::string_view flag, T& target)
+{
+    const config::SettingRow& row = config::setting_by_flag(flag);
+    CLI::Option* option = nullptr;
+    if constexpr (std::is_same_v<T, bool>) {
+        option = app.add_flag(std::string(row.flag), target, std::string(row.help));
+    } else {
+        option = app.add_option(std::string(row.flag), target, std::string(row.help));
+    }
+    if (row.type == config::SettingType::path || row.type == config::SettingType::directory) {
+        option->type_name(row.type == config::SettingType::path ? "FILE" : "DIR");
+    }
+    if (const auto* count = std::get_if<config::CountRange>(&row.range)) {
+        option->check(integer_in(*count));
+    } else if (const auto* duration = std::get_if<config::DurationRange>(&row.range)) {
+        option->check(duration_in(*duration));
+    }
+    return option;
+}
+
+} // namespace
+
 void register_global_options(CLI::App& app, GlobalOptions& g)
 {
     auto& f = g.flags;
     const std::string conn = "Connection";
-    app.add_option("-u,--url", f.url, "redis://[user[:password]@]host[:port][/db], rediss://… or unix:///path")
-        ->group(conn);
+    setting_option(app, "--url", f.url)->group(conn);
     // -h is the host, as in redis-cli (-p, -n, -a, -u follow it too); help is --help only (set in main).
-    app.add_option("-h,--host", f.host, "Server host (default 127.0.0.1)")->group(conn);
-    app.add_option("-p,--port", f.port, "Server port (default 6379)")->check(integer_in(config::k_port_range))->group(conn);
+    setting_option(app, "--host", f.host)->group(conn);
+    setting_option(app, "--port", f.port)->group(conn);
     // The upper bound is the config file's "databases" (default 16), checked by the loader.
-    app.add_option("-n,--db", f.db, "Database number (0-15, or below the config file's \"databases\")")
-        ->check(integer_in({0, config::k_databases_range.max - 1}))
-        ->group(conn);
-    app.add_option("--user", f.user, "ACL user name")->group(conn);
-    app.add_option("--password-file", f.password_file, "Read the password from the first line of FILE")
-        ->type_name("FILE")
-        ->group(conn);
-    app.add_flag("--askpass", f.askpass, "Prompt for the password without echo")->group(conn);
-    app.add_option("-a,--password", f.password, "Password (visible to other users: prefer --askpass)")->group(conn);
-    app.add_option("--connect-timeout", f.connect_timeout, "Connect timeout, e.g. 2s (default 2s)")
-        ->check(duration_in(config::k_timeout_range))
-        ->group(conn);
-    app.add_option("--timeout", f.timeout, "Per-command timeout, e.g. 500ms (default 5s)")
-        ->check(duration_in(config::k_timeout_range))
-        ->group(conn);
-    app.add_option("--max-reply-bytes", f.max_reply_bytes, "Largest single reply accepted (default 512 MiB)")
-        ->check(integer_in(config::k_reply_bytes_range))
-        ->group(conn);
-    app.add_option("--config", f.config_file, "Config file (default $XDG_CONFIG_HOME/redops/config.json)")
-        ->type_name("FILE")
-        ->group(conn);
-    app.add_option("--profile", f.profile, "Profile of the config file to use")->type_name("PROFILE")->group(conn);
+    setting_option(app, "--db", f.db)->check(integer_in({0, config::k_databases_range.max - 1}))->group(conn);
+    setting_option(app, "--user", f.user)->group(conn);
+    setting_option(app, "--password-file", f.password_file)->group(conn);
+    setting_option(app, "--askpass", f.askpass)->group(conn);
+    setting_option(app, "--password", f.password)->group(conn);
+    setting_option(app, "--connect-timeout", f.connect_timeout)->group(conn);
+    setting_option(app, "--timeout", f.timeout)->group(conn);
+    setting_option(app, "--max-reply-bytes", f.max_reply_bytes)->group(conn);
+    setting_option(app, "--config", f.config_file)->group(conn);
+    setting_option(app, "--profile", f.profile)->type_name("PROFILE")->group(conn);
 
     const std::string tls = "TLS";
-    app.add_flag("--tls", f.tls, "Connect with TLS")->group(tls);
-    app.add_option("--cacert", f.cacert, "CA certificate file")->type_name("FILE")->group(tls);
-    app.add_option("--cacertdir", f.cacertdir, "CA certificate directory")->type_name("DIR")->group(tls);
+    setting_option(app, "--tls", f.tls)->group(tls);
+    setting_option(app, "--cacert", f.cacert)->group(tls);
+    setting_option(app, "--cacertdir", f.cacertdir)->group(tls);
     // That the files exist and that a certificate comes with its key is checked by the loader, after the config
     // file: either may come from there.
-    app.add_option("--cert", f.cert, "Client certificate (mutual TLS; needs a key)")->type_name("FILE")->group(tls);
-    app.add_option("--key", f.key, "Client private key (needs a certificate)")->type_name("FILE")->group(tls);
-    app.add_option("--sni", f.sni, "Server name for SNI and verification")->group(tls);
-    app.add_flag("--insecure", f.insecure, "Skip certificate verification (warns)")->group(tls);
+    setting_option(app, "--cert", f.cert)->group(tls);
+    setting_option(app, "--key", f.key)->group(tls);
+    setting_option(app, "--sni", f.sni)->group(tls);
+    setting_option(app, "--insecure", f.insecure)->group(tls);
 
     const std::string topo = "Topology";
-    app.add_flag("--cluster", f.cluster, "Redis Cluster mode")->group(topo);
-    app.add_option("--sentinel", f.sentinels, "Sentinel HOST:PORT (repeatable)")->group(topo);
-    app.add_option("--master", f.master, "Sentinel master name")->group(topo);
+    setting_option(app, "--cluster", f.cluster)->group(topo);
+    setting_option(app, "--sentinel", f.sentinels)->group(topo);
+    setting_option(app, "--master", f.master)->group(topo);
 
     const std::string out = "Output";
     app.add_option("-o,--output", g.output, "table or json")->check(CLI::IsMember({"table", "json"}))->group(out);
@@ -96,46 +113,10 @@ void register_commands(CLI::App& app, Runner& selected)
     add_help_examples(app);
 }
 
-namespace {
-
-// The examples that end each command's --help, by command path.
-const std::map<std::string, std::vector<std::string>, std::less<>>& help_examples()
-{
-    static const std::map<std::string, std::vector<std::string>, std::less<>> table{
-        {"", {"redops ping", "redops --url rediss://cache:6380 --cacert ca.pem token get --provider genesys --tenant acme",
-              "redops -h 10.0.0.5 -p 6380 monitor --once -o json"}},
-        {"config", {"redops config show", "redops --profile prod config show --json"}},
-        {"config show", {"redops config show", "redops --profile prod config show",
-                         "REDIS_URL=redis://10.0.0.5:6379/2 redops config show --json"}},
-        {"monitor", {"redops monitor --interval 5s -o json >> /var/log/redis-health.jsonl",
-                     "redops monitor --once --format prometheus --output-file /var/lib/node_exporter/textfile/redis.prom",
-                     "redops monitor --check --warn-latency 5 --crit-latency 50"}},
-        {"completion", {"redops completion bash > ~/.local/share/bash-completion/completions/redops",
-                        "redops completion fish > ~/.config/fish/completions/redops.fish"}},
-    };
-    return table;
-}
-
-void add_examples(CLI::App& app, const std::string& path)
-{
-    const auto& table = help_examples();
-    if (auto found = table.find(path); found != table.end()) {
-        std::string footer = "Examples:";
-        for (const auto& example : found->second) {
-            footer += "\n  " + example;
-        }
-        app.footer(footer);
-    }
-    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) {
-        add_examples(*sub, path.empty() ? sub->get_name() : path + " " + sub->get_name());
-    }
-}
-
-} // namespace
-
 void add_help_examples(CLI::App& app)
 {
-    add_examples(app, "");
+    add_examples(app, {"redops ping", "redops --url rediss://cache:6380 --cacert ca.pem token get --provider genesys --tenant acme",
+                       "redops -h 10.0.0.5 -p 6380 monitor --once -o json"});
 }
 
 std::string version_text()

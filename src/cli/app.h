@@ -51,7 +51,7 @@ struct Runner {
 
 void register_global_options(CLI::App& app, GlobalOptions& globals);
 void register_commands(CLI::App& app, Runner& selected);
-// Ends each command's --help with its examples (called by register_commands; a table by command path).
+// Ends `redops --help` with its examples (each command declares its own; see command.h).
 void add_help_examples(CLI::App& app);
 // What --version prints: the version, the git revision built from, and the hiredis and OpenSSL versions.
 std::string version_text();

@@ -30,6 +30,16 @@ CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<
         ->type_name("DURATION");
 }
 
+CLI::Option* add_duration(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+                          const std::string& help, config::DurationRange range)
+{
+    return app
+        .add_option_function<std::string>(
+            name, [&target](const std::string& text) { target = config::parse_duration(text); }, help)
+        ->check(duration_in(range))
+        ->type_name("DURATION");
+}
+
 CLI::Option* add_yes(CLI::App& app, bool& yes, const std::string& help)
 {
     return app.add_flag("-y,--yes", yes, help);

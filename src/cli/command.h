@@ -52,6 +52,9 @@ void add_examples(CLI::App& app, std::initializer_list<std::string> examples);
 // with exit 2 before anything connects.
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& target,
                           const std::string& help, config::DurationRange range);
+// The same for a duration with a default: `target` holds it until the flag is given.
+CLI::Option* add_duration(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
+                          const std::string& help, config::DurationRange range);
 
 // The option sets commands share, declared once.
 CLI::Option* add_yes(CLI::App& app, bool& yes, const std::string& help);

@@ -1,5 +1,6 @@
 // `redops completion bash|zsh|fish`: completion scripts generated from the command table itself (the build
 // installs their output), and the hidden `completion --list-profiles` they call for profile names.
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/completion_model.h"
 #include "common/error.h"
@@ -9,15 +10,22 @@ namespace redops::cli {
 
 namespace {
 
-int run_completion(const std::string& shell, bool list_profiles, const CLI::App& root, Context& ctx)
+struct CompletionOptions {
+    std::string shell;
+    bool list_profiles = false;
+    const CLI::App* root = nullptr; // the command table the scripts are generated from
+};
+
+int run_completion(const CompletionOptions& o, Context& ctx)
 {
-    if (list_profiles) {
+    if (o.list_profiles) {
         for (const auto& name : config::list_profiles(ctx.flags(), ctx.env())) {
             ctx.printer().out() << name << "\n";
         }
         return 0;
     }
-    const std::vector<CommandNode> nodes = without_global_repeats(collect_commands(root));
+    const std::vector<CommandNode> nodes = without_global_repeats(collect_commands(*o.root));
+    const std::string& shell = o.shell;
     if (shell == "bash") {
         ctx.printer().out() << bash_script(nodes);
     } else if (shell == "zsh") {
@@ -34,18 +42,15 @@ int run_completion(const std::string& shell, bool list_profiles, const CLI::App&
 
 void register_completion(CLI::App& app, Runner& selected)
 {
-    auto shell = std::make_shared<std::string>();
-    auto list_profiles = std::make_shared<bool>(false);
-    CLI::App* sub = app.add_subcommand("completion", "Print a shell completion script (bash, zsh, fish)");
-    sub->add_option("shell", *shell, "bash, zsh or fish")->check(CLI::IsMember({"bash", "zsh", "fish"}));
+    auto completion = add_command(app, selected, "completion", "Print a shell completion script (bash, zsh, fish)",
+                                  run_completion);
+    add_examples(*completion.app, {"redops completion bash > ~/.local/share/bash-completion/completions/redops",
+                                   "redops completion fish > ~/.config/fish/completions/redops.fish"});
+    CompletionOptions& o = completion.options;
+    o.root = &app;
+    completion.app->add_option("shell", o.shell, "bash, zsh or fish")->check(CLI::IsMember({"bash", "zsh", "fish"}));
     // For the scripts themselves: the profile names of the config file (hidden: group "").
-    sub->add_flag("--list-profiles", *list_profiles, "Print the config file's profile names")->group("");
-    const CLI::App* root = &app;
-    sub->callback([shell, list_profiles, root, &selected] {
-        selected = [shell, list_profiles, root](Context& ctx) {
-            return run_completion(*shell, *list_profiles, *root, ctx);
-        };
-    });
+    completion.app->add_flag("--list-profiles", o.list_profiles, "Print the config file's profile names")->group("");
 }
 
 } // namespace redops::cli

@@ -1,6 +1,8 @@
 // `redops config show`: every effective setting and where it came from; the password masked.
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "config/show.h"
+#include "output/view.h"
 #include "output/table.h"
 #include "output/time_format.h"
 
@@ -25,33 +27,36 @@ nlohmann::ordered_json settings_json(const std::vector<config::ShownSetting>& sh
     return settings;
 }
 
-int run_config_show(Context& ctx)
+output::Table settings_table(const std::vector<config::ShownSetting>& shown)
 {
-    std::vector<config::ShownSetting> shown = config::show_settings(ctx.settings());
-    if (ctx.printer().json()) {
-        nlohmann::ordered_json doc;
-        doc["ok"] = true;
-        doc["settings"] = settings_json(shown);
-        ctx.printer().json_document(doc);
-        return 0;
-    }
     output::Table table({"SETTING", "VALUE", "SOURCE"});
     for (const auto& s : shown) {
         std::string value = s.kind == config::ShownKind::bytes ? output::human_bytes(s.typed.get<long long>()) : s.value;
         table.add_row(std::vector<std::string>{s.name, value, s.source});
     }
-    ctx.printer().table(table);
-    return 0;
+    return table;
+}
+
+struct ShowOptions {};
+
+int run_config_show(const ShowOptions&, Context& ctx)
+{
+    std::vector<config::ShownSetting> shown = config::show_settings(ctx.settings());
+    return output::render(ctx.printer(),
+                          {output::Json{{"settings", settings_json(shown)}},
+                           [&](output::Printer& out) { out.table(settings_table(shown)); }},
+                          k_exit_ok);
 }
 
 } // namespace
 
 void register_config(CLI::App& app, Runner& selected)
 {
-    CLI::App* group = app.add_subcommand("config", "Inspect the effective configuration");
-    group->require_subcommand(1);
-    CLI::App* show = group->add_subcommand("show", "Print every effective setting with its source");
-    show->callback([&selected] { selected = [](Context& ctx) { return run_config_show(ctx); }; });
+    CLI::App* group = add_group(app, "config", "Inspect the effective configuration");
+    add_examples(*group, {"redops config show", "redops --profile prod config show --json"});
+    auto show = add_command(*group, selected, "show", "Print every effective setting with its source", run_config_show);
+    add_examples(*show.app, {"redops config show", "redops --profile prod config show",
+                             "REDIS_URL=redis://10.0.0.5:6379/2 redops config show --json"});
 }
 
 } // namespace redops::cli

@@ -33,10 +33,7 @@ const config::Settings& Context::settings()
 const redis::ClientFactory& Context::client_factory()
 {
     if (!m_client_factory) {
-        const config::Settings& s = settings();
-        redis::SentinelQuery sentinel{s.connection.sentinels.value, s.connection.master.value,
-                                      s.connection.sentinel_password.value};
-        m_client_factory.emplace(config::connection_options(s), std::move(sentinel), s.connection.cluster.value);
+        m_client_factory.emplace(config::client_factory(settings()));
     }
     return *m_client_factory;
 }

@@ -1,5 +1,6 @@
 // `redops monitor`: health samples over time, degraded-mode transitions, Prometheus and Nagios output.
 #include "cli/checks.h"
+#include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/monitor_format.h"
 #include "cli/monitor_sampler.h"
@@ -7,6 +8,7 @@
 #include "cli/nagios_options.h"
 #include "common/error.h"
 #include "config/duration.h"
+#include "output/view.h"
 #include "output/text_width.h"
 
 #include <fmt/format.h>
@@ -47,19 +49,16 @@ void write_atomically(const std::string& path, const std::string& content)
 
 void emit(Context& ctx, const MonitorOptions& o, const repo::HealthSample& s)
 {
-    if (o.format == "prometheus") {
-        std::string text = prometheus_text(s);
-        if (!o.output_file.empty()) {
-            write_atomically(o.output_file, text);
-        } else {
-            ctx.printer().out() << text;
-            ctx.printer().flush();
-        }
-    } else if (ctx.printer().json()) {
-        ctx.printer().json_document(sample_json(s));
-    } else {
-        ctx.printer().line(output::sanitize_for_terminal(sample_line(s)));
+    if (!o.output_file.empty()) {
+        write_atomically(o.output_file, prometheus_text(s)); // --output-file goes with --format prometheus
+        return;
     }
+    if (o.format == "prometheus") {
+        ctx.printer().out() << prometheus_text(s); // the command's own format: the exposition as it is
+        ctx.printer().flush();
+        return;
+    }
+    output::record(ctx.printer(), sample_json(s), [&] { return sample_line(s); });
 }
 
 bool any_threshold(const CheckThresholds& t)
@@ -82,9 +81,6 @@ void check_percent_range(const std::optional<output::NagiosRange>& range, const 
 // Runs when the command line is parsed, so a contradiction is refused before anything is sent.
 void validate(MonitorOptions& o)
 {
-    if (o.format != "default" && o.format != "prometheus" && o.format != "nagios") {
-        throw Error(ErrorKind::usage, fmt::format("unknown --format \"{}\" (use prometheus or nagios)", o.format));
-    }
     if (o.format == "nagios") {
         o.check = true; // --format nagios is the check's own format
     } else if (o.check && o.format != "default") {
@@ -113,7 +109,7 @@ void validate(MonitorOptions& o)
 // --check: one verdict; a rate threshold needs a second sample one interval later.
 CheckVerdict check(const MonitorOptions& o, Context& ctx)
 {
-    auto interval = config::parse_duration(o.interval);
+    auto interval = o.interval;
     Sampler sampler(ctx, make_key_census(o, ctx.settings(), true));
     repo::HealthSample sample = sampler.take();
     if (sample.reachable && (o.thresholds.crit_evictions_per_s || o.thresholds.warn_evictions_per_s)) {
@@ -123,18 +119,18 @@ CheckVerdict check(const MonitorOptions& o, Context& ctx)
     return check_verdict(sample, o.thresholds);
 }
 
-// Nagios plugin guidelines: whatever goes wrong, a verdict line; a check that could not be made (bad
-// arguments or configuration, an internal error) is UNKNOWN (3); Redis not answering is CRITICAL (2).
 int run_check(const MonitorOptions& o, Context& ctx)
 {
-    CheckVerdict verdict;
-    try {
-        verdict = check(o, ctx);
-    } catch (const std::exception& e) {
-        verdict = unknown_verdict(e.what());
-    }
+    CheckVerdict verdict = check(o, ctx);
     ctx.printer().line(output::sanitize_for_terminal(verdict.line));
     return verdict.exit_code;
+}
+
+// Nagios plugin guidelines: whatever goes wrong, a verdict line; a check that could not be made (bad
+// configuration, an internal error) is UNKNOWN (3). Redis not answering is a sample, judged CRITICAL (2).
+ErrorStyle monitor_errors(const MonitorOptions& o)
+{
+    return o.check ? ErrorStyle{"REDIS", false} : ErrorStyle{};
 }
 
 int run_monitor(const MonitorOptions& o, Context& ctx)
@@ -145,13 +141,13 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
     if (o.listen) {
         return run_listen(o, ctx);
     }
-    auto interval = config::parse_duration(o.interval);
+    auto interval = o.interval;
     int count = o.once ? 1 : o.count.value_or(0); // 0: until interrupted (--count itself is at least 1)
     // The configuration is loaded before the first sample, so its errors end the run instead of failing samples.
     // One sample (--once, --count 1) has no later samples to spread a census over: it runs the whole pass.
     std::optional<repo::KeyCensus> census = make_key_census(o, ctx.settings(), count == 1);
-    bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty && !ctx.printer().json() &&
-                o.format == "default";
+    bool live = ctx.terminal().stdout_is_tty && ctx.terminal().stdin_is_tty &&
+                ctx.printer().format() == output::Format::table && o.format == "default";
     std::optional<LiveView> view;
     if (live) {
         view.emplace(ctx.printer().out(), STDIN_FILENO);
@@ -192,14 +188,20 @@ int run_monitor(const MonitorOptions& o, Context& ctx)
 
 void register_monitor(CLI::App& app, Runner& selected)
 {
-    auto o = std::make_shared<MonitorOptions>();
-    CLI::App* sub = app.add_subcommand("monitor", "Health samples over time; Prometheus and Nagios output");
-    sub->add_option("-i,--interval", o->interval, "Time between samples (default 2s)")
-        ->check(duration_in(config::k_monitor_interval_range));
+    auto monitor = add_command(app, selected, "monitor", "Health samples over time; Prometheus and Nagios output",
+                               run_monitor, monitor_errors);
+    add_examples(*monitor.app,
+                 {"redops monitor --interval 5s -o json >> /var/log/redis-health.jsonl",
+                  "redops monitor --once --format prometheus --output-file /var/lib/node_exporter/textfile/redis.prom",
+                  "redops monitor --check --warn-latency 5 --crit-latency 50"});
+    MonitorOptions* o = &monitor.options;
+    CLI::App* sub = monitor.app;
+    add_duration(*sub, "-i,--interval", o->interval, "Time between samples (default 2s)", config::k_monitor_interval_range);
     auto* count = sub->add_option("-c,--count", o->count, "Stop after N samples (default: run until interrupted)")
                       ->check(integer_in(config::k_count_range));
     sub->add_flag("--once", o->once, "Take one sample and exit")->excludes(count);
-    sub->add_option("--format", o->format, "prometheus: text exposition format; nagios: same as --check");
+    sub->add_option("--format", o->format, "prometheus: text exposition format; nagios: same as --check")
+        ->check(CLI::IsMember({"default", "prometheus", "nagios"}));
     sub->add_option("--output-file", o->output_file, "Write the Prometheus text to FILE atomically (temp + rename)");
     sub->add_flag("--check", o->check, "One Nagios verdict line with perfdata, exit 0/1/2/3");
     sub->add_option("--listen", o->listen,
@@ -223,13 +225,11 @@ void register_monitor(CLI::App& app, Runner& selected)
     auto* keys = sub->add_flag("--keys", o->keys,
                                "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
     sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample")->excludes(keys);
-    sub->add_option("--keys-budget", o->keys_budget,
-                    "Longest whole SCAN pass (--once, --check, --keys-exact); past it the counts are partial (default 5s)")
-        ->check(duration_in(config::k_monitor_interval_range));
-    sub->callback([o, &selected] {
-        validate(*o);
-        selected = [o](Context& ctx) { return run_monitor(*o, ctx); };
-    });
+    add_duration(*sub, "--keys-budget", o->keys_budget,
+                 "Longest whole SCAN pass (--once, --check, --keys-exact); past it the counts are partial (default 5s)",
+                 config::k_monitor_interval_range);
+    // Checked when the command line is parsed, so a contradiction is refused before anything is sent.
+    sub->parse_complete_callback([o] { validate(*o); });
 }
 
 } // namespace redops::cli

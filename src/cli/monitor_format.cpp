@@ -22,11 +22,6 @@ nlohmann::ordered_json optional_json(const std::optional<T>& value)
     return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
 
-std::string optional_text(const std::optional<double>& value, const char* unit = "")
-{
-    return value ? fmt::format("{:.2f}{}", *value, unit) : "-";
-}
-
 nlohmann::ordered_json nodes_json(const repo::HealthSample& s)
 {
     auto nodes = nlohmann::ordered_json::array();
@@ -119,34 +114,6 @@ std::string keys_line(const repo::KeyCensusReport& keys, long long time_ms)
 
 } // namespace
 
-const std::vector<LayerFigure>& layer_figures()
-{
-    auto count = [](long long v) { return std::optional<double>(static_cast<double>(v)); };
-    static const std::vector<LayerFigure> k_figures{
-        {"locks_held", "redops_locks_held", "Lock keys alive in the last key census: each is a held lock", "", true,
-         [=](const repo::LayerFigures& l) { return count(l.locks_held); }},
-        {"lock_ttl_consumed_max_s", "redops_lock_ttl_consumed_max_seconds",
-         "The most any lock with an expiry has used of the configured lock TTL (defaults.lock_ttl minus its PTTL); "
-         "its age only if taken with that TTL and never extended",
-         "s", false,
-         [](const repo::LayerFigures& l) {
-             if (!l.lock_ttl_consumed_max_ms) {
-                 return std::optional<double>();
-             }
-             return std::optional<double>(static_cast<double>(*l.lock_ttl_consumed_max_ms) / 1000.0);
-         }},
-        {"tokens_in_safety_buffer", "redops_tokens_in_safety_buffer",
-         "Cached tokens whose payload expiresAt falls within the safety buffer from now (not yet expired)", "", true,
-         [=](const repo::LayerFigures& l) { return count(l.tokens_in_safety_buffer); }},
-        {"tokens_expired", "redops_tokens_expired",
-         "Cached tokens whose payload expiresAt has passed while the key lives", "", true, [=](const repo::LayerFigures& l) { return count(l.tokens_expired); }},
-        {"stale_index_entries", "redops_stale_index_entries",
-         "User-index members whose session key is gone, counted by the last key census", "", true,
-         [=](const repo::LayerFigures& l) { return count(l.stale_index_entries); }},
-    };
-    return k_figures;
-}
-
 nlohmann::ordered_json sample_json(const repo::HealthSample& s)
 {
     nlohmann::ordered_json j;
@@ -165,53 +132,7 @@ nlohmann::ordered_json sample_json(const repo::HealthSample& s)
         }
         return j;
     }
-    j["latency_ms"] = s.latency_ms;
-    j["role"] = s.role;
-    j["version"] = s.version;
-    j["uptime_s"] = s.uptime_s;
-    j["used_memory_bytes"] = s.used_memory;
-    j["used_memory_peak_bytes"] = s.used_memory_peak;
-    j["maxmemory_bytes"] = s.maxmemory;
-    j["maxmemory_policy"] = s.maxmemory_policy;
-    j["memory_percent"] = optional_json(repo::memory_percent(s));
-    j["mem_fragmentation_ratio"] = s.mem_fragmentation_ratio;
-    j["evicted_keys"] = s.evicted_keys;
-    j["evictions_per_s"] = optional_json(s.evictions_per_s);
-    j["expired_keys"] = s.expired_keys;
-    j["expirations_per_s"] = optional_json(s.expirations_per_s);
-    j["connected_clients"] = s.connected_clients;
-    j["blocked_clients"] = s.blocked_clients;
-    j["rejected_connections"] = s.rejected_connections;
-    j["ops_per_s"] = s.ops_per_sec;
-    j["commands_per_s"] = optional_json(s.commands_per_s);
-    j["keyspace_hits"] = s.keyspace_hits;
-    j["keyspace_misses"] = s.keyspace_misses;
-    j["hit_ratio"] = optional_json(s.hit_ratio);
-    j["net_input_bytes"] = s.net_input_bytes;
-    j["net_output_bytes"] = s.net_output_bytes;
-    if (!s.master_link_status.empty()) {
-        j["master_link_status"] = s.master_link_status;
-        if (!s.master_host.empty()) {
-            j["master"] = fmt::format("{}:{}", s.master_host, s.master_port);
-        }
-        j["master_link_down_s"] = optional_json(s.master_link_down_s);
-    }
-    j["connected_replicas"] = s.connected_replicas;
-    j["replication_lag_s"] = optional_json(s.replication_lag_s);
-    j["replication_lag_bytes"] = optional_json(s.replication_lag_bytes);
-    auto dbs = nlohmann::ordered_json::object();
-    for (const auto& db : s.dbs) {
-        dbs[fmt::format("db{}", db.db)] = {{"keys", db.keys}, {"expires", db.expires}};
-    }
-    j["keyspace"] = dbs;
-    j["rdb_last_bgsave_status"] = s.rdb_last_bgsave_status;
-    j["aof_enabled"] = s.aof_enabled;
-    if (s.aof_enabled) {
-        j["aof_last_write_status"] = s.aof_last_write_status;
-    }
-    if (!s.cluster_state.empty()) {
-        j["cluster_state"] = s.cluster_state;
-    }
+    output::add_json_fields(j, read_metrics(s));
     if (s.keys) {
         keys_json(j, *s.keys, s.time_ms);
     }
@@ -227,12 +148,7 @@ std::string sample_line(const repo::HealthSample& s)
     if (!s.reachable) {
         return fmt::format("{} unhealthy error=\"{}\"", time, s.error);
     }
-    std::string line = fmt::format(
-        "{} {} latency_ms={:.3f} role={} used_memory={} maxmemory={} policy={} evicted_keys={} evictions_per_s={} "
-        "clients={} rejected={} ops_per_s={} hit_ratio={}",
-        time, s.healthy ? "healthy" : "unhealthy", s.latency_ms, s.role, s.used_memory, s.maxmemory, s.maxmemory_policy, s.evicted_keys,
-        optional_text(s.evictions_per_s), s.connected_clients, s.rejected_connections, s.ops_per_sec,
-        optional_text(s.hit_ratio));
+    std::string line = fmt::format("{} {}{}", time, s.healthy ? "healthy" : "unhealthy", output::text_fields(read_metrics(s)));
     if (!s.nodes.empty()) {
         auto answering = std::count_if(s.nodes.begin(), s.nodes.end(), [](const auto& n) { return n.healthy; });
         line += fmt::format(" nodes={}/{} cluster_state={}", answering, s.nodes.size(), s.cluster_state);
@@ -283,20 +199,28 @@ struct Judgement {
     std::vector<std::string> reasons;
     std::vector<output::PerfItem> perfdata;
 
-    void figure(std::string label, std::optional<double> value, std::string unit,
-                const std::optional<output::NagiosRange>& warn, const std::optional<output::NagiosRange>& crit,
-                std::optional<double> max, const std::string& shown)
+    // False when the metric has nothing to show in this verdict.
+    bool figure(const HealthMetric& m, const repo::HealthSample& s, const CheckThresholds& t)
     {
-        perfdata.push_back({std::move(label), value, unit, ptr(warn), ptr(crit), 0.0, max});
-        if (!value) {
-            return;
+        std::optional<double> value = m.perf(s);
+        const output::NagiosRange* warn = m.warn ? ptr(t.*m.warn) : nullptr;
+        const output::NagiosRange* crit = m.crit ? ptr(t.*m.crit) : nullptr;
+        if (m.perf_when_set && !value && !warn && !crit) {
+            return false;
         }
-        output::NagiosState level = output::nagios_state(*value, ptr(warn), ptr(crit));
+        const output::NagiosRange* shown_crit = crit != nullptr ? crit : m.fixed_crit ? &*m.fixed_crit : nullptr;
+        perfdata.push_back({std::string(m.perf_label), value, std::string(m.unit), warn, shown_crit, 0.0, m.max});
+        if (!value) {
+            return true;
+        }
+        output::NagiosState level = output::nagios_state(*value, warn, crit);
         if (level != output::NagiosState::ok) {
             const output::NagiosRange& range = level == output::NagiosState::critical ? *crit : *warn;
-            reasons.push_back(breach(perfdata.back().label, shown, range, unit));
+            std::string shown = fmt::format("{:.{}f}{}", *value, m.shown_decimals, m.shown_unit);
+            reasons.push_back(breach(m.perf_label, shown, range, m.unit));
             state = std::max(state, level);
         }
+        return true;
     }
 };
 
@@ -305,37 +229,14 @@ struct Judgement {
 CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t)
 {
     Judgement j;
-    // Microseconds are plenty: a perfdata value with fewer digits reads better in every graph's legend.
-    std::optional<double> latency =
-        s.reachable ? std::optional<double>(std::round(s.latency_ms * 1000) / 1000) : std::nullopt;
-    j.figure("latency", latency, "ms", t.warn_latency_ms, t.crit_latency_ms, std::nullopt,
-             fmt::format("{:.3f}ms", s.latency_ms));
-    if (!s.reachable) {
-        j.perfdata.resize(1);
-        return {2, output::nagios_line("REDIS", output::NagiosState::critical, s.error, j.perfdata)};
-    }
-    std::optional<double> memory = repo::memory_percent(s);
-    j.figure("memory", memory, "%", t.warn_memory_pct, t.crit_memory_pct, 100.0,
-             fmt::format("{:.1f}%", memory.value_or(0)));
-    double evictions = s.evictions_per_s.value_or(0);
-    j.figure("evictions", evictions, "", t.warn_evictions_per_s, t.crit_evictions_per_s, std::nullopt,
-             fmt::format("{:.2f}/s", evictions));
-    if (!s.master_link_status.empty()) {
-        // A replica cut off from its master: CRITICAL, and the perfdata says why (critical below 1).
-        static const output::NagiosRange k_link_must_be_up = *output::parse_nagios_range("1:");
-        j.perfdata.push_back({"master_link_up", s.master_link_status == "up" ? 1.0 : 0.0, "", nullptr,
-                              &k_link_must_be_up, 0.0, 1.0});
-    }
-    if (s.replication_lag_s || t.warn_lag_s || t.crit_lag_s) {
-        auto lag = s.replication_lag_s ? std::optional<double>(static_cast<double>(*s.replication_lag_s)) : std::nullopt;
-        j.figure("replication_lag", lag, "s", t.warn_lag_s, t.crit_lag_s, std::nullopt,
-                 fmt::format("{}s", s.replication_lag_s.value_or(0)));
-    }
-    if (s.replication_lag_bytes || t.warn_lag_bytes || t.crit_lag_bytes) {
-        auto lag = s.replication_lag_bytes ? std::optional<double>(static_cast<double>(*s.replication_lag_bytes))
-                                           : std::nullopt;
-        j.figure("replication_lag_bytes", lag, "B", t.warn_lag_bytes, t.crit_lag_bytes, std::nullopt,
-                 fmt::format("{}B", s.replication_lag_bytes.value_or(0)));
+    for (const auto& metric : health_metrics()) {
+        if (metric.perf_label.empty() || !j.figure(metric, s, t)) {
+            continue;
+        }
+        if (!s.reachable) {
+            // The latency, the table's first figure with perfdata, is all an unanswered sample has.
+            return {2, output::nagios_line("REDIS", output::NagiosState::critical, s.error, j.perfdata)};
+        }
     }
     if (!s.healthy) {
         j.state = output::NagiosState::critical;

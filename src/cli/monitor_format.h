@@ -1,6 +1,8 @@
-// How a monitor sample is written: JSON line, text line, Prometheus exposition and the Nagios verdict.
+// The monitor's metric tables and the views of a sample they drive: JSON line, text line, Prometheus exposition
+// and the Nagios verdict.
 #pragma once
 
+#include "output/metrics.h"
 #include "output/nagios.h"
 #include "repo/health_sample.h"
 
@@ -47,6 +49,31 @@ struct CheckThresholds {
     std::optional<output::NagiosRange> warn_lag_bytes;
     std::optional<output::NagiosRange> crit_lag_bytes;
 };
+
+// The server figures of a sample, one row each (after ccache's statistics table): the names every format gives it,
+// how it is read, and what a Nagios check holds it to. Adding a figure is one row (monitor_metrics.cpp).
+struct HealthMetric {
+    output::MetricSpec spec{};
+    int exposition = 0; // its place among the server families of the Prometheus exposition; 0: not one
+    // The value (a JSON scalar, null for nothing to report); none: the figure is not part of this sample.
+    std::function<std::optional<nlohmann::ordered_json>(const repo::HealthSample&)> read{};
+    // Nagios perfdata, when there is a label: the value judged, its unit and bounds, the thresholds that judge it
+    // (a fixed critical range is shown only), and how a breach shows the value ("5.000ms").
+    std::string_view perf_label{};
+    std::string_view unit{};
+    std::function<std::optional<double>(const repo::HealthSample&)> perf{};
+    std::optional<output::NagiosRange> CheckThresholds::*warn = nullptr;
+    std::optional<output::NagiosRange> CheckThresholds::*crit = nullptr;
+    std::optional<output::NagiosRange> fixed_crit{};
+    std::optional<double> max{};
+    int shown_decimals = 0;
+    std::string_view shown_unit{};
+    bool perf_when_set = false; // perfdata only with a value or a threshold
+};
+const std::vector<HealthMetric>& health_metrics();
+
+// The readings of the table for one sample (a reachable one: an unanswered sample has no server figures).
+std::vector<output::MetricReading> read_metrics(const repo::HealthSample& s);
 
 struct CheckVerdict {
     int exit_code = 3; // Nagios: 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN

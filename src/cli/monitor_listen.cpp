@@ -193,7 +193,7 @@ private:
 int run_listen(const MonitorOptions& o, Context& ctx)
 {
     ListenAddress address = parse_listen(*o.listen);
-    auto interval = config::parse_duration(o.interval);
+    auto interval = o.interval;
     // Settings and the client factory before any thread: both are made lazily and only once.
     std::optional<repo::KeyCensus> census = make_key_census(o, ctx.settings(), false);
     ctx.client_factory();

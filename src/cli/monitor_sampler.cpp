@@ -38,7 +38,7 @@ std::optional<repo::KeyCensus> make_key_census(const MonitorOptions& o, const co
     }
     std::optional<std::chrono::milliseconds> budget;
     if (whole_pass || o.keys_exact) {
-        budget = config::parse_duration(o.keys_budget);
+        budget = o.keys_budget;
     }
     repo::CensusSettings census;
     census.scan_count = settings.defaults.scan_count.value;

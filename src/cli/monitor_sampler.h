@@ -7,6 +7,7 @@
 #include "repo/key_census.h"
 
 #include <memory>
+#include <chrono>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,7 +15,7 @@
 namespace redops::cli {
 
 struct MonitorOptions {
-    std::string interval = "2s";
+    std::chrono::milliseconds interval{2000};
     std::optional<int> count; // none: until interrupted
     bool once = false;
     std::string format = "default";
@@ -23,7 +24,7 @@ struct MonitorOptions {
     CheckThresholds thresholds;
     bool keys = false;
     bool keys_exact = false;
-    std::string keys_budget = "5s";
+    std::chrono::milliseconds keys_budget{5000};
     std::optional<std::string> listen; // --listen ADDR: serve /metrics and /healthz over HTTP
 };
 

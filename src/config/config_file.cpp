@@ -1,6 +1,7 @@
 #include "config/config_file.h"
 
 #include "common/error.h"
+#include "config/setting_table.h"
 
 #include <algorithm>
 #include <array>
@@ -14,43 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-constexpr std::array<std::string_view, 17> k_level_keys{
-    "url", "host", "port", "db", "databases", "user", "password", "password_file", "tls", "cluster", "sentinels",
-    "master", "sentinel_password", "connect_timeout", "timeout", "keys", "defaults"};
 constexpr std::array<std::string_view, 2> k_top_only_keys{"default_profile", "profiles"};
-constexpr std::array<std::string_view, 7> k_tls_keys{"enabled", "cacert", "cacertdir", "cert", "key", "sni", "insecure"};
-
-struct TlsPath {
-    std::string_view name;
-    Setting<std::string> TlsSettings::*member;
-    bool is_path; // relative paths resolve against the config file's directory
-};
-constexpr std::array<TlsPath, 5> k_tls_strings{{{"cacert", &TlsSettings::cacert, true},
-                                                {"cacertdir", &TlsSettings::cacertdir, true},
-                                                {"cert", &TlsSettings::cert, true},
-                                                {"key", &TlsSettings::key, true},
-                                                {"sni", &TlsSettings::sni, false}}};
-
-struct CountDefault {
-    std::string_view name;
-    Setting<long long> Defaults::*member;
-    CountRange range;
-};
-constexpr std::array<CountDefault, 5> k_count_defaults{{{"token_safety_buffer_s", &Defaults::token_safety_buffer_s, k_buffer_seconds_range},
-                                                        {"dedupe_ttl_s", &Defaults::dedupe_ttl_s, k_ttl_seconds_range},
-                                                        {"degraded_limit", &Defaults::degraded_limit, k_limit_range},
-                                                        {"scan_count", &Defaults::scan_count, k_scan_count_range},
-                                                        {"max_reply_bytes", &Defaults::max_reply_bytes, k_reply_bytes_range}}};
-
-struct DurationDefault {
-    std::string_view name;
-    Setting<Millis> Defaults::*member;
-    DurationRange range;
-};
-constexpr std::array<DurationDefault, 4> k_duration_defaults{{{"lock_ttl", &Defaults::lock_ttl, k_ttl_range},
-                                                              {"session_ttl", &Defaults::session_ttl, k_ttl_range},
-                                                              {"session_remember_ttl", &Defaults::session_remember_ttl, k_ttl_range},
-                                                              {"degraded_window", &Defaults::degraded_window, k_ttl_range}}};
 
 [[noreturn]] void file_fail(const std::string& path, std::string_view why)
 {
@@ -68,7 +33,6 @@ public:
     void apply(bool is_top)
     {
         check_keys(m_object, m_where, is_top);
-        auto& connection = m_state.settings.connection;
         if (m_object.contains("url")) {
             apply_url(string_at(m_object, "url"), m_origin, context("url"), m_state);
         }
@@ -88,23 +52,16 @@ public:
             }
             set(m_state.databases, databases, m_origin);
         }
-        if (m_object.contains("user")) {
-            set(connection.user, string_at(m_object, "user"), m_origin);
-        }
         apply_password();
-        apply_tls();
-        if (m_object.contains("cluster")) {
-            set(connection.cluster, bool_at(m_object, "cluster"), m_origin);
-        }
+        check_tls();
         apply_sentinels();
-        if (m_object.contains("connect_timeout")) {
-            set(connection.connect_timeout, ranged_duration(string_at(m_object, "connect_timeout"), context("connect_timeout"), k_timeout_range), m_origin);
-        }
-        if (m_object.contains("timeout")) {
-            set(connection.command_timeout, ranged_duration(string_at(m_object, "timeout"), context("timeout"), k_timeout_range), m_origin);
-        }
         apply_keys();
-        apply_defaults();
+        check_defaults();
+        for (const auto& row : setting_table()) {
+            if (!row.by_hand && !row.file_key.empty()) {
+                apply_row(row);
+            }
+        }
     }
 
 private:
@@ -112,8 +69,7 @@ private:
 
     [[noreturn]] void fail(std::string_view key, std::string_view why) const { throw Error(ErrorKind::config, fmt::format("{}: {}", context(key), why)); }
 
-    template <std::size_t N>
-    void check_known(const json& object, const std::array<std::string_view, N>& known, std::string_view where, bool is_top) const
+    void check_known(const json& object, const std::vector<std::string_view>& known, std::string_view where, bool is_top) const
     {
         for (const auto& [key, value] : object.items()) {
             bool found = std::find(known.begin(), known.end(), key) != known.end() ||
@@ -127,7 +83,7 @@ private:
 
     void check_keys(const json& object, const std::string& where, bool is_top) const
     {
-        check_known(object, k_level_keys, where.empty() ? "" : where.substr(0, where.size() - 1), is_top);
+        check_known(object, file_keys(), where.empty() ? "" : where.substr(0, where.size() - 1), is_top);
     }
 
     std::string string_at(const json& object, std::string_view key, std::string_view prefix = "") const
@@ -188,36 +144,20 @@ private:
         } else if (has_file) {
             m_state.password = {PasswordSource::Kind::file, resolve(string_at(m_object, "password_file")), m_origin};
         }
-        if (m_object.contains("sentinel_password")) {
-            set(m_state.settings.connection.sentinel_password, string_at(m_object, "sentinel_password"), m_origin);
-        }
     }
 
-    void apply_tls()
+    // "tls": true is short for {"enabled": true}; the object's keys are applied from the table.
+    void check_tls()
     {
         if (!m_object.contains("tls")) {
             return;
         }
-        auto& tls = m_state.settings.connection.tls;
         const json& value = m_object.at("tls");
         if (value.is_boolean()) {
-            set(tls.enabled, value.get<bool>(), m_origin);
+            set(m_state.settings.connection.tls.enabled, value.get<bool>(), m_origin);
             return;
         }
-        const json& object = object_at("tls");
-        check_known(object, k_tls_keys, m_where + "tls", false);
-        if (object.contains("enabled")) {
-            set(tls.enabled, bool_at(object, "enabled", "tls."), m_origin);
-        }
-        if (object.contains("insecure")) {
-            set(tls.insecure, bool_at(object, "insecure", "tls."), m_origin);
-        }
-        for (const auto& field : k_tls_strings) {
-            if (object.contains(field.name)) {
-                std::string text = string_at(object, field.name, "tls.");
-                set(tls.*field.member, field.is_path ? resolve(std::move(text)) : std::move(text), m_origin);
-            }
-        }
+        check_known(object_at("tls"), file_keys("tls"), m_where + "tls", false);
     }
 
     void apply_sentinels()
@@ -236,9 +176,6 @@ private:
                 sentinels.push_back(checked_sentinel(item.get<std::string>(), context("sentinels")));
             }
             set(connection.sentinels, std::move(sentinels), m_origin);
-        }
-        if (m_object.contains("master")) {
-            set(connection.master, string_at(m_object, "master"), m_origin);
         }
     }
 
@@ -266,37 +203,70 @@ private:
         }
     }
 
-    void apply_defaults()
+    void check_defaults() const
     {
         if (!m_object.contains("defaults")) {
             return;
         }
-        const json& object = object_at("defaults");
-        auto& defaults = m_state.settings.defaults;
-        for (const auto& [key, value] : object.items()) {
-            const std::string& key_name = key; // a lambda cannot capture a structured binding before clang 16 (fuzz build)
-            auto count = std::find_if(k_count_defaults.begin(), k_count_defaults.end(), [&](const auto& d) { return d.name == key_name; });
-            auto duration = std::find_if(k_duration_defaults.begin(), k_duration_defaults.end(), [&](const auto& d) { return d.name == key_name; });
-            if (count != k_count_defaults.end()) {
-                long long number = integer_at(object, key, "defaults.");
-                if (std::string why = out_of_range(number, count->range); !why.empty()) {
-                    fail("defaults." + key, why);
-                }
-                set(defaults.*(count->member), number, m_origin);
-            } else if (duration != k_duration_defaults.end()) {
-                set(defaults.*(duration->member),
-                    ranged_duration(string_at(object, key, "defaults."), context("defaults." + key), duration->range), m_origin);
-            } else {
-                std::vector<std::string_view> names;
-                for (const auto& d : k_count_defaults) {
-                    names.push_back(d.name);
-                }
-                for (const auto& d : k_duration_defaults) {
-                    names.push_back(d.name);
-                }
-                file_fail(m_path, fmt::format("unknown key \"{}\" in {}defaults (known: {})", key, m_where, fmt::join(names, ", ")));
+        const auto known = file_keys("defaults");
+        for (const auto& [key, value] : object_at("defaults").items()) {
+            if (std::find(known.begin(), known.end(), key) == known.end()) {
+                file_fail(m_path, fmt::format("unknown key \"{}\" in {}defaults (known: {})", key, m_where, fmt::join(known, ", ")));
             }
         }
+    }
+
+    // The object a file key sits in: this level, or its section ("tls", "defaults"); null when absent (or "tls"
+    // given as a bool).
+    const json* holder(std::string_view section) const
+    {
+        if (section.empty()) {
+            return &m_object;
+        }
+        if (!m_object.contains(std::string(section))) {
+            return nullptr;
+        }
+        const json& value = m_object.at(std::string(section));
+        return value.is_object() ? &value : nullptr;
+    }
+
+    // A key the table says how to read: by the row's type, checked against its range.
+    void apply_row(const SettingRow& row)
+    {
+        const std::string_view key = row.file_key;
+        const auto dot = key.find('.');
+        const std::string section(dot == std::string_view::npos ? std::string_view{} : key.substr(0, dot));
+        const std::string name(dot == std::string_view::npos ? key : key.substr(dot + 1));
+        const json* object = holder(section);
+        if (object == nullptr || !object->contains(name)) {
+            return;
+        }
+        const std::string prefix = section.empty() ? std::string() : section + ".";
+        Settings& settings = m_state.settings;
+        switch (row.type) {
+        case SettingType::flag: set_row(row, settings, bool_at(*object, name, prefix), m_origin); return;
+        case SettingType::path:
+        case SettingType::directory: set_row(row, settings, resolve(string_at(*object, name, prefix)), m_origin); return;
+        case SettingType::text:
+        case SettingType::secret: set_row(row, settings, string_at(*object, name, prefix), m_origin); return;
+        case SettingType::duration:
+            set_row(row, settings,
+                    ranged_duration(string_at(*object, name, prefix), context(key), std::get<DurationRange>(row.range)),
+                    m_origin);
+            return;
+        case SettingType::number:
+        case SettingType::bytes: {
+            long long number = integer_at(*object, name, prefix);
+            if (std::string why = out_of_range(number, std::get<CountRange>(row.range)); !why.empty()) {
+                fail(key, why);
+            }
+            set_row(row, settings, number, m_origin);
+            return;
+        }
+        case SettingType::list:
+        case SettingType::key: break;
+        }
+        throw std::logic_error("setting table: no generic reading for " + std::string(row.name));
     }
 
     const json& m_object;

@@ -3,6 +3,7 @@
 #include "common/error.h"
 #include "config/config_file.h"
 #include "config/load_state.h"
+#include "config/setting_table.h"
 
 #include <algorithm>
 #include <cstdlib>
@@ -111,6 +112,22 @@ void apply_password_flags(const FlagValues& flags, LoadState& state)
     }
 }
 
+// A flag the table says how to apply: its text (a duration checked against the row's range) or a switch.
+void apply_table_flag(const FlagValues& flags, const SettingRow& row, Settings& settings)
+{
+    const Origin origin{Source::flag, std::string(long_flag(row))};
+    if (const auto* text = std::get_if<std::optional<std::string> FlagValues::*>(&row.flag_value); text && flags.**text) {
+        const std::string& given = *(flags.**text);
+        if (row.type == SettingType::duration) {
+            set_row(row, settings, detail::ranged_duration(given, origin.detail, std::get<DurationRange>(row.range)), origin);
+        } else {
+            set_row(row, settings, given, origin);
+        }
+    } else if (const auto* on = std::get_if<bool FlagValues::*>(&row.flag_value); on && flags.**on) {
+        set_row(row, settings, true, origin);
+    }
+}
+
 void apply_flags(const FlagValues& flags, LoadState& state)
 {
     auto& connection = state.settings.connection;
@@ -130,28 +147,7 @@ void apply_flags(const FlagValues& flags, LoadState& state)
     if (flags.db) {
         detail::set_db(state, *flags.db, flag("--db"), "--db");
     }
-    if (flags.user) {
-        detail::set(connection.user, *flags.user, flag("--user"));
-    }
     apply_password_flags(flags, state);
-    if (flags.tls) {
-        detail::set(connection.tls.enabled, true, flag("--tls"));
-    }
-    const std::pair<const std::optional<std::string>*, std::pair<Setting<std::string>*, const char*>> tls_strings[] = {
-        {&flags.cacert, {&connection.tls.cacert, "--cacert"}}, {&flags.cacertdir, {&connection.tls.cacertdir, "--cacertdir"}},
-        {&flags.cert, {&connection.tls.cert, "--cert"}},       {&flags.key, {&connection.tls.key, "--key"}},
-        {&flags.sni, {&connection.tls.sni, "--sni"}}};
-    for (const auto& [given, target] : tls_strings) {
-        if (*given) {
-            detail::set(*target.first, **given, flag(target.second));
-        }
-    }
-    if (flags.insecure) {
-        detail::set(connection.tls.insecure, true, flag("--insecure"));
-    }
-    if (flags.cluster) {
-        detail::set(connection.cluster, true, flag("--cluster"));
-    }
     if (!flags.sentinels.empty()) {
         std::vector<std::string> sentinels;
         for (const auto& sentinel : flags.sentinels) {
@@ -159,21 +155,15 @@ void apply_flags(const FlagValues& flags, LoadState& state)
         }
         detail::set(connection.sentinels, std::move(sentinels), flag("--sentinel"));
     }
-    if (flags.master) {
-        detail::set(connection.master, *flags.master, flag("--master"));
-    }
-    if (flags.connect_timeout) {
-        detail::set(connection.connect_timeout, detail::ranged_duration(*flags.connect_timeout, "--connect-timeout", k_timeout_range), flag("--connect-timeout"));
-    }
-    if (flags.timeout) {
-        detail::set(connection.command_timeout, detail::ranged_duration(*flags.timeout, "--timeout", k_timeout_range), flag("--timeout"));
-    }
     if (flags.max_reply_bytes) {
         if (*flags.max_reply_bytes < 1024) {
             throw Error(ErrorKind::usage,
                         fmt::format("--max-reply-bytes {} is below the minimum of 1024", *flags.max_reply_bytes));
         }
         detail::set(state.settings.defaults.max_reply_bytes, *flags.max_reply_bytes, flag("--max-reply-bytes"));
+    }
+    for (const auto& row : setting_table()) {
+        apply_table_flag(flags, row, state.settings);
     }
 }
 
@@ -230,27 +220,29 @@ void check_combination(bool contradictory, const Origin& a, const Origin& b, std
 
 // The TLS files are named by the operator, so a missing one is a usage (flag) or config (file) error naming
 // the option and the path, found before connecting rather than as an OpenSSL message.
-void check_tls_files(const TlsSettings& tls)
+void check_tls_files(const Settings& settings)
 {
-    struct TlsFile {
-        const Setting<std::string>& setting;
-        std::string_view option;
-        bool directory;
-    };
-    const TlsFile files[] = {{tls.cacert, "--cacert", false}, {tls.cacertdir, "--cacertdir", true},
-                             {tls.cert, "--cert", false}, {tls.key, "--key", false}};
-    for (const auto& file : files) {
-        if (file.setting.value.empty()) {
+    const TlsSettings& tls = settings.connection.tls;
+    for (const auto& row : setting_table()) {
+        if (row.type != SettingType::path && row.type != SettingType::directory) {
             continue;
         }
+        if (row.field == nullptr || row.name.rfind("connection.tls.", 0) != 0) {
+            continue;
+        }
+        const auto& setting = *std::get<const Setting<std::string>*>(read_row(row, settings));
+        if (setting.value.empty()) {
+            continue;
+        }
+        const bool directory = row.type == SettingType::directory;
         std::error_code ec;
-        auto status = std::filesystem::status(file.setting.value, ec);
-        bool fits = file.directory ? std::filesystem::is_directory(status) : std::filesystem::is_regular_file(status);
+        auto status = std::filesystem::status(setting.value, ec);
+        bool fits = directory ? std::filesystem::is_directory(status) : std::filesystem::is_regular_file(status);
         if (!fits) {
             bool exists = std::filesystem::exists(status);
-            throw Error(file.setting.origin.source == Source::flag ? ErrorKind::usage : ErrorKind::config,
-                        fmt::format("{} \"{}\" (from {}) {}", file.option, file.setting.value, describe(file.setting.origin),
-                                    !exists ? "does not exist" : file.directory ? "is not a directory" : "is not a regular file"));
+            throw Error(setting.origin.source == Source::flag ? ErrorKind::usage : ErrorKind::config,
+                        fmt::format("{} \"{}\" (from {}) {}", long_flag(row), setting.value, describe(setting.origin),
+                                    !exists ? "does not exist" : directory ? "is not a directory" : "is not a regular file"));
         }
     }
     check_combination(!tls.cert.value.empty() && tls.key.value.empty(), tls.cert.origin, tls.key.origin,
@@ -279,7 +271,7 @@ void check_consistency(detail::LoadState& state)
                                   state.databases.origin.source == Source::default_value
                                       ? " by default; set \"databases\" in the config file if the server has more"
                                       : ""));
-    check_tls_files(c.tls);
+    check_tls_files(settings);
     if (c.tls.insecure.value) {
         warn_once(settings, k_insecure_warning);
     }

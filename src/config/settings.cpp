@@ -1,6 +1,7 @@
 #include "config/settings.h"
 
 #include <stdexcept>
+#include <utility>
 
 namespace redops::config {
 
@@ -24,26 +25,15 @@ Setting<KeyTemplate>& key_template_setting(KeyTemplates& keys, std::string_view 
 
 const Setting<KeyTemplate>& key_template_setting(const KeyTemplates& keys, std::string_view kind)
 {
-    if (kind == "token") {
-        return keys.token;
-    }
-    if (kind == "lock") {
-        return keys.lock;
-    }
-    if (kind == "dedupe") {
-        return keys.dedupe;
-    }
-    if (kind == "ratelimit") {
-        return keys.ratelimit;
-    }
-    if (kind == "session") {
-        return keys.session;
-    }
-    if (kind == "user_index") {
-        return keys.user_index;
-    }
-    if (kind == "lock_fence") {
-        return keys.lock_fence;
+    static constexpr std::pair<std::string_view, Setting<KeyTemplate> KeyTemplates::*> k_members[]{
+        {"token", &KeyTemplates::token},     {"lock", &KeyTemplates::lock},
+        {"dedupe", &KeyTemplates::dedupe},   {"ratelimit", &KeyTemplates::ratelimit},
+        {"session", &KeyTemplates::session}, {"user_index", &KeyTemplates::user_index},
+        {"lock_fence", &KeyTemplates::lock_fence}};
+    for (const auto& [name, member] : k_members) {
+        if (name == kind) {
+            return keys.*member;
+        }
     }
     throw std::out_of_range("unknown key kind " + std::string(kind));
 }

@@ -1,6 +1,7 @@
 #include "config/show.h"
 
 #include "config/duration.h"
+#include "config/setting_table.h"
 
 #include <fmt/format.h>
 
@@ -12,6 +13,33 @@ constexpr std::string_view k_masked = "***";
 
 class Rows {
 public:
+    // One row of the settings table, shown by its setting's type.
+    void add_row(std::string name, SettingType type, const Setting<std::string>& setting)
+    {
+        type == SettingType::secret ? secret(std::move(name), setting) : text(std::move(name), setting);
+    }
+    void add_row(std::string name, SettingType, const Setting<bool>& setting) { flag(std::move(name), setting); }
+    template <typename N>
+    void add_row(std::string name, SettingType type, const Setting<N>& setting)
+    {
+        number(std::move(name), setting, type == SettingType::bytes ? ShownKind::bytes : ShownKind::number);
+    }
+    void add_row(std::string name, SettingType, const Setting<Millis>& setting) { duration(std::move(name), setting); }
+    void add_row(std::string name, SettingType, const Setting<std::vector<std::string>>& setting)
+    {
+        list(std::move(name), setting);
+    }
+
+    void key(std::string name, const Setting<KeyTemplate>& setting)
+    {
+        add(std::move(name), setting.value.text(), setting.origin, ShownKind::key, setting.value.text());
+    }
+
+    std::vector<ShownSetting> take() { return std::move(m_rows); }
+
+private:
+    using Json = nlohmann::ordered_json;
+
     void text(std::string name, const Setting<std::string>& setting)
     {
         const auto& v = setting.value;
@@ -44,15 +72,6 @@ public:
         add(std::move(name), setting.value.empty() ? std::string(k_none) : fmt::format("{}", fmt::join(setting.value, ",")),
             setting.origin, ShownKind::list, setting.value);
     }
-    void key(std::string name, const Setting<KeyTemplate>& setting)
-    {
-        add(std::move(name), setting.value.text(), setting.origin, ShownKind::key, setting.value.text());
-    }
-
-    std::vector<ShownSetting> take() { return std::move(m_rows); }
-
-private:
-    using Json = nlohmann::ordered_json;
 
     ShownSetting& add(std::string name, std::string value, const Origin& origin, ShownKind kind, Json typed)
     {
@@ -75,41 +94,18 @@ private:
 std::vector<ShownSetting> show_settings(const Settings& settings)
 {
     Rows rows;
-    rows.text("config_file", settings.config_file);
-    rows.text("profile", settings.profile);
-    const auto& c = settings.connection;
-    rows.text("connection.host", c.host);
-    rows.number("connection.port", c.port);
-    rows.text("connection.unix_path", c.unix_path);
-    rows.number("connection.db", c.db);
-    rows.text("connection.user", c.user);
-    rows.secret("connection.password", c.password);
-    rows.flag("connection.tls.enabled", c.tls.enabled);
-    rows.text("connection.tls.cacert", c.tls.cacert);
-    rows.text("connection.tls.cacertdir", c.tls.cacertdir);
-    rows.text("connection.tls.cert", c.tls.cert);
-    rows.text("connection.tls.key", c.tls.key);
-    rows.text("connection.tls.sni", c.tls.sni);
-    rows.flag("connection.tls.insecure", c.tls.insecure);
-    rows.flag("connection.cluster", c.cluster);
-    rows.list("connection.sentinels", c.sentinels);
-    rows.text("connection.master", c.master);
-    rows.secret("connection.sentinel_password", c.sentinel_password);
-    rows.duration("connection.connect_timeout", c.connect_timeout);
-    rows.duration("connection.timeout", c.command_timeout);
-    for (const auto& kind : key_kinds()) {
-        rows.key(fmt::format("keys.{}", kind.name), key_template_setting(settings.keys, kind.name));
+    for (const auto& row : setting_table()) {
+        if (row.type == SettingType::key) {
+            for (const auto& kind : key_kinds()) {
+                rows.key(fmt::format("{}.{}", row.name, kind.name), key_template_setting(settings.keys, kind.name));
+            }
+            continue;
+        }
+        if (row.field == nullptr) {
+            continue; // an input such as url or password_file: shown as the settings it fills
+        }
+        std::visit([&](const auto* setting) { rows.add_row(std::string(row.name), row.type, *setting); }, read_row(row, settings));
     }
-    const auto& d = settings.defaults;
-    rows.number("defaults.token_safety_buffer_s", d.token_safety_buffer_s);
-    rows.duration("defaults.lock_ttl", d.lock_ttl);
-    rows.number("defaults.dedupe_ttl_s", d.dedupe_ttl_s);
-    rows.duration("defaults.session_ttl", d.session_ttl);
-    rows.duration("defaults.session_remember_ttl", d.session_remember_ttl);
-    rows.number("defaults.degraded_limit", d.degraded_limit);
-    rows.duration("defaults.degraded_window", d.degraded_window);
-    rows.number("defaults.scan_count", d.scan_count);
-    rows.number("defaults.max_reply_bytes", d.max_reply_bytes, ShownKind::bytes);
     return rows.take();
 }
 

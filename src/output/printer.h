@@ -27,6 +27,7 @@ public:
     Printer(OutputOptions opts, std::ostream& out, std::ostream& err, bool out_is_tty, bool no_color_env);
 
     bool json() const noexcept { return m_options.format == Format::json; }
+    Format format() const noexcept { return m_options.format; }
     bool reveal() const noexcept { return m_options.reveal; }
     bool colour() const noexcept { return m_colour; }
     bool quiet() const noexcept { return m_options.quiet; }

@@ -25,6 +25,15 @@ int render(Printer& printer, const Document& document, int exit_code)
     return exit_code;
 }
 
+void record(Printer& printer, const Json& json, const std::function<std::string()>& text)
+{
+    if (printer.json()) {
+        printer.json_document(json);
+    } else {
+        printer.line(sanitize_for_terminal(text()));
+    }
+}
+
 void preview(Printer& printer, const std::function<void(Printer&)>& text)
 {
     if (!printer.json()) {

@@ -32,6 +32,10 @@ struct Document {
 // Renders the document and returns the exit code, so a command ends with `return render(printer, doc, code);`.
 int render(Printer& printer, const Document& document, int exit_code);
 
+// One record of a JSON Lines stream (a monitor sample): the JSON object as it is, one line, flushed; as text,
+// the line `text` makes, control characters escaped.
+void record(Printer& printer, const Json& json, const std::function<std::string()>& text);
+
 // What a person should see before being asked something (a table of planned repairs): printed and flushed in
 // the text format only, where a person reads it; JSON keeps its one document for the end.
 void preview(Printer& printer, const std::function<void(Printer&)>& text);
