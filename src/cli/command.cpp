@@ -2,6 +2,8 @@
 
 #include "config/duration.h"
 
+#include <functional>
+
 namespace redops::cli {
 
 CLI::App* add_group(CLI::App& parent, const std::string& name, const std::string& help)
@@ -20,24 +22,30 @@ void add_examples(CLI::App& app, std::initializer_list<std::string> examples)
     app.footer(footer);
 }
 
-CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& target,
-                          const std::string& help, config::DurationRange range)
+namespace {
+
+CLI::Option* add_duration_to(CLI::App& app, const std::string& name, std::function<void(std::chrono::milliseconds)> set,
+                             const std::string& help, config::DurationRange range)
 {
     return app
         .add_option_function<std::string>(
-            name, [&target](const std::string& text) { target = config::parse_duration(text); }, help)
+            name, [set = std::move(set)](const std::string& text) { set(config::parse_duration(text)); }, help)
         ->check(duration_in(range))
         ->type_name("DURATION");
+}
+
+} // namespace
+
+CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& target,
+                          const std::string& help, config::DurationRange range)
+{
+    return add_duration_to(app, name, [&target](std::chrono::milliseconds d) { target = d; }, help, range);
 }
 
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
                           const std::string& help, config::DurationRange range)
 {
-    return app
-        .add_option_function<std::string>(
-            name, [&target](const std::string& text) { target = config::parse_duration(text); }, help)
-        ->check(duration_in(range))
-        ->type_name("DURATION");
+    return add_duration_to(app, name, [&target](std::chrono::milliseconds d) { target = d; }, help, range);
 }
 
 CLI::Option* add_yes(CLI::App& app, bool& yes, const std::string& help)

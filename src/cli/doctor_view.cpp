@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <sstream>
 
 namespace redops::cli {
@@ -66,12 +67,8 @@ double share(long long count, long long scanned)
 
 std::string_view fix_mode_name(FixMode mode)
 {
-    switch (mode) {
-    case FixMode::none: return "none";
-    case FixMode::dry_run: return "dry_run";
-    case FixMode::applied: return "applied";
-    }
-    return "none";
+    static constexpr std::array<std::string_view, 3> k_names{"none", "dry_run", "applied"}; // in FixMode's order
+    return k_names.at(static_cast<std::size_t>(mode));
 }
 
 } // namespace

@@ -25,12 +25,8 @@ namespace {
 
 using output::Json;
 
-struct AcquireOptions {
-    std::string name;
-    std::optional<std::chrono::milliseconds> ttl;
-    std::optional<std::chrono::milliseconds> wait;
+struct AcquireOptions : LockTake {
     std::optional<std::string> owner;
-    bool fence = false;
 };
 
 struct ReleaseOptions {
@@ -331,6 +327,13 @@ void add_name(CLI::App& app, std::string& name)
 
 } // namespace
 
+void add_lock_take(CLI::App& app, LockTake& take, const std::string& ttl_help, const std::string& wait_help)
+{
+    add_name(app, take.name);
+    add_duration(app, "--ttl", take.ttl, ttl_help, config::k_ttl_range);
+    add_duration(app, "--wait", take.wait, wait_help, config::k_wait_range);
+}
+
 std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::chrono::milliseconds>& flag)
 {
     auto ttl = flag.value_or(ctx.settings().defaults.lock_ttl.value);
@@ -378,11 +381,8 @@ void register_lock(CLI::App& app, Runner& selected)
     auto acquire = add_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token", run_acquire);
     add_examples(*acquire.app, {"token=$(redops lock acquire deploy --ttl 10m --wait 2m) || exit 1",
                           "redops lock acquire deploy --ttl 30s --json"});
-    add_name(*acquire.app, acquire.options.name);
-    add_duration(*acquire.app, "--ttl", acquire.options.ttl, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)",
-                 config::k_ttl_range);
-    add_duration(*acquire.app, "--wait", acquire.options.wait,
-                 "Retry with back-off for up to DUR while another owner holds it", config::k_wait_range);
+    add_lock_take(*acquire.app, acquire.options, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)",
+                  "Retry with back-off for up to DUR while another owner holds it");
     acquire.app->add_option("--owner", acquire.options.owner, "Owner token to use (default: a random UUID)");
     acquire.app->add_flag("--fence", acquire.options.fence,
                           "Also take the next fencing number, atomically (in --json: fence)");

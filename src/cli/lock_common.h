@@ -12,6 +12,18 @@
 
 namespace redops::cli {
 
+// How a lock is taken, by `lock acquire` and `lock run` alike: its name, TTL, how long to wait for it, and whether
+// a fencing number comes with it.
+struct LockTake {
+    std::string name;
+    std::optional<std::chrono::milliseconds> ttl;
+    std::optional<std::chrono::milliseconds> wait;
+    bool fence = false;
+};
+
+// The name argument and the --ttl and --wait options of a LockTake.
+void add_lock_take(CLI::App& app, LockTake& take, const std::string& ttl_help, const std::string& wait_help);
+
 // The --ttl flag or settings.defaults.lock_ttl; Error(usage) when not positive.
 std::chrono::milliseconds lock_ttl(Context& ctx, const std::optional<std::chrono::milliseconds>& flag);
 

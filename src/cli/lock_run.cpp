@@ -24,14 +24,10 @@ namespace {
 
 using output::Json;
 
-struct RunOptions {
-    std::string name;
-    std::optional<std::chrono::milliseconds> ttl;
-    std::optional<std::chrono::milliseconds> wait;
+struct RunOptions : LockTake {
     std::optional<std::chrono::milliseconds> kill_grace;
     int conflict_exit_code = k_exit_negative;
     bool kill_on_loss = false;
-    bool fence = false;
     std::vector<std::string> command;
 };
 
@@ -184,10 +180,9 @@ void register_lock_run(CLI::App& lock, Runner& selected)
                       "redops lock run sync --quiet --fence --kill-on-loss -- /opt/app/bin/sync"});
     RunOptions& o = run.options;
     CLI::App& sub = *run.app;
-    sub.add_option("name", o.name, "Lock name")->required();
+    add_lock_take(sub, o, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)",
+                  "Wait up to DUR for the lock instead of giving up at once");
     sub.add_option("command", o.command, "The command and its arguments, after --")->required();
-    add_duration(sub, "--ttl", o.ttl, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)", config::k_ttl_range);
-    add_duration(sub, "--wait", o.wait, "Wait up to DUR for the lock instead of giving up at once", config::k_wait_range);
     // 0 would make "held elsewhere" look like success; above 255 the shell sees it modulo 256.
     sub.add_option("--conflict-exit-code", o.conflict_exit_code, "Exit code when the lock is held (1-255, default 1)")
         ->check(integer_in(config::k_exit_code_range));

@@ -14,6 +14,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <array>
+
 namespace redops::cli {
 
 namespace {
@@ -40,12 +42,8 @@ Verdict verdict_of(const repo::NodePing& node, const PingOptions& o)
 
 std::string_view verdict_name(Verdict v)
 {
-    switch (v) {
-    case Verdict::ok: return "ok";
-    case Verdict::warning: return "warning";
-    case Verdict::critical: return "critical";
-    }
-    return "unknown";
+    static constexpr std::array<std::string_view, 3> k_names{"ok", "warning", "critical"}; // in Verdict's order
+    return k_names.at(static_cast<std::size_t>(v));
 }
 
 std::string ms(double value)

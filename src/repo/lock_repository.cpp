@@ -74,12 +74,8 @@ void require_name(std::string_view name)
 
 std::string_view failure_name(LockFailure reason)
 {
-    switch (reason) {
-    case LockFailure::none: return "none";
-    case LockFailure::not_held: return "not_held";
-    case LockFailure::other_owner: return "other_owner";
-    }
-    return "none";
+    static constexpr std::array<std::string_view, 3> k_names{"none", "not_held", "other_owner"}; // LockFailure's order
+    return k_names.at(static_cast<std::size_t>(reason));
 }
 
 std::string new_owner_token()

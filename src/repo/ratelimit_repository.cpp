@@ -10,6 +10,8 @@
 #include <algorithm>
 #include <limits>
 
+#include <array>
+
 namespace redops::repo {
 
 namespace {
@@ -221,12 +223,8 @@ Algorithm parse_algorithm(std::string_view name)
 
 std::string_view algorithm_name(Algorithm algorithm)
 {
-    switch (algorithm) {
-    case Algorithm::fixed_window: return "fixed-window";
-    case Algorithm::sliding_log: return "sliding-log";
-    case Algorithm::gcra: return "gcra";
-    }
-    return "fixed-window";
+    static constexpr std::array<std::string_view, 3> k_names{"fixed-window", "sliding-log", "gcra"}; // Algorithm's order
+    return k_names.at(static_cast<std::size_t>(algorithm));
 }
 
 long long gcra_burst(const LimitSpec& spec)
