@@ -2,6 +2,7 @@
 #include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/doctor_view.h"
+#include "cli/error_words.h"
 #include "common/error.h"
 #include "config/duration.h"
 #include "repo/doctor_repair.h"
@@ -140,7 +141,7 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
                                        o.warn.value_or(0), o.crit));
             return state;
         } catch (const Error& e) {
-            printer.line(fmt::format("REDOPS DOCTOR UNKNOWN - {}", e.what()));
+            printer.line(fmt::format("REDOPS DOCTOR UNKNOWN - {}", in_user_words(e)));
             return 3;
         }
     }

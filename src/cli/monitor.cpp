@@ -1,6 +1,7 @@
 // `redops monitor`: health samples over time, degraded-mode transitions, Prometheus and Nagios output.
 #include "cli/checks.h"
 #include "cli/commands.h"
+#include "cli/error_words.h"
 #include "cli/monitor_format.h"
 #include "cli/monitor_sampler.h"
 #include "cli/monitor_view.h"
@@ -12,6 +13,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -29,19 +31,21 @@ void write_atomically(const std::string& path, const std::string& content)
 {
     std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
     {
+        errno = 0;
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
         out << content;
         out.flush();
         if (!out) {
+            const int error_number = errno != 0 ? errno : EIO;
             std::filesystem::remove(temp);
-            throw Error(ErrorKind::config, fmt::format("cannot write {}", temp));
+            throw file_error(fmt::format("cannot write {}", temp), error_number, ErrorKind::usage);
         }
     }
     std::error_code ec;
     std::filesystem::rename(temp, path, ec);
     if (ec) {
         std::filesystem::remove(temp);
-        throw Error(ErrorKind::config, fmt::format("cannot rename {} to {}: {}", temp, path, ec.message()));
+        throw file_error(fmt::format("cannot rename {} to {}", temp, path), ec.value(), ErrorKind::usage);
     }
 }
 
@@ -131,7 +135,7 @@ int run_check(const MonitorOptions& o, Context& ctx)
     try {
         verdict = check(o, ctx);
     } catch (const std::exception& e) {
-        verdict = unknown_verdict(e.what());
+        verdict = unknown_verdict(in_user_words(e));
     }
     ctx.printer().line(output::sanitize_for_terminal(verdict.line));
     return verdict.exit_code;

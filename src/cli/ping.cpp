@@ -1,6 +1,7 @@
 // `redops ping`: connectivity, latency, role and version per node, with thresholds and a Nagios format.
 #include "cli/checks.h"
 #include "cli/commands.h"
+#include "cli/error_words.h"
 #include "cli/nagios_options.h"
 #include "common/error.h"
 #include "config/duration.h"
@@ -123,7 +124,7 @@ int run_ping_nagios(const PingOptions& o, Context& ctx)
         // Redis not answering is what the check is for (CRITICAL); anything else means it could not check (UNKNOWN).
         bool down = exit_code_for(e.kind()) == k_exit_unavailable;
         auto state = down ? output::NagiosState::critical : output::NagiosState::unknown;
-        ctx.printer().line(output::sanitize_for_terminal(output::nagios_line("REDIS", state, e.what(), {})));
+        ctx.printer().line(output::sanitize_for_terminal(output::nagios_line("REDIS", state, in_user_words(e), {})));
         return static_cast<int>(state);
     }
 }
