@@ -4,6 +4,7 @@
 #include "cli/checks.h"
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "output/json_fields.h"
 #include "output/progress.h"
@@ -33,12 +34,6 @@ struct TokenOptions {
     bool dry_run = false;
     bool yes = false;
 };
-
-long long now_ms()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 repo::TokenRepository repository(Context& ctx)
 {
