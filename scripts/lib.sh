@@ -4,7 +4,7 @@
 REDOPS_PACKAGES=(cmake ninja-build g++ pkg-config libcli11-dev libfmt-dev nlohmann-json3-dev catch2
                  libhiredis-dev libssl-dev libcpp-httplib-dev redis-server redis-sentinel redis-tools openssl procps time python3
                  curl libmonitoring-plugin-perl mandoc zsh fish bash-completion dpkg-dev file hyperfine jq
-                 python3-jsonschema libutf8proc-dev)
+                 python3-jsonschema libutf8proc-dev clang-format-14 clang-tidy-14)
 
 redops_install_missing() {
     local missing=() p

@@ -1,6 +1,7 @@
 // redops: parse, dispatch, and map errors to exit codes — nothing else.
 #include "cli/app.h"
 #include "cli/askpass.h"
+#include "cli/error_words.h"
 #include "cli/monitor_format.h"
 #include "cli/secret_mask.h"
 #include "common/error.h"
@@ -104,19 +105,19 @@ int main(int argc, char** argv)
         if (const std::string* password = context.loaded_password()) {
             mask.add_secret(*password); // e.g. from the config file
         }
-        std::string masked = mask.apply(e.what());
+        std::string masked = mask.apply(cli::in_user_words(e)); // the remedy a lower layer names, in flags
         if (cli::ErrorStyle style = selected.style(); !style.service.empty() && e.kind() != ErrorKind::usage) {
             return report_verdict(printer, style, e.kind(), masked);
         }
-        // The error itself when nothing was masked, so what a subclass carries reaches the printer.
+        // The error itself when nothing was masked or added, so what a subclass carries reaches the printer.
         if (masked == e.what()) {
             printer.error(e);
         } else {
-            printer.error(Error(e.kind(), masked));
+            printer.error(e.reworded(masked));
         }
         return exit_code_for(e.kind());
     } catch (const std::exception& e) {
-        std::string message = mask.apply(std::string("internal error: ") + e.what());
+        std::string message = mask.apply("internal error: " + cli::in_user_words(e));
         if (cli::ErrorStyle style = selected.style(); !style.service.empty()) {
             return report_verdict(printer, style, ErrorKind::data, message);
         }

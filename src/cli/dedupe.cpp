@@ -12,7 +12,6 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include <fstream>
 #include <memory>
 
 namespace redops::cli {
@@ -54,11 +53,7 @@ std::vector<std::string> collect_ids(const MarkIds& o, Context& ctx)
         }
     }
     if (!o.ids_file.empty()) {
-        std::ifstream file(o.ids_file);
-        if (!file) {
-            throw Error(ErrorKind::usage, fmt::format("cannot read {}", o.ids_file));
-        }
-        auto lines = read_lines(file);
+        auto lines = read_file_lines(o.ids_file);
         ids.insert(ids.end(), lines.begin(), lines.end());
     }
     if (ids.empty()) {

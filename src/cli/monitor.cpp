@@ -14,6 +14,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -31,19 +32,21 @@ void write_atomically(const std::string& path, const std::string& content)
 {
     std::string temp = fmt::format("{}.tmp.{}", path, ::getpid());
     {
+        errno = 0;
         std::ofstream out(temp, std::ios::binary | std::ios::trunc);
         out << content;
         out.flush();
         if (!out) {
+            const int error_number = errno != 0 ? errno : EIO;
             std::filesystem::remove(temp);
-            throw Error(ErrorKind::config, fmt::format("cannot write {}", temp));
+            throw file_error(fmt::format("cannot write {}", temp), error_number, ErrorKind::usage);
         }
     }
     std::error_code ec;
     std::filesystem::rename(temp, path, ec);
     if (ec) {
         std::filesystem::remove(temp);
-        throw Error(ErrorKind::config, fmt::format("cannot rename {} to {}: {}", temp, path, ec.message()));
+        throw file_error(fmt::format("cannot rename {} to {}", temp, path), ec.value(), ErrorKind::usage);
     }
 }
 

@@ -1,6 +1,7 @@
 // monitor --listen: /metrics and /healthz over HTTP (cpp-httplib), like redis_exporter, for a sidecar or a service.
 // Each scrape takes a fresh sample; scrapes that arrive while one is under way share it. The key census
 // advances on a thread of its own between scrapes. SIGTERM and SIGINT stop the server and the threads cleanly.
+#include "cli/error_words.h"
 #include "cli/monitor_sampler.h"
 
 #include "common/error.h"
@@ -136,7 +137,7 @@ private:
             } catch (const std::exception& e) {
                 client.reset(); // Redis is down: the scrapes say so; the census starts over when it is back
                 m_census.restart();
-                report.error = e.what();
+                report.error = in_user_words(e);
             }
             lock.lock();
             m_report = std::move(report);

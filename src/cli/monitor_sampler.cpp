@@ -1,5 +1,7 @@
 #include "cli/monitor_sampler.h"
 
+#include "cli/error_words.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "config/duration.h"
 #include "config/settings.h"
@@ -13,12 +15,6 @@
 namespace redops::cli {
 
 namespace {
-
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 bool is_setup_error(const Error& e)
 {
@@ -100,7 +96,7 @@ repo::HealthSample Sampler::take_once()
         m_client.reset();
         repo::HealthSample failed;
         failed.time_ms = now_ms();
-        failed.error = e.what();
+        failed.error = in_user_words(e);
         return failed;
     }
 }

@@ -5,6 +5,7 @@
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "cli/input.h"
+#include "common/clock.h"
 #include "common/error.h"
 #include "output/json_fields.h"
 #include "output/progress.h"
@@ -54,12 +55,6 @@ struct FlushOptions {
 struct ListOptions {
     std::string provider;
 };
-
-long long now_ms()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 repo::TokenRepository repository(Context& ctx)
 {

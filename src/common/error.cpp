@@ -1,5 +1,8 @@
 #include "common/error.h"
 
+#include <cerrno>
+#include <cstring>
+
 namespace redops {
 namespace {
 
@@ -27,6 +30,14 @@ Error Error::after(const Error& cause, WorkDone done)
     }
     Error out(cause.kind(), done.verb + " " + std::to_string(done.total) + " " + done.noun + " before: " + cause.what());
     out.m_done = std::move(done);
+    out.m_remedy = cause.m_remedy;
+    return out;
+}
+
+Error Error::reworded(const std::string& message) const
+{
+    Error out(m_kind, message, m_remedy);
+    out.m_done = m_done;
     return out;
 }
 
@@ -38,6 +49,12 @@ ServerError::ServerError(const std::string& reply)
 ServerError::ServerError(const std::string& reply, std::string_view context)
     : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply), m_prefix(prefix_of(reply)), m_reply(reply)
 {
+}
+
+Error file_error(const std::string& message, int error_number, ErrorKind when_missing)
+{
+    const bool missing = error_number == ENOENT || error_number == ENOTDIR || error_number == EISDIR;
+    return Error(missing ? when_missing : ErrorKind::system, message + ": " + std::strerror(error_number));
 }
 
 std::string_view kind_name(ErrorKind kind)

@@ -23,6 +23,18 @@ enum class ErrorKind {
     system,     // a local failure: writing stdout, fork, a file -> exit 4
 };
 
+// What the user can change to get past an error. Lower layers state the fact and name the remedy; the command
+// layer puts it in the user's words (flag, variable, setting: cli/error_words), so no flag name lives below cli.
+enum class Remedy {
+    none,
+    give_password,   // the server wants a password
+    use_tls,         // a plaintext client was dropped at once: the port may expect TLS
+    drop_db,         // a database other than 0 asked of a Redis Cluster
+    drop_cluster,    // cluster mode asked of a server without cluster support
+    raise_reply_cap, // a reply passed the reply size cap
+    share_hash_tag,  // two keys one script must touch are in different cluster slots
+};
+
 // What a bulk operation had done when it failed (spec §6: "deleted 149000 matching keys before: ...").
 struct WorkDone {
     std::string verb = "deleted"; // the JSON field and the first word of the message
@@ -34,15 +46,23 @@ struct WorkDone {
 class Error : public std::runtime_error {
 public:
     Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), m_kind(kind) {}
+    Error(ErrorKind kind, const std::string& message, Remedy remedy)
+        : std::runtime_error(message), m_kind(kind), m_remedy(remedy)
+    {
+    }
     ErrorKind kind() const noexcept { return m_kind; }
+    Remedy remedy() const noexcept { return m_remedy; }
     // Set when the error ended a bulk operation part way; the message then starts with what was done.
     const std::optional<WorkDone>& done() const noexcept { return m_done; }
 
     // The same failure, reported after partial work: "deleted 149000 matching keys before: <message>".
     static Error after(const Error& cause, WorkDone done);
+    // The same error (kind, remedy, work done) told in other words: masked, or with the user's words added.
+    Error reworded(const std::string& message) const;
 
 private:
     ErrorKind m_kind;
+    Remedy m_remedy = Remedy::none;
     std::optional<WorkDone> m_done;
 };
 
@@ -60,6 +80,11 @@ private:
     std::string m_prefix;
     std::string m_reply;
 };
+
+// A file the user named could not be opened, read or written ("<message>: <strerror>"). A path that names no file
+// (ENOENT, ENOTDIR, EISDIR) is the user's mistake, of kind `when_missing` (usage for a flag, config for a
+// setting); any other failure is a local one (ErrorKind::system, exit 4).
+Error file_error(const std::string& message, int error_number, ErrorKind when_missing);
 
 std::string_view kind_name(ErrorKind kind);
 int exit_code_for(ErrorKind kind);

@@ -6,6 +6,7 @@
 #include "config/setting_table.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fmt/format.h>
@@ -169,10 +170,16 @@ void apply_flags(const FlagValues& flags, LoadState& state)
 
 std::string read_password_file(const std::string& path, const Origin& origin)
 {
+    errno = 0;
     std::ifstream in(path, std::ios::binary);
     std::string line;
-    if (!in || !std::getline(in, line)) {
-        throw Error(ErrorKind::config, fmt::format("cannot read password file \"{}\" (from {})", path, describe(origin)));
+    if (!in || (!std::getline(in, line) && in.bad())) {
+        // A path that names no file is a configuration error; a file that cannot be read, a local failure.
+        throw file_error(fmt::format("cannot read password file \"{}\" (from {})", path, describe(origin)),
+                         errno != 0 ? errno : EIO, ErrorKind::config);
+    }
+    if (in.fail() && line.empty()) {
+        throw Error(ErrorKind::config, fmt::format("password file \"{}\" (from {}) is empty", path, describe(origin)));
     }
     if (!line.empty() && line.back() == '\r') {
         line.pop_back();

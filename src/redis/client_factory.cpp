@@ -8,9 +8,7 @@ namespace redops::redis {
 ClientFactory::ClientFactory(ConnectionOptions base, SentinelQuery sentinel, bool cluster)
     : m_base(std::move(base)), m_sentinel(std::move(sentinel)), m_cluster(cluster)
 {
-    if (m_cluster && !m_sentinel.sentinels.empty()) {
-        throw Error(ErrorKind::usage, "--cluster and --sentinel exclude each other: a cluster fails over by itself");
-    }
+    // Cluster mode with sentinels, and a cluster with a database other than 0, are refused by the config loader.
 }
 
 std::unique_ptr<Client> ClientFactory::make() const

@@ -30,12 +30,7 @@ constexpr std::chrono::milliseconds k_retry_pause{100};
 ClusterClient::ClusterClient(ConnectionOptions seed, std::optional<Connection> seed_connection)
     : m_seed(std::move(seed))
 {
-    // Cluster nodes have one database and announce addresses, never unix sockets.
-    if (m_seed.db != 0) {
-        throw Error(ErrorKind::config,
-                    fmt::format("a Redis Cluster has only database 0, not {}: drop --db or the /{} of the URL",
-                                m_seed.db, m_seed.db));
-    }
+    // Cluster nodes have one database (the loader refuses another with --cluster, the handshake one it finds).
     if (seed_connection) {
         m_connections.emplace(m_seed.endpoint.describe(), std::make_unique<Connection>(std::move(*seed_connection)));
     }
@@ -88,8 +83,8 @@ void ClusterClient::refresh_slots()
             if (reply.is_error()) {
                 if (reply.str.find("cluster support disabled") != std::string::npos) {
                     throw Error(ErrorKind::config,
-                                fmt::format("{} is not a cluster node (cluster support disabled); drop --cluster",
-                                            endpoint.describe()));
+                                fmt::format("{} is not a cluster node (cluster support disabled)", endpoint.describe()),
+                                Remedy::drop_cluster);
                 }
                 reply.check();
             }

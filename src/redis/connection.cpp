@@ -82,9 +82,7 @@ std::string mib(unsigned long long bytes)
 {
     const std::string user = options.user.empty() ? "default" : options.user;
     if (reply.str.rfind("NOAUTH", 0) == 0) {
-        throw Error(ErrorKind::auth, fmt::format("authentication required by {}: give a password with --askpass, "
-                                                 "--password-file or REDIS_PASSWORD",
-                                                 peer));
+        throw Error(ErrorKind::auth, fmt::format("authentication required by {}", peer), Remedy::give_password);
     }
     if (reply.str.rfind("WRONGPASS", 0) == 0 || reply.str.find("invalid password") != std::string::npos) {
         throw Error(ErrorKind::auth,
@@ -145,8 +143,7 @@ void Connection::handshake()
             throw;
         }
         // A TLS-only port drops a plaintext client at the first bytes; say so instead of a bare "reset".
-        throw Error(ErrorKind::connection,
-                    fmt::format("{} (does the server expect TLS? try rediss:// or --tls)", e.what()));
+        throw Error(ErrorKind::connection, fmt::format("{} (the server may expect TLS)", e.what()), Remedy::use_tls);
     }
 }
 
@@ -195,8 +192,9 @@ void Connection::handshake_with_hello()
     }
     if (m_server.mode == "cluster" && m_options.db != 0) {
         // Found out by the handshake (no --cluster): the same usage error as with --cluster, not SELECT's error reply.
-        throw Error(ErrorKind::config, fmt::format("{} is a Redis Cluster node: a cluster has only database 0, not {}; "
-                                                   "drop --db or the /{} of the URL", peer(), m_options.db, m_options.db));
+        throw Error(ErrorKind::config,
+                    fmt::format("{} is a Redis Cluster node: a cluster has only database 0, not {}", peer(), m_options.db),
+                    Remedy::drop_db);
     }
     if (replies.size() > 1) {
         replies[1].check();
@@ -286,9 +284,9 @@ void Connection::check_reply_size(unsigned long long size, unsigned long long pe
     }
     std::string what = pending_bulk > 0 ? fmt::format("a value of {} bytes", pending_bulk)
                                         : fmt::format("more than {} bytes", size);
-    throw Error(ErrorKind::data, fmt::format("reply from {} is too large: {} exceeds the limit of {} "
-                                             "(--max-reply-bytes, setting defaults.max_reply_bytes)",
-                                             peer(), what, mib(cap)));
+    throw Error(ErrorKind::data,
+                fmt::format("reply from {} is too large: {} exceeds the limit of {}", peer(), what, mib(cap)),
+                Remedy::raise_reply_cap);
 }
 
 Reply Connection::call_raw(const Command& command)

@@ -179,9 +179,6 @@ bool DedupeRepository::mark_batch(const std::vector<std::string>& keys, const st
 std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, const std::vector<std::string>& ids,
                                                   bool mark, long long ttl_s)
 {
-    if (mark && ttl_s <= 0) {
-        throw Error(ErrorKind::usage, "--ttl must be positive");
-    }
     if (mark) {
         // Refuse before anything is written: an id holding the template's separator makes its key ambiguous.
         for (const auto& id : ids) {

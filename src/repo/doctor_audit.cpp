@@ -205,7 +205,7 @@ std::optional<SessionLink> DoctorAudit::inspect(const KeyState& state)
         if (state.pttl == -1) {
             no_ttl(state, m_options.ratelimit_window.count(), RepairAction::pexpire,
                    m_options.ratelimit_window.count() > 0 ? "rate-limit state without expiry"
-                                                          : "rate-limit state without expiry (repair needs --window)");
+                                                          : "rate-limit state without expiry (repair needs a window)");
         }
         return std::nullopt;
     case DoctorKind::user_index: // checked with its members (index_members / index_done)

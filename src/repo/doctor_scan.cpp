@@ -1,5 +1,6 @@
 #include "repo/doctor_scan.h"
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "redis/scan.h"
 
@@ -12,13 +13,6 @@
 namespace redops::repo {
 
 namespace {
-
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
 
 struct KindTemplate {
     DoctorKind kind;

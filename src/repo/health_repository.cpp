@@ -1,3 +1,4 @@
+#include "common/clock.h"
 #include "repo/health_repository.h"
 
 #include <algorithm>
@@ -16,12 +17,6 @@ double timed_ping_ms(redis::Connection& connection)
     auto start = Clock::now();
     connection.call(redis::cmd("PING"));
     return std::chrono::duration<double, std::milli>(Clock::now() - start).count();
-}
-
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // INFO says only cluster_enabled; whether a node serves queries ("ok" / "fail") is in CLUSTER INFO.

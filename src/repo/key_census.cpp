@@ -1,5 +1,6 @@
 #include "repo/key_census.h"
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "redis/scan.h"
 #include "repo/doctor_audit.h"
@@ -13,12 +14,6 @@
 namespace redops::repo {
 
 namespace {
-
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch()).count();
-}
 
 std::size_t kind_index(const KeyClassifier& classifier, std::string_view name)
 {

@@ -43,10 +43,10 @@ void LockFenceRepository::require_one_slot(const std::string& lock_key, const st
         return;
     }
     throw Error(ErrorKind::config,
-                fmt::format("--fence in a cluster needs the lock key \"{}\" and the fence key \"{}\" in one hash slot; "
-                            "give both templates the same hash tag (e.g. keys.lock \"lock:{{{{{{name}}}}}}\" and "
-                            "keys.lock_fence \"lockfence:{{{{{{name}}}}}}\")",
-                            lock_key, fence_key));
+                fmt::format("a fenced lock in a cluster needs the lock key \"{}\" and the fence key \"{}\" in one "
+                            "hash slot",
+                            lock_key, fence_key),
+                Remedy::share_hash_tag);
 }
 
 FencedAcquireResult LockFenceRepository::acquire(std::string_view name, std::chrono::milliseconds ttl,

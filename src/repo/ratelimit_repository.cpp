@@ -185,13 +185,13 @@ long long to_number(const redis::Reply& reply, std::string_view context)
 void validate(const LimitSpec& spec)
 {
     if (spec.limit <= 0) {
-        throw Error(ErrorKind::usage, "--limit must be positive");
+        throw Error(ErrorKind::usage, "a rate limit must be positive");
     }
     if (spec.window.count() <= 0) {
-        throw Error(ErrorKind::usage, "--window must be positive");
+        throw Error(ErrorKind::usage, "a rate-limit window must be positive");
     }
     if (spec.burst < 0) {
-        throw Error(ErrorKind::usage, "--burst must not be negative");
+        throw Error(ErrorKind::usage, "a rate-limit burst must not be negative");
     }
 }
 
@@ -256,7 +256,7 @@ GcraState gcra_peek(long long tat_us, long long now_us, long long interval_us, l
 std::string RateLimitRepository::key_of(std::string_view resource, std::string_view subject) const
 {
     if (resource.empty() || subject.empty()) {
-        throw Error(ErrorKind::usage, "--resource and --subject must not be empty");
+        throw Error(ErrorKind::usage, "a rate-limit key needs a resource and a subject");
     }
     return m_template.render({{"resource", std::string(resource)}, {"subject", std::string(subject)}});
 }
@@ -371,7 +371,7 @@ BulkDeleteResult RateLimitRepository::reset_all(
     const std::function<void(const std::vector<std::string>&, long long)>& on_batch)
 {
     if (resource.empty()) {
-        throw Error(ErrorKind::usage, "--resource must not be empty");
+        throw Error(ErrorKind::usage, "resetting every subject needs a resource");
     }
     BulkDeleteRequest request{m_template, {{"resource", std::string(resource)}}, scan_count, dry_run, on_batch};
     return bulk_delete(m_client, request);

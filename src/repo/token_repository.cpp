@@ -1,6 +1,7 @@
 // TokenRepository: the only code that knows the token payload format and how token keys are flushed.
 #include "repo/token_repository.h"
 
+#include "common/clock.h"
 #include "common/error.h"
 #include "redis/scan.h"
 #include "redis/script.h"
@@ -17,12 +18,6 @@
 namespace redops::repo {
 
 namespace {
-
-long long now_ms()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 // SET of a token payload, refused on a key that is not a string. KEYS[1] token key; ARGV payload, ttl s.
 // Replies OK; WRONGSTATE when the key holds another type.

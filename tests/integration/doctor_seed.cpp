@@ -1,5 +1,6 @@
 #include "doctor_seed.h"
 
+#include "common/clock.h"
 #include "redis/command.h"
 
 #include <catch2/catch.hpp>
@@ -13,12 +14,7 @@ using redis::cmd;
 
 namespace {
 
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using redops::now_ms;
 
 std::string token(long long expires_at_ms)
 {

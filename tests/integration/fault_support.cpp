@@ -68,4 +68,13 @@ bool mentions(const std::string& text, const std::string& fragment)
     return lower(text).find(lower(fragment)) != std::string::npos;
 }
 
+std::string joined(const std::vector<std::string>& args)
+{
+    std::string out;
+    for (const auto& arg : args) {
+        out += out.empty() ? arg : " " + arg;
+    }
+    return out;
+}
+
 } // namespace redops::test

@@ -26,6 +26,9 @@ void note_fault_case(const std::string& name, int exit_code, bool data_changed);
 // At most the first `limit` bytes of a command's output, for INFO messages: a looping listing can print megabytes.
 std::string brief(const std::string& text, std::size_t limit = 2000);
 
+// The arguments of a command joined by spaces, to name a case in messages.
+std::string joined(const std::vector<std::string>& args);
+
 // Case-insensitive substring test, for checking that a message names a reply or a key.
 bool mentions(const std::string& text, const std::string& fragment);
 

@@ -85,4 +85,16 @@ void WakePipe::drain()
     }
 }
 
+void send_all(int fd, const char* data, std::size_t size)
+{
+    while (size > 0) {
+        ssize_t n = ::write(fd, data, size);
+        if (n <= 0) {
+            return;
+        }
+        data += n;
+        size -= static_cast<std::size_t>(n);
+    }
+}
+
 } // namespace redops::test

@@ -1,6 +1,7 @@
 // The bad-input matrix (issue 12): each refusal exits with its code, says why, never prints the password and
 // leaves the server's data exactly as it was (DEBUG DIGEST and DBSIZE before and after every row).
 #include "bad_input_rows.h"
+#include "common/clock.h"
 #include "process.h"
 #include "redis/command.h"
 #include "redis/connection.h"
@@ -22,11 +23,7 @@ using json = nlohmann::json;
 
 namespace {
 
-long long now_ms()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using redops::now_ms;
 
 // Data of every kind the services keep, as they write it, plus two keys of a wrong type.
 void seed(redops::redis::Connection& c)

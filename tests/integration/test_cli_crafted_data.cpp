@@ -4,6 +4,7 @@
 #include "process.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "socket_util.h"
 #include "target.h"
 
 #include <catch2/catch.hpp>
@@ -26,6 +27,7 @@ constexpr long long k_sanitizer_rss_kib = 0;
 using redops::redis::cmd;
 using redops::test::RedisServer;
 using redops::test::RunOptions;
+using redops::test::send_all;
 using redops::test::TestTarget;
 using json = nlohmann::json;
 
@@ -38,18 +40,6 @@ std::string deep_json(const std::string& field, std::size_t levels)
 }
 
 // Writes all of data (a short write is continued; a failed one gives up: the peer went away).
-void send_all(int fd, const char* data, std::size_t size)
-{
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n <= 0) {
-            return;
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-}
-
 // A RESP peer that answers each read of a request with the next canned reply and never closes first.
 class CannedServer {
 public:

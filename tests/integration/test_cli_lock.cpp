@@ -3,6 +3,7 @@
 #include "redis/connection.h"
 #include "redis_server.h"
 #include "target.h"
+#include "text_support.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -13,6 +14,7 @@
 using redops::test::RedisServer;
 using redops::test::TestTarget;
 using redops::test::run_redops;
+using redops::test::trim;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -22,14 +24,6 @@ std::vector<std::string> with_url(const RedisServer& server, std::vector<std::st
 {
     args.insert(args.begin(), {"--url", server.url()});
     return args;
-}
-
-std::string trim(std::string s)
-{
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-        s.pop_back();
-    }
-    return s;
 }
 
 // Waits until `lock run` holds its lock: a fixed sleep is too short where a process starts slowly (under the

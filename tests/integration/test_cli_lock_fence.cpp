@@ -3,6 +3,7 @@
 #include "redis/connection.h"
 #include "redis_server.h"
 #include "target.h"
+#include "text_support.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -15,27 +16,10 @@
 
 using redops::test::RedisServer;
 using redops::test::TestTarget;
+using redops::test::last_document;
 using redops::test::run_redops;
+using redops::test::trim;
 using json = nlohmann::json;
-
-namespace {
-
-json last_document(const std::string& out)
-{
-    auto end = out.find_last_not_of('\n');
-    auto start = out.rfind('\n', end);
-    return json::parse(out.substr(start == std::string::npos ? 0 : start + 1, end + 1));
-}
-
-std::string trim(std::string s)
-{
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) {
-        s.pop_back();
-    }
-    return s;
-}
-
-} // namespace
 
 TEST_CASE("lock acquire --fence takes the next fencing number only with the lock", "[cli][lock][fence][portable]")
 {

@@ -3,6 +3,7 @@
 #include "process.h"
 #include "redis/connection.h"
 #include "redis_server.h"
+#include "socket_util.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
@@ -17,23 +18,12 @@
 
 using redops::redis::cmd;
 using redops::test::RedisServer;
+using redops::test::send_all;
 using json = nlohmann::json;
 
 namespace {
 
 // Writes all of data (a short write is continued; a failed one gives up: the peer went away).
-void send_all(int fd, const char* data, std::size_t size)
-{
-    while (size > 0) {
-        ssize_t n = ::write(fd, data, size);
-        if (n <= 0) {
-            return;
-        }
-        data += n;
-        size -= static_cast<std::size_t>(n);
-    }
-}
-
 enum class Fault {
     drop_reply,       // forward the SET, swallow its reply and keep the connection open (the client times out)
     reset_after_set,  // forward the SET, then close the client's connection without its reply

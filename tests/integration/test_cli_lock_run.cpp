@@ -5,6 +5,7 @@
 #include "redis/connection.h"
 #include "redis_server.h"
 #include "spawned_process.h"
+#include "text_support.h"
 
 #include <catch2/catch.hpp>
 #include <fmt/format.h>
@@ -18,6 +19,7 @@
 using redops::test::FreezeProxy;
 using redops::test::RedisServer;
 using redops::test::SpawnedProcess;
+using redops::test::last_document;
 using redops::test::eventually;
 using redops::test::process_group_alive;
 using redops::test::process_group_running;
@@ -83,13 +85,6 @@ std::vector<std::string> lock_run(const RedisServer& server, const std::string& 
 }
 
 // The last line of stdout: lock run's document comes after whatever the command printed.
-json last_document(const std::string& out)
-{
-    auto end = out.find_last_not_of('\n');
-    auto start = out.rfind('\n', end);
-    return json::parse(out.substr(start == std::string::npos ? 0 : start + 1, end + 1));
-}
-
 struct TreeRun {
     bool started = false;
     std::optional<int> exit_code;

@@ -1,4 +1,5 @@
 // `redops monitor` end to end: outage and recovery, Prometheus exposition that parses, --check exit codes.
+#include "common/clock.h"
 #include "monitoring_tools.h"
 #include "process.h"
 #include "redis/client.h"
@@ -6,6 +7,7 @@
 #include "redis_server.h"
 #include "repo/token_repository.h"
 #include "target.h"
+#include "text_support.h"
 
 #include <catch2/catch.hpp>
 #include <algorithm>
@@ -23,19 +25,10 @@ using redops::test::RedisServer;
 using redops::test::TestTarget;
 using redops::test::run_redops;
 using redops::test::RunOptions;
+using redops::test::lines_of;
 using json = nlohmann::json;
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
-}
 
 // Every sample line is `name{labels} value`, and every metric named in a sample has HELP and TYPE before it.
 void check_exposition(const std::string& text, int min_samples)
@@ -392,8 +385,7 @@ TEST_CASE("monitor --keys reports keys without TTL per kind and locks and tokens
 {
     TestTarget target;
     using redops::redis::cmd;
-    const long long now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                              std::chrono::system_clock::now().time_since_epoch()).count();
+    const long long now = redops::now_ms();
     auto token = [&](long long expires_in_ms) {
         return redops::repo::TokenRepository::payload("eyJhbGciOi.secret", now + expires_in_ms, now);
     };

@@ -1,4 +1,5 @@
 // `redops token` end to end against a real redis-server: the services' payload format both ways, TTLs, flush.
+#include "common/clock.h"
 #include "process.h"
 #include "redis/command.h"
 #include "target.h"
@@ -15,11 +16,7 @@ using json = nlohmann::json;
 
 namespace {
 
-long long now_ms()
-{
-    using namespace std::chrono;
-    return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
+using redops::now_ms;
 
 std::string service_payload(const std::string& token, long long expires_at, long long cached_at)
 {

@@ -1,5 +1,6 @@
 // doctor's repairs under concurrent writers: a key rewritten between the scan and the fix is left alone and
 // reported as skipped; the least-privilege ACL users of the man page can scan, and fix only with the fix rules.
+#include "common/clock.h"
 #include "config/key_template.h"
 #include "config/settings.h"
 #include "doctor_seed.h"
@@ -34,12 +35,7 @@ redops::config::KeyTemplates default_templates()
     return keys;
 }
 
-long long now_ms()
-{
-    return std::chrono::duration_cast<std::chrono::milliseconds>(
-               std::chrono::system_clock::now().time_since_epoch())
-        .count();
-}
+using redops::now_ms;
 
 std::string token(long long expires_at_ms, const std::string& secret)
 {

@@ -36,11 +36,6 @@ const std::vector<std::vector<std::string>> k_data_commands{
     {"sessions", "list", "--all"},
 };
 
-std::string joined(const std::vector<std::string>& args)
-{
-    return fmt::format("{}", fmt::join(args, " "));
-}
-
 // Deletes, or a second SET, after a reply that made no sense (a lock acquire may still release what it took).
 bool wrote_anything(const FakeRespServer& server)
 {

@@ -46,11 +46,6 @@ const std::vector<std::vector<std::string>> k_scanning_commands{
     {"ratelimit", "reset", "--resource", "login", "--all-subjects", "--yes"},
 };
 
-std::string joined(const std::vector<std::string>& args)
-{
-    return fmt::format("{}", fmt::join(args, " "));
-}
-
 } // namespace
 
 TEST_CASE("token flush deletes only token keys when the server ignores MATCH", "[fault][scan]")

@@ -1,7 +1,10 @@
-// Test helpers for the config loader: a self-cleaning temp dir and an injected environment.
+// Test helpers for the config loader: a self-cleaning temp dir, an injected environment and a hermetic loader.
 #pragma once
 
+#include "common/error.h"
 #include "config/loader.h"
+
+#include <catch2/catch.hpp>
 
 #include <chrono>
 #include <filesystem>
@@ -53,5 +56,39 @@ inline config::EnvLookup env_of(std::map<std::string, std::string> values)
         return it == values.end() ? std::nullopt : std::optional<std::string>(it->second);
     };
 }
+
+// Loads with a hermetic environment: HOME points into `dir` (no XDG file unless a test writes one) and the system
+// config path does not exist. `prompt` answers --askpass; without one the loader refuses it (no terminal).
+struct Loader {
+    TempDir dir;
+    std::map<std::string, std::string> env{{"HOME", dir.path().string()}};
+    config::FlagValues flags;
+    config::PasswordPrompt prompt;
+
+    config::Settings load() const
+    {
+        return config::load_settings(flags, env_of(env), prompt, (dir.path() / "no-system.json").string());
+    }
+
+    // Writes `json` as the config file and points --config at it; returns its path.
+    std::string config(const std::string& json)
+    {
+        auto path = dir.write("redops.json", json);
+        flags.config_file = path;
+        return path;
+    }
+
+    // The error load() throws; fails the test when it throws none.
+    Error error() const
+    {
+        try {
+            load();
+        } catch (const Error& error) {
+            return error;
+        }
+        FAIL("load_settings did not throw");
+        return Error(ErrorKind::data, "unreachable");
+    }
+};
 
 } // namespace redops::test

@@ -9,31 +9,7 @@
 using namespace redops::config;
 using redops::Error;
 using redops::ErrorKind;
-using redops::test::env_of;
-using redops::test::TempDir;
-
-namespace {
-
-struct Loader {
-    TempDir dir;
-    std::map<std::string, std::string> env{{"HOME", dir.path().string()}};
-    FlagValues flags;
-
-    Settings load() const { return load_settings(flags, env_of(env), nullptr, (dir.path() / "no-system.json").string()); }
-
-    Error error() const
-    {
-        try {
-            load();
-        } catch (const Error& error) {
-            return error;
-        }
-        FAIL("load_settings did not throw");
-        return Error(ErrorKind::data, "unreachable");
-    }
-};
-
-} // namespace
+using redops::test::Loader;
 
 TEST_CASE("limits: ranges name the value and the bounds", "[config][limits]")
 {

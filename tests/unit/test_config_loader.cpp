@@ -7,37 +7,14 @@
 using namespace redops::config;
 using redops::Error;
 using redops::ErrorKind;
-using redops::test::env_of;
-using redops::test::TempDir;
 
 namespace {
 
-// Loads with a hermetic environment: HOME points into `dir` (no XDG file unless a test writes one)
-// and the system config path does not exist.
-struct Loader {
-    TempDir dir;
-    std::map<std::string, std::string> env{{"HOME", dir.path().string()}};
-    FlagValues flags;
-    PasswordPrompt prompt = [](const std::string&) -> std::string { throw std::logic_error("unexpected prompt"); };
-
-    Settings load() const { return load_settings(flags, env_of(env), prompt, (dir.path() / "no-system.json").string()); }
-
-    std::string config(const std::string& json)
+// No test here answers a prompt: one that asks fails.
+struct Loader : redops::test::Loader {
+    Loader()
     {
-        auto path = dir.write("redops.json", json);
-        flags.config_file = path;
-        return path;
-    }
-
-    Error error() const
-    {
-        try {
-            load();
-        } catch (const Error& error) {
-            return error;
-        }
-        FAIL("load_settings did not throw");
-        return Error(ErrorKind::data, "unreachable");
+        prompt = [](const std::string&) -> std::string { throw std::logic_error("unexpected prompt"); };
     }
 };
 

@@ -8,32 +8,18 @@
 using namespace redops::config;
 using redops::Error;
 using redops::ErrorKind;
-using redops::test::env_of;
-using redops::test::TempDir;
 
 namespace {
 
-struct Loader {
-    TempDir dir;
-    std::map<std::string, std::string> env{{"HOME", dir.path().string()}};
-    FlagValues flags;
+// Answers every prompt with "typed-pw" and keeps what it was asked.
+struct Loader : redops::test::Loader {
     std::vector<std::string> prompts;
-    PasswordPrompt prompt = [this](const std::string& text) {
-        prompts.push_back(text);
-        return std::string("typed-pw");
-    };
-
-    Settings load() const { return load_settings(flags, env_of(env), prompt, (dir.path() / "no-system.json").string()); }
-
-    Error error() const
+    Loader()
     {
-        try {
-            load();
-        } catch (const Error& error) {
-            return error;
-        }
-        FAIL("load_settings did not throw");
-        return Error(ErrorKind::data, "unreachable");
+        prompt = [this](const std::string& text) {
+            prompts.push_back(text);
+            return std::string("typed-pw");
+        };
     }
 };
 

@@ -1,6 +1,7 @@
 #include "output/table.h"
 
 #include "output/text_width.h"
+#include "text_support.h"
 
 #include <catch2/catch.hpp>
 
@@ -13,6 +14,7 @@ using redops::output::Color;
 using redops::output::display_width;
 using redops::output::StreamingTable;
 using redops::output::Table;
+using redops::test::lines_of;
 
 namespace {
 
@@ -21,16 +23,6 @@ std::string render(const Table& table, bool colour = false)
     std::ostringstream out;
     table.render(out, colour);
     return out.str();
-}
-
-std::vector<std::string> lines_of(const std::string& text)
-{
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);) {
-        lines.push_back(line);
-    }
-    return lines;
 }
 
 } // namespace
