@@ -7,11 +7,11 @@
 #include "config/limits.h"
 #include "config/setting_table.h"
 
+#include <algorithm>
 #include <fmt/format.h>
 #include <hiredis/hiredis.h>
-#include <openssl/crypto.h>
-#include <algorithm>
 #include <map>
+#include <openssl/crypto.h>
 #include <optional>
 #include <string_view>
 #include <type_traits>
@@ -93,7 +93,8 @@ void register_global_options(CLI::App& app, GlobalOptions& g)
         ->check(CLI::IsMember({"auto", "always", "never"}))
         ->group(out);
     app.add_flag("--reveal", g.reveal, "Print secrets (tokens, owner tokens, session ids) in full")->group(out);
-    app.add_flag("-q,--quiet", g.quiet, "No notes or progress on stderr (warnings and errors still; exit code unchanged)")
+    app.add_flag("-q,--quiet", g.quiet,
+                 "No notes or progress on stderr (warnings and errors still; exit code unchanged)")
         ->group(out);
 }
 
@@ -115,7 +116,8 @@ void register_commands(CLI::App& app, Runner& selected)
 
 void add_help_examples(CLI::App& app)
 {
-    add_examples(app, {"redops ping", "redops --url rediss://cache:6380 --cacert ca.pem token get --provider genesys --tenant acme",
+    add_examples(app, {"redops ping",
+                       "redops --url rediss://cache:6380 --cacert ca.pem token get --provider genesys --tenant acme",
                        "redops -h 10.0.0.5 -p 6380 monitor --once -o json"});
 }
 

@@ -8,9 +8,9 @@
 #include <CLI/CLI.hpp>
 #include <concepts>
 #include <functional>
-#include <type_traits>
 #include <optional>
 #include <string>
+#include <type_traits>
 
 namespace redops::cli {
 
@@ -41,8 +41,8 @@ struct Runner {
 
     Runner() = default;
     template <class F>
-        requires(!std::same_as<std::decay_t<F>, Runner>)
-    Runner(F f) : run(std::move(f)) // NOLINT(google-explicit-constructor): `selected = [..](Context&) {...}`
+    requires(!std::same_as<std::decay_t<F>, Runner>) Runner(F f)
+        : run(std::move(f)) // NOLINT(google-explicit-constructor): `selected = [..](Context&) {...}`
     {
     }
     int operator()(Context& ctx) const { return run(ctx); }

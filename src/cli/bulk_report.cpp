@@ -53,8 +53,8 @@ void confirm_bulk(Context& ctx, bool assume_yes, const BulkPrompt& prompt,
         return;
     }
     if (!ctx.terminal().stdin_is_tty) {
-        throw Error(ErrorKind::usage, fmt::format("bulk deletion needs --yes when stdin is not a terminal; {}",
-                                                  prompt.refused));
+        throw Error(ErrorKind::usage,
+                    fmt::format("bulk deletion needs --yes when stdin is not a terminal; {}", prompt.refused));
     }
     long long found = 0;
     {
@@ -65,8 +65,8 @@ void confirm_bulk(Context& ctx, bool assume_yes, const BulkPrompt& prompt,
         return; // nothing would go: nothing to ask about
     }
     std::string question = fmt::format("{} {} {}{} matching '{}' on {}?", prompt.verb, output::group_thousands(found),
-                                       prompt.noun, found == 1 ? "" : "s", output::sanitize_for_terminal(prompt.pattern),
-                                       ctx.target_text());
+                                       prompt.noun, found == 1 ? "" : "s",
+                                       output::sanitize_for_terminal(prompt.pattern), ctx.target_text());
     if (!ctx.confirm(question, false)) {
         throw Error(ErrorKind::usage, fmt::format("not confirmed; {}", prompt.refused));
     }

@@ -39,13 +39,15 @@ CLI::Option* add_duration_to(CLI::App& app, const std::string& name, std::functi
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::optional<std::chrono::milliseconds>& target,
                           const std::string& help, config::DurationRange range)
 {
-    return add_duration_to(app, name, [&target](std::chrono::milliseconds d) { target = d; }, help, range);
+    return add_duration_to(
+        app, name, [&target](std::chrono::milliseconds d) { target = d; }, help, range);
 }
 
 CLI::Option* add_duration(CLI::App& app, const std::string& name, std::chrono::milliseconds& target,
                           const std::string& help, config::DurationRange range)
 {
-    return add_duration_to(app, name, [&target](std::chrono::milliseconds d) { target = d; }, help, range);
+    return add_duration_to(
+        app, name, [&target](std::chrono::milliseconds d) { target = d; }, help, range);
 }
 
 CLI::Option* add_yes(CLI::App& app, bool& yes, const std::string& help)

@@ -36,7 +36,8 @@ std::string fish_script(const std::vector<CommandNode>& nodes)
             for (const auto& p : patterns) {
                 quoted.push_back(fish_quote(p));
             }
-            s << "        case " << join_words(quoted) << "\n            echo " << fish_quote(value) << "\n            return\n";
+            s << "        case " << join_words(quoted) << "\n            echo " << fish_quote(value)
+              << "\n            return\n";
         }
     };
     branches(value_cases(nodes, false));

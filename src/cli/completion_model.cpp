@@ -156,7 +156,8 @@ std::vector<CommandNode> without_global_repeats(std::vector<CommandNode> nodes)
     for (auto& n : nodes) {
         if (!n.path.empty()) {
             std::erase_if(n.options, [&](const OptionInfo& o) {
-                return std::all_of(o.names.begin(), o.names.end(), [&](const auto& name) { return global.count(name) > 0; });
+                return std::all_of(o.names.begin(), o.names.end(),
+                                   [&](const auto& name) { return global.count(name) > 0; });
             });
         }
     }

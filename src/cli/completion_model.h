@@ -27,7 +27,7 @@ struct Described {
 struct CommandNode {
     std::string path; // "" for redops itself, "token get"
     std::vector<Described> subcommands;
-    std::vector<OptionInfo> options;  // its own; the root's are the global options, valid everywhere
+    std::vector<OptionInfo> options;    // its own; the root's are the global options, valid everywhere
     std::vector<std::string> arguments; // the values its first positional argument accepts, when listed
 };
 

@@ -151,7 +151,8 @@ std::string zsh_script(const std::vector<CommandNode>& nodes)
     s << "#compdef redops\n"
          "# zsh completion for redops (generated from its command table by `redops completion zsh`)\n"
       << posix_tables(nodes)
-      << "# $1: command path; subs: its subcommands (or argument values), optlist: its own options, as name:description\n"
+      << "# $1: command path; subs: its subcommands (or argument values), optlist: its own options, as "
+         "name:description\n"
          "_redops_described() {\n"
          "    case \"$1\" in\n";
     auto entry = [](const std::string& name, const std::string& description) {
@@ -171,7 +172,8 @@ std::string zsh_script(const std::vector<CommandNode>& nodes)
                 opts.push_back(entry(name, o.description));
             }
         }
-        s << "        " << sh_quote(n.path) << ") subs=(" << join_words(subs) << "); optlist=(" << join_words(opts) << ") ;;\n";
+        s << "        " << sh_quote(n.path) << ") subs=(" << join_words(subs) << "); optlist=(" << join_words(opts)
+          << ") ;;\n";
     }
     s << "    esac\n"
          "}\n"

@@ -2,9 +2,9 @@
 #include "cli/command.h"
 #include "cli/commands.h"
 #include "config/show.h"
-#include "output/view.h"
 #include "output/table.h"
 #include "output/time_format.h"
+#include "output/view.h"
 
 #include <nlohmann/json.hpp>
 
@@ -31,7 +31,8 @@ output::Table settings_table(const std::vector<config::ShownSetting>& shown)
 {
     output::Table table({"SETTING", "VALUE", "SOURCE"});
     for (const auto& s : shown) {
-        std::string value = s.kind == config::ShownKind::bytes ? output::human_bytes(s.typed.get<long long>()) : s.value;
+        std::string value = s.kind == config::ShownKind::bytes ? output::human_bytes(s.typed.get<long long>())
+                                                               : s.value;
         table.add_row(std::vector<std::string>{s.name, value, s.source});
     }
     return table;

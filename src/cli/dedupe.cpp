@@ -77,8 +77,8 @@ int run_check(const CheckOptions& o, Context& ctx)
         listed.push_back({{"id", r.id}, {"duplicate", r.duplicate}, {"ttl_s", r.ttl_s ? Json(*r.ttl_s) : nullptr}});
     }
     const long long total = static_cast<long long>(results.size());
-    Json fields{{"tenant", o.marks.tenant}, {"marked", o.mark}, {"ids", std::move(listed)}, {"total", total},
-                {"new", total - duplicates}, {"duplicates", duplicates}};
+    Json fields{{"tenant", o.marks.tenant}, {"marked", o.mark},          {"ids", std::move(listed)},
+                {"total", total},           {"new", total - duplicates}, {"duplicates", duplicates}};
     auto text = [&](output::Printer& out) {
         output::Table table({"ID", "STATUS", "TTL"});
         table.align_right(2);
@@ -89,8 +89,8 @@ int run_check(const CheckOptions& o, Context& ctx)
                            {r.ttl_s ? output::human_duration_s(*r.ttl_s) : "-"}});
         }
         out.table(table);
-        out.note(fmt::format("{} id{}: {} new, {} duplicate", total, total == 1 ? "" : "s", total - duplicates,
-                             duplicates));
+        out.note(
+            fmt::format("{} id{}: {} new, {} duplicate", total, total == 1 ? "" : "s", total - duplicates, duplicates));
     };
     return output::render(ctx.printer(), {fields, text}, duplicates == 0 ? k_exit_ok : k_exit_negative);
 }
@@ -103,7 +103,8 @@ int run_forget(const ForgetOptions& o, Context& ctx)
     long long removed = 0;
     {
         output::Progress progress = ctx.printer().progress("dedupe forget");
-        removed = marks.forget(o.marks.tenant, ids, [&](long long sent, long long done) { progress.update(sent, done); });
+        removed = marks.forget(o.marks.tenant, ids,
+                               [&](long long sent, long long done) { progress.update(sent, done); });
     }
     const std::size_t requested = ids.size();
     auto text = [&](output::Printer& out) {
@@ -128,12 +129,14 @@ void add_mark_ids(CLI::App& app, MarkIds& marks, const std::string& id_help)
 void register_dedupe(CLI::App& app, Runner& selected)
 {
     CLI::App* group = add_group(app, "dedupe", "Message de-duplication marks: check, forget");
-    add_examples(*group, {"redops dedupe check --tenant acme --id msg-1001", "redops dedupe forget --tenant acme --id msg-1001"});
+    add_examples(*group, {"redops dedupe check --tenant acme --id msg-1001",
+                          "redops dedupe forget --tenant acme --id msg-1001"});
 
-    auto check = add_command(*group, selected, "check", "Is a message id new? With --mark, mark it atomically", run_check);
+    auto check = add_command(*group, selected, "check", "Is a message id new? With --mark, mark it atomically",
+                             run_check);
     add_examples(*check.app, {"redops dedupe check --tenant acme --id msg-1001",
-                          "redops dedupe check --tenant acme --id msg-1001 --mark --ttl 3600",
-                          "redops dedupe check --tenant acme --ids-file ids.txt --json"});
+                              "redops dedupe check --tenant acme --id msg-1001 --mark --ttl 3600",
+                              "redops dedupe check --tenant acme --ids-file ids.txt --json"});
     add_mark_ids(*check.app, check.options.marks, "Message id (repeatable; - reads ids from stdin, one per line)");
     check.app->add_flag("--mark", check.options.mark, "Mark the ids (SET NX EX, as the services do)");
     check.app->add_option("--ttl", check.options.ttl_s, "TTL of a new mark in seconds (default from config, 86400)")
@@ -141,7 +144,7 @@ void register_dedupe(CLI::App& app, Runner& selected)
 
     auto forget = add_command(*group, selected, "forget", "Remove marks so messages can be reprocessed", run_forget);
     add_examples(*forget.app, {"redops dedupe forget --tenant acme --id msg-1001",
-                           "redops dedupe forget --tenant acme --ids-file ids.txt"});
+                               "redops dedupe forget --tenant acme --ids-file ids.txt"});
     add_mark_ids(*forget.app, forget.options.marks, "Message id (repeatable; - reads ids from stdin)");
 }
 

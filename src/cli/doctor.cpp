@@ -20,7 +20,8 @@ namespace {
 
 const std::vector<std::string>& known_kinds()
 {
-    static const std::vector<std::string> kinds{"token", "lock", "dedupe", "ratelimit", "session", "user_index", "other"};
+    static const std::vector<std::string> kinds{"token",   "lock",       "dedupe", "ratelimit",
+                                                "session", "user_index", "other"};
     return kinds;
 }
 
@@ -93,9 +94,10 @@ void require_confirmation(Context& ctx, const DoctorOptions& o, const repo::Doct
                                          report.repairs.size() == 1 ? "" : "s", planned_summary(report),
                                          target_of(report));
     if (!ctx.terminal().stdin_is_tty) {
-        throw Error(ErrorKind::usage,
-                    fmt::format("doctor --fix needs --yes when stdin is not a terminal; would apply {}; nothing changed",
-                                what));
+        throw Error(
+            ErrorKind::usage,
+            fmt::format("doctor --fix needs --yes when stdin is not a terminal; would apply {}; nothing changed",
+                        what));
     }
     output::preview(ctx.printer(), [&](output::Printer& out) {
         print_doctor_table(DoctorView{report, FixMode::dry_run, std::nullopt, 0, {}}, out);
@@ -150,16 +152,18 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     if (o.format == "prometheus") {
         printer.out() << doctor_prometheus(view);
     } else {
-        output::render(printer, {doctor_json(view, printer), [&](output::Printer& out) {
-                                     print_doctor_table(view, out);
-                                     if (view.fix == FixMode::dry_run) {
-                                         out.note(fmt::format("dry run: {} repair{} would be applied; nothing changed",
-                                                              report.repairs.size(), report.repairs.size() == 1 ? "" : "s"));
-                                     }
-                                     if (!view.error.empty()) {
-                                         out.warn(view.error);
-                                     }
-                                 }},
+        output::render(printer,
+                       {doctor_json(view, printer),
+                        [&](output::Printer& out) {
+                            print_doctor_table(view, out);
+                            if (view.fix == FixMode::dry_run) {
+                                out.note(fmt::format("dry run: {} repair{} would be applied; nothing changed",
+                                                     report.repairs.size(), report.repairs.size() == 1 ? "" : "s"));
+                            }
+                            if (!view.error.empty()) {
+                                out.warn(view.error);
+                            }
+                        }},
                        view.exit_code);
     }
     if (report.repairs_over_limit > 0) {
@@ -179,22 +183,26 @@ ErrorStyle doctor_errors(const DoctorOptions& o)
 
 void register_doctor(CLI::App& app, Runner& selected)
 {
-    auto doctor = add_command(app, selected, "doctor", "Audit every key of the layer in one SCAN pass; --fix repairs safely",
-                              run_doctor, doctor_errors);
+    auto doctor = add_command(app, selected, "doctor",
+                              "Audit every key of the layer in one SCAN pass; --fix repairs safely", run_doctor,
+                              doctor_errors);
     add_examples(*doctor.app, {"redops doctor", "redops doctor --fix", "redops doctor --fix --yes"});
     DoctorOptions& o = doctor.options;
     CLI::App& sub = *doctor.app;
-    sub.add_option("--kinds", o.kinds, "Only these kinds, comma-separated: token,lock,dedupe,ratelimit,session,user_index,other")
+    sub.add_option("--kinds", o.kinds,
+                   "Only these kinds, comma-separated: token,lock,dedupe,ratelimit,session,user_index,other")
         ->delimiter(',')
         ->check(CLI::IsMember(known_kinds()));
     auto* fix = sub.add_flag("--fix", o.fix, "Repair the fixable findings (asks on a terminal; --yes otherwise)");
     add_yes(sub, o.yes, "Apply the repairs without asking (needed off a terminal)")->needs(fix);
     add_dry_run(sub, o.dry_run, "Show the repairs --fix would make; change nothing");
-    sub.add_flag("--delete-malformed", o.delete_malformed, "With --fix: also UNLINK token and session values that do not parse")
+    sub.add_flag("--delete-malformed", o.delete_malformed,
+                 "With --fix: also UNLINK token and session values that do not parse")
         ->needs(fix);
     sub.add_option("--examples", o.examples, "Example keys kept per check (default 3)")
         ->check(integer_in(config::k_examples_range));
-    sub.add_option("--big-key-bytes", o.big_key_bytes, "big_key threshold in bytes, by MEMORY USAGE (default 1 MiB; 0: off)")
+    sub.add_option("--big-key-bytes", o.big_key_bytes,
+                   "big_key threshold in bytes, by MEMORY USAGE (default 1 MiB; 0: off)")
         ->check(integer_in(config::k_big_key_bytes_range));
     sub.add_option("--sample", o.sample, "MEMORY USAGE SAMPLES: nested values sampled per key (default 5; 0: all)")
         ->check(integer_in(config::k_memory_samples_range));

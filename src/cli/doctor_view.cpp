@@ -200,8 +200,8 @@ void print_doctor_table(const DoctorView& view, output::Printer& printer)
     }
     printer.table(table);
     printer.line(fmt::format("{} finding{} in {} keys ({} of known kinds) on {} node{} in {:.1f}s", report.findings(),
-                             report.findings() == 1 ? "" : "s", report.scanned, report.audited,
-                             report.per_node.size(), report.per_node.size() == 1 ? "" : "s",
+                             report.findings() == 1 ? "" : "s", report.scanned, report.audited, report.per_node.size(),
+                             report.per_node.size() == 1 ? "" : "s",
                              static_cast<double>(report.elapsed.count()) / 1000.0));
     if (!report.unknown_prefixes.empty()) {
         std::vector<std::string> parts;
@@ -241,7 +241,8 @@ std::string doctor_prometheus(const DoctorView& view)
             << "# TYPE redops_doctor_repairs gauge\n";
         for (DoctorCheck check : repo::all_checks()) {
             const auto& o = (*view.repairs)[static_cast<std::size_t>(check)];
-            for (auto [outcome, n] : {std::pair{"applied", o.applied}, {"skipped_changed", o.skipped}, {"failed", o.failed}}) {
+            for (auto [outcome, n] :
+                 {std::pair{"applied", o.applied}, {"skipped_changed", o.skipped}, {"failed", o.failed}}) {
                 out << "redops_doctor_repairs{check=\"" << check_name(check) << "\",outcome=\"" << outcome << "\"} "
                     << n << "\n";
             }

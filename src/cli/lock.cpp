@@ -196,8 +196,8 @@ int run_acquire(const AcquireOptions& o, Context& ctx)
         } catch (const Error& release_error) {
             undone = fmt::format("could not release it either ({}); it expires after its TTL", release_error.what());
         }
-        throw output::OutputError(fmt::format("{}; the owner token of {} could not be reported, so redops {}",
-                                              e.what(), key, undone),
+        throw output::OutputError(fmt::format("{}; the owner token of {} could not be reported, so redops {}", e.what(),
+                                              key, undone),
                                   e.error_number());
     }
     return a.result.acquired ? k_exit_ok : k_exit_negative;
@@ -284,8 +284,8 @@ int run_status(const StatusOptions& o, Context& ctx)
     repo::LockStatus s = locks.status(o.name);
     const auto& keys = ctx.settings().keys;
     // The last fencing number handed out (lock acquire/run --fence), whether or not the lock is held now.
-    std::optional<long long> fence =
-        repo::LockFenceRepository(ctx.client(), keys.lock.value, keys.lock_fence.value).current(o.name);
+    std::optional<long long> fence = repo::LockFenceRepository(ctx.client(), keys.lock.value, keys.lock_fence.value)
+                                         .current(o.name);
     auto& p = ctx.printer();
     Json fields{{"name", o.name}, {"key", key}, {"held", s.held}};
     fields["owner"] = s.held ? Json(p.secret(s.owner)) : Json(nullptr);
@@ -293,8 +293,11 @@ int run_status(const StatusOptions& o, Context& ctx)
     fields["fence"] = fence ? Json(*fence) : Json(nullptr);
     auto text = [&](output::Printer& out) {
         output::Table table({"NAME", "KEY", "HELD", "OWNER", "TTL", "FENCE"});
-        table.add_row({{o.name}, {key}, {s.held ? "yes" : "no", s.held ? output::Color::yellow : output::Color::green},
-                       {s.held ? out.secret(s.owner) : "-"}, {s.held ? ttl_text(s.ttl_ms) : "-"},
+        table.add_row({{o.name},
+                       {key},
+                       {s.held ? "yes" : "no", s.held ? output::Color::yellow : output::Color::green},
+                       {s.held ? out.secret(s.owner) : "-"},
+                       {s.held ? ttl_text(s.ttl_ms) : "-"},
                        {fence ? std::to_string(*fence) : "-"}});
         out.table(table);
     };
@@ -310,10 +313,14 @@ int run_list(const ListOptions& o, Context& ctx)
     repository(ctx).list(o.match, ctx.settings().defaults.scan_count.value, [&](const repo::LockEntry& e) {
         listing.add(
             [&] {
-                return Json{{"name", e.name}, {"key", e.key}, {"owner", p.secret(e.owner)},
+                return Json{{"name", e.name},
+                            {"key", e.key},
+                            {"owner", p.secret(e.owner)},
                             {"ttl_ms", output::ttl_or_null(e.ttl_ms)}};
             },
-            [&] { return std::vector<std::string>{e.name, e.key, p.secret(e.owner), ttl_text(e.ttl_ms)}; });
+            [&] {
+                return std::vector<std::string>{e.name, e.key, p.secret(e.owner), ttl_text(e.ttl_ms)};
+            });
         ++total;
     });
     return listing.finish(k_exit_ok, Json{{"count", total}});
@@ -378,18 +385,20 @@ void register_lock(CLI::App& app, Runner& selected)
     CLI::App* lock = add_group(app, "lock", "Distributed locks: acquire, release, extend, status, list, run");
     add_examples(*lock, {"redops lock status deploy", "redops lock run nightly-report --ttl 30s -- ./report.sh"});
 
-    auto acquire = add_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token", run_acquire);
+    auto acquire = add_command(*lock, selected, "acquire", "Take a lock (SET NX PX); prints the owner token",
+                               run_acquire);
     add_examples(*acquire.app, {"token=$(redops lock acquire deploy --ttl 10m --wait 2m) || exit 1",
-                          "redops lock acquire deploy --ttl 30s --json"});
+                                "redops lock acquire deploy --ttl 30s --json"});
     add_lock_take(*acquire.app, acquire.options, "Lock TTL, e.g. 30s (default: defaults.lock_ttl)",
                   "Retry with back-off for up to DUR while another owner holds it");
     acquire.app->add_option("--owner", acquire.options.owner, "Owner token to use (default: a random UUID)");
     acquire.app->add_flag("--fence", acquire.options.fence,
                           "Also take the next fencing number, atomically (in --json: fence)");
 
-    auto release = add_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one", run_release);
+    auto release = add_command(*lock, selected, "release", "Release a lock you own, or --force a stuck one",
+                               run_release);
     add_examples(*release.app, {"redops lock release deploy --owner \"$token\"",
-                          "redops lock release tenant-refresh:acme --force --yes"});
+                                "redops lock release tenant-refresh:acme --force --yes"});
     add_name(*release.app, release.options.name);
     auto* owner = release.app->add_option("--owner", release.options.owner, "The owner token printed by acquire");
     release.app->add_flag("--force", release.options.force, "Delete the lock whoever holds it (asks on a TTY)")
@@ -398,7 +407,7 @@ void register_lock(CLI::App& app, Runner& selected)
 
     auto extend = add_command(*lock, selected, "extend", "Reset the TTL of a lock you own", run_extend);
     add_examples(*extend.app, {"redops lock extend deploy --owner \"$token\" --ttl 10m",
-                         "redops lock extend deploy --owner \"$token\" --ttl 30s --json"});
+                               "redops lock extend deploy --owner \"$token\" --ttl 30s --json"});
     add_name(*extend.app, extend.options.name);
     extend.app->add_option("--owner", extend.options.owner, "The owner token printed by acquire");
     add_duration(*extend.app, "--ttl", extend.options.ttl, "New TTL from now, e.g. 30s", config::k_ttl_range)

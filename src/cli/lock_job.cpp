@@ -110,7 +110,7 @@ Job::Job(JobSpec spec) : m_spec(std::move(spec))
     sigaddset(&m_blocked, SIGTTOU);
     pthread_sigmask(SIG_BLOCK, &m_blocked, &m_original);
     // A closed stderr must not kill redops while the job runs (the lock would be left to expire).
-    struct sigaction ignore{};
+    struct sigaction ignore {};
     ignore.sa_handler = SIG_IGN;
     sigaction(SIGPIPE, &ignore, &m_original_pipe);
 }

@@ -22,9 +22,9 @@ struct JobSpec {
 };
 
 struct JobOutcome {
-    bool ran = false;     // false when the command could not be executed (exit_code 126 or 127)
-    int exit_code = 0;    // the command's status, 128+N when signal N ended it
-    int signal = 0;       // N, or 0 when it exited
+    bool ran = false;          // false when the command could not be executed (exit_code 126 or 127)
+    int exit_code = 0;         // the command's status, 128+N when signal N ended it
+    int signal = 0;            // N, or 0 when it exited
     bool group_killed = false; // the group got SIGKILL from redops (grace over, or --kill-on-loss)
     bool stragglers = false;   // processes of the group outlived the command and were waited for
 };
@@ -59,7 +59,7 @@ private:
     JobSpec m_spec;
     sigset_t m_blocked{};
     sigset_t m_original{};
-    struct sigaction m_original_pipe{};
+    struct sigaction m_original_pipe {};
     bool m_handover = false; // the command's group was given the terminal
     pid_t m_pgid = -1;
     int m_exec_error = 0;

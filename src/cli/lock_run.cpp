@@ -64,12 +64,17 @@ int report_conflict(const RunOptions& o, Context& ctx, const std::string& key, c
 {
     auto& p = ctx.printer();
     output::render(p,
-                   {Json{{"name", o.name}, {"key", key}, {"acquired", false}, {"owner", p.secret(r.owner)},
-                         {"ttl_ms", output::ttl_or_null(r.holder_ttl_ms)}, {"ran", false}},
+                   {Json{{"name", o.name},
+                         {"key", key},
+                         {"acquired", false},
+                         {"owner", p.secret(r.owner)},
+                         {"ttl_ms", output::ttl_or_null(r.holder_ttl_ms)},
+                         {"ran", false}},
                     {}},
                    o.conflict_exit_code);
     p.note(fmt::format("lock \"{}\" is held by another owner, expires in {}; not running the command", o.name,
-                       r.holder_ttl_ms == -1 ? std::string("never (no expiry)") : output::human_duration_ms(r.holder_ttl_ms)));
+                       r.holder_ttl_ms == -1 ? std::string("never (no expiry)")
+                                             : output::human_duration_ms(r.holder_ttl_ms)));
     return o.conflict_exit_code;
 }
 
@@ -177,7 +182,7 @@ void register_lock_run(CLI::App& lock, Runner& selected)
     auto run = add_command(lock, selected, "run",
                            "Run a command's whole process group while holding a lock, renewed every ttl/3", run_lock);
     add_examples(*run.app, {"redops lock run nightly-report --ttl 30s -- /opt/app/bin/report",
-                      "redops lock run sync --quiet --fence --kill-on-loss -- /opt/app/bin/sync"});
+                            "redops lock run sync --quiet --fence --kill-on-loss -- /opt/app/bin/sync"});
     RunOptions& o = run.options;
     CLI::App& sub = *run.app;
     add_lock_take(sub, o, "Lock TTL, renewed every ttl/3 (default: defaults.lock_ttl)",

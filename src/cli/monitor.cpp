@@ -8,8 +8,8 @@
 #include "cli/nagios_options.h"
 #include "common/error.h"
 #include "config/duration.h"
-#include "output/view.h"
 #include "output/text_width.h"
+#include "output/view.h"
 
 #include <fmt/format.h>
 #include <unistd.h>
@@ -199,7 +199,8 @@ void register_monitor(CLI::App& app, Runner& selected)
                   "redops monitor --check --warn-latency 5 --crit-latency 50"});
     MonitorOptions* o = &monitor.options;
     CLI::App* sub = monitor.app;
-    add_duration(*sub, "-i,--interval", o->interval, "Time between samples (default 2s)", config::k_monitor_interval_range);
+    add_duration(*sub, "-i,--interval", o->interval, "Time between samples (default 2s)",
+                 config::k_monitor_interval_range);
     auto* count = sub->add_option("-c,--count", o->count, "Stop after N samples (default: run until interrupted)")
                       ->check(integer_in(config::k_count_range));
     sub->add_flag("--once", o->once, "Take one sample and exit")->excludes(count);
@@ -213,21 +214,26 @@ void register_monitor(CLI::App& app, Runner& selected)
     const std::pair<const char*, std::pair<std::optional<output::NagiosRange>*, const char*>> thresholds[] = {
         {"--warn-latency", {&t.warn_latency_ms, "--check: warn when the PING latency in ms is outside RANGE"}},
         {"--crit-latency", {&t.crit_latency_ms, "--check: critical when the PING latency in ms is outside RANGE"}},
-        {"--warn-memory", {&t.warn_memory_pct, "--check: warn when used memory in percent of maxmemory is outside RANGE"}},
-        {"--crit-memory", {&t.crit_memory_pct, "--check: critical when used memory in % of maxmemory is outside RANGE"}},
+        {"--warn-memory",
+         {&t.warn_memory_pct, "--check: warn when used memory in percent of maxmemory is outside RANGE"}},
+        {"--crit-memory",
+         {&t.crit_memory_pct, "--check: critical when used memory in % of maxmemory is outside RANGE"}},
         {"--warn-evictions", {&t.warn_evictions_per_s, "--check: warn when evictions per second are outside RANGE"}},
         {"--crit-evictions",
-         {&t.crit_evictions_per_s, "--check: critical when evictions per second (two samples one --interval apart) are outside RANGE"}},
+         {&t.crit_evictions_per_s,
+          "--check: critical when evictions per second (two samples one --interval apart) are outside RANGE"}},
         {"--warn-lag", {&t.warn_lag_s, "--check: warn when the replication lag in seconds is outside RANGE"}},
         {"--crit-lag", {&t.crit_lag_s, "--check: critical when the replication lag in seconds is outside RANGE"}},
-        {"--warn-lag-bytes", {&t.warn_lag_bytes, "--check: warn when a replica's lag in bytes of offset is outside RANGE"}},
+        {"--warn-lag-bytes",
+         {&t.warn_lag_bytes, "--check: warn when a replica's lag in bytes of offset is outside RANGE"}},
         {"--crit-lag-bytes", {&t.crit_lag_bytes, "--check: critical when a replica's lag in bytes is outside RANGE"}}};
     for (const auto& [name, target] : thresholds) {
         add_threshold(*sub, name, *target.first, target.second);
     }
-    auto* keys = sub->add_flag("--keys", o->keys,
-                               "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
-    sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample")->excludes(keys);
+    auto* keys = sub->add_flag(
+        "--keys", o->keys, "Count keys per kind by one SCAN pass spread over the samples; each states the counts' age");
+    sub->add_flag("--keys-exact", o->keys_exact, "Count keys per kind by a whole SCAN pass in every sample")
+        ->excludes(keys);
     add_duration(*sub, "--keys-budget", o->keys_budget,
                  "Longest whole SCAN pass (--once, --check, --keys-exact); past it the counts are partial (default 5s)",
                  config::k_monitor_interval_range);

@@ -1,14 +1,14 @@
 #include "cli/monitor_format.h"
 
-#include "output/time_format.h"
 #include "output/nagios.h"
+#include "output/time_format.h"
 
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
 #include <algorithm>
-#include <cmath>
 #include <array>
+#include <cmath>
 #include <string_view>
 #include <vector>
 
@@ -148,7 +148,8 @@ std::string sample_line(const repo::HealthSample& s)
     if (!s.reachable) {
         return fmt::format("{} unhealthy error=\"{}\"", time, s.error);
     }
-    std::string line = fmt::format("{} {}{}", time, s.healthy ? "healthy" : "unhealthy", output::text_fields(read_metrics(s)));
+    std::string line = fmt::format("{} {}{}", time, s.healthy ? "healthy" : "unhealthy",
+                                   output::text_fields(read_metrics(s)));
     if (!s.nodes.empty()) {
         auto answering = std::count_if(s.nodes.begin(), s.nodes.end(), [](const auto& n) { return n.healthy; });
         line += fmt::format(" nodes={}/{} cluster_state={}", answering, s.nodes.size(), s.cluster_state);
@@ -244,8 +245,8 @@ CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t
     }
     if (s.keys && s.keys->counts) {
         for (const auto& count : *s.keys->counts) {
-            j.perfdata.push_back({"keys_" + count.kind, static_cast<double>(count.count), "", nullptr, nullptr, 0.0,
-                                  std::nullopt});
+            j.perfdata.push_back(
+                {"keys_" + count.kind, static_cast<double>(count.count), "", nullptr, nullptr, 0.0, std::nullopt});
         }
         for (const auto& count : *s.keys->counts) {
             j.perfdata.push_back({"keys_no_ttl_" + count.kind, static_cast<double>(count.without_ttl), "", nullptr,
@@ -253,8 +254,8 @@ CheckVerdict check_verdict(const repo::HealthSample& s, const CheckThresholds& t
         }
         for (const auto& figure : layer_figures()) {
             if (auto value = figure.value(s.keys->layer)) {
-                j.perfdata.push_back({std::string(figure.field), *value, std::string(figure.unit), nullptr, nullptr,
-                                      0.0, std::nullopt});
+                j.perfdata.push_back(
+                    {std::string(figure.field), *value, std::string(figure.unit), nullptr, nullptr, 0.0, std::nullopt});
             }
         }
     }
@@ -267,6 +268,5 @@ CheckVerdict unknown_verdict(std::string_view reason)
 {
     return {3, output::nagios_line("REDIS", output::NagiosState::unknown, reason, {})};
 }
-
 
 } // namespace redops::cli

@@ -24,8 +24,8 @@ struct LayerFigure {
     std::string_view field;  // "locks_held"
     std::string_view metric; // "redops_locks_held"
     std::string_view help;
-    std::string_view unit;   // perfdata UOM: "" or "s"
-    bool integer = true;     // JSON writes it as an integer
+    std::string_view unit;                                                 // perfdata UOM: "" or "s"
+    bool integer = true;                                                   // JSON writes it as an integer
     std::function<std::optional<double>(const repo::LayerFigures&)> value; // none: nothing to report
 };
 const std::vector<LayerFigure>& layer_figures();

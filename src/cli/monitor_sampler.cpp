@@ -23,7 +23,8 @@ bool is_setup_error(const Error& e)
 
 } // namespace
 
-std::optional<repo::KeyCensus> make_key_census(const MonitorOptions& o, const config::Settings& settings, bool whole_pass)
+std::optional<repo::KeyCensus> make_key_census(const MonitorOptions& o, const config::Settings& settings,
+                                               bool whole_pass)
 {
     if (!o.keys && !o.keys_exact) {
         return std::nullopt;

@@ -6,8 +6,8 @@
 #include "repo/health_sample.h"
 #include "repo/key_census.h"
 
-#include <memory>
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -30,7 +30,8 @@ struct MonitorOptions {
 
 // --keys/--keys-exact: a census of the configured templates (custom key shapes are counted as what they are).
 // `whole_pass`: each step runs a whole pass bounded by --keys-budget; otherwise one pass spread over the steps.
-std::optional<repo::KeyCensus> make_key_census(const MonitorOptions& o, const config::Settings& settings, bool whole_pass);
+std::optional<repo::KeyCensus> make_key_census(const MonitorOptions& o, const config::Settings& settings,
+                                               bool whole_pass);
 
 // Takes samples on its own connection: a failed sample drops it, and the next one connects afresh
 // (a Connection that failed refuses reuse), so a Redis restart is picked up without back-off beyond the interval.

@@ -38,7 +38,9 @@ std::string keys_row(const repo::KeyCensusReport& keys, long long time_ms)
         for (const auto& count : *keys.counts) {
             row += fmt::format("  {} {}", count.kind, count.count);
         }
-        row += keys.partial ? "  (partial: --keys-budget ran out)" : keys.exact ? "  (exact)" : fmt::format("  ({:.1f}s ago)", repo::keys_age_s(keys, time_ms).value_or(0));
+        row += keys.partial ? "  (partial: --keys-budget ran out)"
+               : keys.exact ? "  (exact)"
+                            : fmt::format("  ({:.1f}s ago)", repo::keys_age_s(keys, time_ms).value_or(0));
         std::string no_ttl = "no ttl";
         for (const auto& count : *keys.counts) {
             no_ttl += fmt::format("  {} {}", count.kind, count.without_ttl);
@@ -123,7 +125,7 @@ void LiveView::render(const repo::HealthSample& s, const std::vector<std::string
         }
     }
     std::string screen = fmt::format("redops monitor — {} — {}\r\n\r\n", output::rfc3339_utc_ms(s.time_ms),
-                          s.healthy ? "HEALTHY" : "UNHEALTHY (degraded mode)");
+                                     s.healthy ? "HEALTHY" : "UNHEALTHY (degraded mode)");
     if (s.healthy) {
         auto memory = repo::memory_percent(s);
         screen += fmt::format("role {}  version {}  uptime {}s\r\n", s.role, s.version, s.uptime_s);

@@ -23,8 +23,9 @@ CLI::Option* add_threshold(CLI::App& app, const std::string& name, std::optional
         ->check(range_syntax);
 }
 
-void check_threshold_order(const std::optional<output::NagiosRange>& warn, const std::optional<output::NagiosRange>& crit,
-                           const std::string& warn_flag, const std::string& crit_flag)
+void check_threshold_order(const std::optional<output::NagiosRange>& warn,
+                           const std::optional<output::NagiosRange>& crit, const std::string& warn_flag,
+                           const std::string& crit_flag)
 {
     auto upper_bound = [](const output::NagiosRange& r) {
         return !r.inside && r.start && *r.start == 0 && r.end.has_value();

@@ -16,7 +16,8 @@ CLI::Option* add_threshold(CLI::App& app, const std::string& name, std::optional
 
 // A warning threshold that can never be reached before the critical one, when both are plain upper bounds
 // ("--warn 20 --crit 10"): a typo, refused as a usage error naming both flags.
-void check_threshold_order(const std::optional<output::NagiosRange>& warn, const std::optional<output::NagiosRange>& crit,
-                           const std::string& warn_flag, const std::string& crit_flag);
+void check_threshold_order(const std::optional<output::NagiosRange>& warn,
+                           const std::optional<output::NagiosRange>& crit, const std::string& warn_flag,
+                           const std::string& crit_flag);
 
 } // namespace redops::cli

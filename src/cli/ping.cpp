@@ -183,10 +183,11 @@ void register_ping(CLI::App& app, Runner& selected)
     auto ping = add_command(app, selected, "ping", "Connectivity, latency, role and version per node", run_ping,
                             ping_errors);
     add_examples(*ping.app, {"redops ping", "redops --url rediss://cache.internal:6380 --cacert ca.pem ping --json",
-                  "redops ping --count 5 --interval 200ms --format nagios --warn 5 --crit 50"});
+                             "redops ping --count 5 --interval 200ms --format nagios --warn 5 --crit 50"});
     PingOptions& o = ping.options;
     CLI::App& sub = *ping.app;
-    sub.add_option("-c,--count", o.count, "Number of PINGs per node (default 1)")->check(integer_in(config::k_count_range));
+    sub.add_option("-c,--count", o.count, "Number of PINGs per node (default 1)")
+        ->check(integer_in(config::k_count_range));
     add_duration(sub, "-i,--interval", o.interval, "Pause between PINGs (default 1s)", config::k_interval_range);
     add_threshold(sub, "--warn", o.warn_ms, "Warn when a latency in ms is outside RANGE (e.g. 50: above 50)");
     add_threshold(sub, "--crit", o.crit_ms, "Fail (exit 1) when a latency in ms is outside RANGE");

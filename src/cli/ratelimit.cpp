@@ -83,12 +83,19 @@ int run_peek(const TestOptions& o, const repo::LimitSpec& spec, HitTarget& targe
     repo::PeekResult p = target.peek();
     if (p.no_ttl) {
         ctx.printer().warn(fmt::format("{} has no TTL: it never expires and may block the subject forever "
-                                       "(`redops ratelimit reset` clears it)", target.key()));
+                                       "(`redops ratelimit reset` clears it)",
+                                       target.key()));
     }
     Json fields{{"algorithm", o.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
-                {"key", target.key()}, {"limit", p.capacity}, {"window_ms", spec.window.count()},
-                {"exists", p.exists}, {"current", p.current}, {"remaining", p.remaining},
-                {"reset_in_ms", output::or_null(p.reset_in_ms)}, {"limited", p.limited}, {"no_ttl", p.no_ttl}};
+                {"key", target.key()},
+                {"limit", p.capacity},
+                {"window_ms", spec.window.count()},
+                {"exists", p.exists},
+                {"current", p.current},
+                {"remaining", p.remaining},
+                {"reset_in_ms", output::or_null(p.reset_in_ms)},
+                {"limited", p.limited},
+                {"no_ttl", p.no_ttl}};
     auto text = [&](output::Printer& out) {
         out.line(fmt::format("{}: {} of {} used, {} remaining, {}{}", output::sanitize_for_terminal(target.key()),
                              p.current, p.capacity, p.remaining, resets_text(p.reset_in_ms),
@@ -101,13 +108,19 @@ int run_single(const repo::LimitSpec& spec, HitTarget& target, Context& ctx)
 {
     repo::HitResult r = target.hit(0);
     // retry_after_ms: a number exactly when limited, else null; reset_in_ms null when the key never expires.
-    Json fields{{"algorithm", std::string(repo::algorithm_name(spec.algorithm))}, {"key", target.key()},
-                {"limit", r.capacity}, {"window_ms", spec.window.count()},
-                {"limited", r.limited}, {"current", r.current}, {"remaining", r.remaining},
-                {"reset_in_ms", output::or_null(r.reset_in_ms)}, {"retry_after_ms", output::or_null(r.retry_after_ms)}};
+    Json fields{{"algorithm", std::string(repo::algorithm_name(spec.algorithm))},
+                {"key", target.key()},
+                {"limit", r.capacity},
+                {"window_ms", spec.window.count()},
+                {"limited", r.limited},
+                {"current", r.current},
+                {"remaining", r.remaining},
+                {"reset_in_ms", output::or_null(r.reset_in_ms)},
+                {"retry_after_ms", output::or_null(r.retry_after_ms)}};
     auto text = [&](output::Printer& out) {
-        std::string retry = r.retry_after_ms ? fmt::format(", retry in {}", output::human_duration_ms(*r.retry_after_ms))
-                                             : "";
+        std::string retry = r.retry_after_ms
+                                ? fmt::format(", retry in {}", output::human_duration_ms(*r.retry_after_ms))
+                                : "";
         out.line(fmt::format("{}: {} ({} of {} used, {} remaining, {}{})", output::sanitize_for_terminal(target.key()),
                              r.limited ? "LIMITED" : "allowed", r.current, r.capacity, r.remaining,
                              resets_text(r.reset_in_ms), retry));
@@ -147,15 +160,18 @@ int run_reset_all(const ResetOptions& o, repo::RateLimitRepository& limits, Cont
         // Streamed: a dry run over a resource with a million subjects never holds them all. Its listing on
         // stdout is its own progress.
         output::Listing listing(printer, "keys", {}, Json{{"resource", o.resource}, {"dry_run", true}});
-        auto result = limits.reset_all(o.resource, scan_count, true, [&](const std::vector<std::string>& keys, long long) {
-            for (const auto& key : keys) {
-                listing.add([&] { return Json(key); }, [&] { return std::vector<std::string>{key}; });
-            }
-        });
+        auto result = limits.reset_all(o.resource, scan_count, true,
+                                       [&](const std::vector<std::string>& keys, long long) {
+                                           for (const auto& key : keys) {
+                                               listing.add([&] { return Json(key); },
+                                                           [&] { return std::vector<std::string>{key}; });
+                                           }
+                                       });
         warn_ambiguous(printer, result.skipped_ambiguous, "resource", hint);
         long long n = result.deleted;
         return listing.finish(k_exit_ok,
-                              Json{{"would_delete", n}, {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
+                              Json{{"would_delete", n},
+                                   {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
                               [&](output::Printer& out) {
                                   out.line(fmt::format("dry run: would reset {} subject{} of {}", n, n == 1 ? "" : "s",
                                                        output::sanitize_for_terminal(o.resource)));
@@ -163,9 +179,12 @@ int run_reset_all(const ResetOptions& o, repo::RateLimitRepository& limits, Cont
     }
     confirm_bulk(ctx, o.yes, {"Reset", "rate-limit key", limits.reset_pattern(o.resource), "nothing reset"},
                  [&](output::Progress& progress) {
-                     return limits.reset_all(o.resource, scan_count, true, [&](const auto& keys, long long) {
-                         progress.add(static_cast<long long>(keys.size()), 0);
-                     }).deleted;
+                     return limits
+                         .reset_all(o.resource, scan_count, true,
+                                    [&](const auto& keys, long long) {
+                                        progress.add(static_cast<long long>(keys.size()), 0);
+                                    })
+                         .deleted;
                  });
     repo::BulkDeleteResult result;
     {
@@ -177,11 +196,14 @@ int run_reset_all(const ResetOptions& o, repo::RateLimitRepository& limits, Cont
     }
     long long n = result.deleted;
     auto text = [&](output::Printer& out) {
-        out.line(fmt::format("reset {} subject{} of {}", n, n == 1 ? "" : "s", output::sanitize_for_terminal(o.resource)));
+        out.line(
+            fmt::format("reset {} subject{} of {}", n, n == 1 ? "" : "s", output::sanitize_for_terminal(o.resource)));
     };
     // As text the warning comes first, as JSON after the document: both on stderr, whichever stdout holds.
     output::render(printer,
-                   {Json{{"resource", o.resource}, {"dry_run", false}, {"deleted", n},
+                   {Json{{"resource", o.resource},
+                         {"dry_run", false},
+                         {"deleted", n},
                          {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
                     text},
                    k_exit_ok);
@@ -213,14 +235,14 @@ void register_ratelimit(CLI::App& app, Runner& selected)
 {
     CLI::App* group = add_group(app, "ratelimit", "Rate limits: test (peek, load check, degraded), reset");
     add_examples(*group, {"redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --peek",
-                       "redops ratelimit reset --resource api --subject u1"});
+                          "redops ratelimit reset --resource api --subject u1"});
 
     auto test = add_command(*group, selected, "test", "Hit or peek at a subject's limit; --requests checks atomicity",
                             run_test);
     add_examples(*test.app, {"redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --peek",
-                            "redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --requests 8 "
-                            "--concurrency 4",
-                            "redops ratelimit test --resource login --subject u1 --limit 10 --window 1m --degraded"});
+                             "redops ratelimit test --resource api --subject u1 --limit 5 --window 10s --requests 8 "
+                             "--concurrency 4",
+                             "redops ratelimit test --resource login --subject u1 --limit 10 --window 1m --degraded"});
     TestOptions& t = test.options;
     CLI::App& sub = *test.app;
     sub.add_option("--resource", t.resource, "Limited resource (the {resource} of the key template)");
@@ -243,7 +265,7 @@ void register_ratelimit(CLI::App& app, Runner& selected)
 
     auto reset = add_command(*group, selected, "reset", "Clear a subject's limit state (UNLINK)", run_reset);
     add_examples(*reset.app, {"redops ratelimit reset --resource api --subject u1",
-                             "redops ratelimit reset --resource api --all-subjects --dry-run"});
+                              "redops ratelimit reset --resource api --all-subjects --dry-run"});
     ResetOptions& r = reset.options;
     reset.app->add_option("--resource", r.resource, "Limited resource");
     auto* subject = reset.app->add_option("--subject", r.subject, "Subject to unblock");

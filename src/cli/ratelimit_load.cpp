@@ -3,8 +3,8 @@
 #include "common/error.h"
 #include "common/sliding_limiter.h"
 #include "output/json_fields.h"
-#include "output/view.h"
 #include "output/time_format.h"
+#include "output/view.h"
 #include "redis/client.h"
 #include "repo/health_repository.h"
 
@@ -122,8 +122,8 @@ std::vector<HitRecord> send_hits(HitTarget& target, long long requests, long lon
                 HitRecord& record = records[static_cast<std::size_t>(i)];
                 record.result = target.hit(worker);
                 record.worker = worker;
-                record.latency_us =
-                    std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start).count();
+                record.latency_us = std::chrono::duration_cast<std::chrono::microseconds>(SteadyClock::now() - start)
+                                        .count();
             }
         } catch (...) {
             std::lock_guard lock(failure_mutex);
@@ -148,8 +148,11 @@ void print_trace(const std::vector<HitRecord>& records, output::Printer& printer
 {
     for (std::size_t i = 0; i < records.size(); ++i) {
         const auto& r = records[i];
-        nlohmann::ordered_json line{{"index", i}, {"worker", r.worker}, {"limited", r.result.limited},
-                                    {"current", r.result.current}, {"remaining", r.result.remaining},
+        nlohmann::ordered_json line{{"index", i},
+                                    {"worker", r.worker},
+                                    {"limited", r.result.limited},
+                                    {"current", r.result.current},
+                                    {"remaining", r.result.remaining},
                                     {"reset_in_ms", output::or_null(r.result.reset_in_ms)},
                                     {"retry_after_ms", output::or_null(r.result.retry_after_ms)},
                                     {"latency_us", r.latency_us}};
@@ -187,7 +190,8 @@ LoadVerdict judge_load(const repo::PeekResult& before, const repo::PeekResult& a
             // The state shows fewer admissions than this run alone got: somebody reset or removed the subject.
             v.verdict = Verdict::no_verdict;
             v.reason = fmt::format("the subject's state lost {} admissions during the run (reset or removed by "
-                                   "another client)", -v.others);
+                                   "another client)",
+                                   -v.others);
         } else if (v.server_admitted > before.remaining) {
             v.verdict = Verdict::broken;
             v.reason = fmt::format("{} admitted with {} remaining{}", v.server_admitted, before.remaining,
@@ -232,12 +236,9 @@ namespace {
 std::string_view verdict_name(Verdict v)
 {
     switch (v) {
-    case Verdict::held:
-        return "held";
-    case Verdict::broken:
-        return "broken";
-    case Verdict::no_verdict:
-        return "no_verdict";
+    case Verdict::held: return "held";
+    case Verdict::broken: return "broken";
+    case Verdict::no_verdict: return "no_verdict";
     }
     return "broken";
 }
@@ -257,13 +258,12 @@ std::string verdict_line(const LoadVerdict& v)
 {
     switch (v.verdict) {
     case Verdict::held:
-        return v.shared ? fmt::format("OK: the limit held (shared subject: {} admitted to other clients during the run)",
-                                      v.others)
-                        : "OK: the limit held exactly";
-    case Verdict::broken:
-        return "FAIL: the limiter is broken: " + v.reason;
-    case Verdict::no_verdict:
-        return "NO VERDICT: shared subject: " + v.reason;
+        return v.shared
+                   ? fmt::format("OK: the limit held (shared subject: {} admitted to other clients during the run)",
+                                 v.others)
+                   : "OK: the limit held exactly";
+    case Verdict::broken: return "FAIL: the limiter is broken: " + v.reason;
+    case Verdict::no_verdict: return "NO VERDICT: shared subject: " + v.reason;
     }
     return {};
 }
@@ -308,16 +308,26 @@ int run_load(HitTarget& target, const repo::LimitSpec& spec, const LoadPlan& pla
     }
     nlohmann::ordered_json fields{
         {"algorithm", plan.degraded ? "degraded" : std::string(repo::algorithm_name(spec.algorithm))},
-        {"key", target.key()}, {"limit", before.capacity}, {"window_ms", spec.window.count()},
-        {"requests", plan.requests}, {"concurrency", workers}, {"concurrency_requested", wanted},
-        {"allowed", allowed}, {"denied", plan.requests - allowed}, {"expected_allowed", verdict.expected_allowed},
-        {"exact", verdict.exact}, {"server_admitted", count_or_null(verdict.server_admitted)},
-        {"shared", verdict.shared}, {"others_admitted", count_or_null(verdict.others)},
+        {"key", target.key()},
+        {"limit", before.capacity},
+        {"window_ms", spec.window.count()},
+        {"requests", plan.requests},
+        {"concurrency", workers},
+        {"concurrency_requested", wanted},
+        {"allowed", allowed},
+        {"denied", plan.requests - allowed},
+        {"expected_allowed", verdict.expected_allowed},
+        {"exact", verdict.exact},
+        {"server_admitted", count_or_null(verdict.server_admitted)},
+        {"shared", verdict.shared},
+        {"others_admitted", count_or_null(verdict.others)},
         {"verdict", verdict_name(verdict.verdict)},
         {"reason", verdict.reason.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(verdict.reason)},
         {"first_denied_index", first_denied ? nlohmann::ordered_json(*first_denied) : nullptr},
-        {"remaining", after.remaining}, {"reset_in_ms", output::or_null(after.reset_in_ms)},
-        {"hits_per_s", hits_per_s}, {"elapsed_ms", static_cast<double>(elapsed_us) / 1000.0}};
+        {"remaining", after.remaining},
+        {"reset_in_ms", output::or_null(after.reset_in_ms)},
+        {"hits_per_s", hits_per_s},
+        {"elapsed_ms", static_cast<double>(elapsed_us) / 1000.0}};
     auto text = [&](output::Printer& out) {
         out.line(fmt::format("{}: {} allowed, {} denied of {} hits from {} connection{} ({} available at the start)",
                              target.key(), allowed, plan.requests - allowed, plan.requests, workers,

@@ -47,7 +47,8 @@ SecretMask::SecretMask(int argc, const char* const* argv, const config::EnvLooku
         }
         for (const auto& option : k_secret_options) {
             std::optional<std::string_view> value = attached_value(arg, option);
-            if (!value && !option.attached_only && (arg == option.long_name || (!option.short_name.empty() && arg == option.short_name)) && i + 1 < argc) {
+            if (!value && !option.attached_only &&
+                (arg == option.long_name || (!option.short_name.empty() && arg == option.short_name)) && i + 1 < argc) {
                 value = argv[i + 1];
             }
             if (value) {
@@ -94,9 +95,11 @@ std::string SecretMask::apply(std::string text) const
 {
     // Longest first, so a URL is replaced whole before a password inside it would be.
     auto ordered = m_replacements;
-    std::stable_sort(ordered.begin(), ordered.end(), [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+    std::stable_sort(ordered.begin(), ordered.end(),
+                     [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
     for (const auto& [needle, replacement] : ordered) {
-        for (auto pos = text.find(needle); pos != std::string::npos; pos = text.find(needle, pos + replacement.size())) {
+        for (auto pos = text.find(needle); pos != std::string::npos;
+             pos = text.find(needle, pos + replacement.size())) {
             text.replace(pos, needle.size(), replacement);
         }
     }

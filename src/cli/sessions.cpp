@@ -56,12 +56,9 @@ repo::SessionRepository repository(Context& ctx)
 std::string status_name(repo::SessionStatus status)
 {
     switch (status) {
-    case repo::SessionStatus::stale:
-        return "stale";
-    case repo::SessionStatus::malformed:
-        return "malformed";
-    case repo::SessionStatus::ok:
-        break;
+    case repo::SessionStatus::stale: return "stale";
+    case repo::SessionStatus::malformed: return "malformed";
+    case repo::SessionStatus::ok: break;
     }
     return "ok";
 }
@@ -150,9 +147,10 @@ int run_list(const ListOptions& o, Context& ctx)
             out.line(fmt::format("{} session{} ({} stale, {} malformed)", totals.total, totals.total == 1 ? "" : "s",
                                  totals.stale, totals.malformed));
         };
-        return output::render(
-            printer, {Json{{"total", totals.total}, {"stale", totals.stale}, {"malformed", totals.malformed}}, text},
-            k_exit_ok);
+        return output::render(printer,
+                              {Json{{"total", totals.total}, {"stale", totals.stale}, {"malformed", totals.malformed}},
+                               text},
+                              k_exit_ok);
     }
     output::Listing listing(printer, "sessions", {"ID", "USER", "CREATED_AT", "TTL", "REMEMBER_ME", "ROLE", "STATUS"});
     listing.align_right(3);
@@ -165,8 +163,7 @@ int run_list(const ListOptions& o, Context& ctx)
 }
 
 // A full id, or a unique prefix of at least k_min_prefix characters within the user's index.
-std::string resolve_id(Context& ctx, repo::SessionRepository& sessions, const std::string& id,
-                       const std::string& user)
+std::string resolve_id(Context& ctx, repo::SessionRepository& sessions, const std::string& id, const std::string& user)
 {
     if (user.empty() || id.size() < k_min_prefix) {
         return id;
@@ -287,11 +284,12 @@ int run_invalidate(const InvalidateOptions& o, Context& ctx)
         ids = sessions.user_ids(o.user);
     }
     if (ids.size() > 1 && !o.dry_run) {
-        std::string what = whole_user ? fmt::format("every session of user {} ({} found in {})",
-                                                    output::sanitize_for_terminal(o.user), ids.size(),
-                                                    output::sanitize_for_terminal(ctx.settings().keys.user_index.value.render(
-                                                        {{"user", o.user}})))
-                                      : fmt::format("{} sessions", ids.size());
+        std::string what = whole_user
+                               ? fmt::format("every session of user {} ({} found in {})",
+                                             output::sanitize_for_terminal(o.user), ids.size(),
+                                             output::sanitize_for_terminal(
+                                                 ctx.settings().keys.user_index.value.render({{"user", o.user}})))
+                               : fmt::format("{} sessions", ids.size());
         require_confirmation(ctx, o.yes, fmt::format("Invalidate {} on {}?", what, ctx.target_text()));
     }
     std::optional<std::string> user = o.user.empty() ? std::nullopt : std::optional(o.user);
@@ -306,7 +304,8 @@ int run_invalidate(const InvalidateOptions& o, Context& ctx)
             progress.update(++seen, deleted);
         });
     }
-    bool touched = std::any_of(done.begin(), done.end(), [](const auto& d) { return d.session_deleted || d.unindexed; });
+    bool touched = std::any_of(done.begin(), done.end(),
+                               [](const auto& d) { return d.session_deleted || d.unindexed; });
     IndexOutcome index = index_outcome(sessions, o, done, index_existed);
     // Nothing to remove is the "miss" answer: the session (or every session of the user) was already gone.
     return print_invalidated(ctx, o, done, index, touched || index.gone ? k_exit_ok : k_exit_negative);
@@ -320,19 +319,21 @@ int run_prune(const PruneOptions& o, Context& ctx)
     if (o.all_users) {
         require_confirmation(ctx, o.yes,
                              fmt::format("Remove stale entries from every user's session index ({}) on {}?",
-                                         output::sanitize_for_terminal(ctx.settings().keys.user_index.value.scan_pattern({})),
+                                         output::sanitize_for_terminal(
+                                             ctx.settings().keys.user_index.value.scan_pattern({})),
                                          ctx.target_text()));
     }
     auto sessions = repository(ctx);
     auto result = o.all_users ? sessions.prune_all() : sessions.prune(o.user);
     auto text = [&](output::Printer& out) {
-        out.line(fmt::format("removed {} stale entr{} of {} in {} index{}", result.stale, result.stale == 1 ? "y" : "ies",
-                             result.entries, result.users, result.users == 1 ? "" : "es"));
+        out.line(fmt::format("removed {} stale entr{} of {} in {} index{}", result.stale,
+                             result.stale == 1 ? "y" : "ies", result.entries, result.users,
+                             result.users == 1 ? "" : "es"));
     };
-    return output::render(
-        ctx.printer(),
-        {Json{{"users", result.users}, {"entries", result.entries}, {"stale_removed", result.stale}}, text},
-        k_exit_ok);
+    return output::render(ctx.printer(),
+                          {Json{{"users", result.users}, {"entries", result.entries}, {"stale_removed", result.stale}},
+                           text},
+                          k_exit_ok);
 }
 
 } // namespace
@@ -342,16 +343,18 @@ void register_sessions(CLI::App& app, Runner& selected)
     CLI::App* group = add_group(app, "sessions", "User sessions: list, invalidate, prune");
     add_examples(*group, {"redops sessions list --user u-42", "redops sessions prune --user u-42"});
 
-    auto list = add_command(*group, selected, "list", "List a user's sessions (--user) or every session (--all)", run_list);
+    auto list = add_command(*group, selected, "list", "List a user's sessions (--user) or every session (--all)",
+                            run_list);
     add_examples(*list.app, {"redops sessions list --user u-42", "redops sessions list --all --count"});
     auto* user = list.app->add_option("--user", list.options.user, "User id, taken literally");
     list.app->add_flag("--all", list.options.all, "Every session key (SCAN, streamed)")->excludes(user);
-    list.app->add_option("--limit", list.options.limit, "Show at most N sessions")->check(integer_in(config::k_count_range));
+    list.app->add_option("--limit", list.options.limit, "Show at most N sessions")
+        ->check(integer_in(config::k_count_range));
     list.app->add_flag("--count", list.options.count, "Print totals only");
 
     auto inv = add_command(*group, selected, "invalidate", "Delete sessions and their index entries", run_invalidate);
     add_examples(*inv.app, {"redops sessions invalidate --user u-42 --dry-run",
-                                 "redops sessions invalidate --session 3f2a9c1e5b7d --user u-42"});
+                            "redops sessions invalidate --session 3f2a9c1e5b7d --user u-42"});
     inv.app->add_option("--session", inv.options.sessions,
                         "Session id, or a unique prefix (>= 8 chars) with --user; repeatable");
     inv.app->add_option("--user", inv.options.user, "The sessions' user; alone: every session of the user");

@@ -104,7 +104,8 @@ int run_get(const GetOptions& o, Context& ctx)
     require_key(ctx, o.key);
     auto entry = repository(ctx).get(o.key.provider, o.key.tenant);
     if (!entry) {
-        std::string key = ctx.settings().keys.token.value.render({{"provider", o.key.provider}, {"tenant", o.key.tenant}});
+        std::string key = ctx.settings().keys.token.value.render(
+            {{"provider", o.key.provider}, {"tenant", o.key.tenant}});
         output::Document missing{Json{{"found", false}, {"key", key}}, [key](output::Printer& p) {
                                      p.line(fmt::format("no token cached at {}", output::sanitize_for_terminal(key)));
                                  }};
@@ -195,16 +196,22 @@ int run_flush(const FlushOptions& o, Context& ctx)
         });
         warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
         long long n = result.deleted;
-        return listing.finish(
-            k_exit_ok, Json{{"would_delete", n}, {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
-            [n](output::Printer& p) { p.note(fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s")); });
+        return listing.finish(k_exit_ok,
+                              Json{{"would_delete", n},
+                                   {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
+                              [n](output::Printer& p) {
+                                  p.note(fmt::format("dry run: {} key{} would be deleted", n, n == 1 ? "" : "s"));
+                              });
     }
     if (bulk) {
         confirm_bulk(ctx, o.yes, {"Delete", "token key", tokens.flush_pattern(provider, tenant), "nothing deleted"},
                      [&](output::Progress& progress) {
-                         return tokens.flush(provider, tenant, true, [&](const auto& keys, long long) {
-                             progress.add(static_cast<long long>(keys.size()), 0);
-                         }).deleted;
+                         return tokens
+                             .flush(provider, tenant, true,
+                                    [&](const auto& keys, long long) {
+                                        progress.add(static_cast<long long>(keys.size()), 0);
+                                    })
+                             .deleted;
                      });
     }
     repo::BulkDeleteResult result;
@@ -215,12 +222,9 @@ int run_flush(const FlushOptions& o, Context& ctx)
         });
     }
     long long deleted = result.deleted;
-    output::Document doc{Json{{"deleted", deleted},
-                              {"dry_run", false},
-                              {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
-                         [deleted](output::Printer& p) {
-                             p.line(fmt::format("deleted {} key{}", deleted, deleted == 1 ? "" : "s"));
-                         }};
+    output::Document doc{
+        Json{{"deleted", deleted}, {"dry_run", false}, {"skipped_ambiguous", ambiguous_json(result.skipped_ambiguous)}},
+        [deleted](output::Printer& p) { p.line(fmt::format("deleted {} key{}", deleted, deleted == 1 ? "" : "s")); }};
     output::render(printer, doc, k_exit_ok);
     warn_ambiguous(printer, result.skipped_ambiguous, "provider", hint);
     return k_exit_ok;
@@ -239,16 +243,20 @@ int run_list(const ListOptions& o, Context& ctx)
             ++malformed;
             printer.warn(e.problem);
             listing.add(
-                [&] { return Json{{"key", e.key}, {"provider", e.provider}, {"tenant", e.tenant}, {"error", e.problem}}; },
                 [&] {
-                    return std::vector<std::string>{e.provider, e.tenant, "-", output::human_duration_s(e.ttl_s), "-",
-                                                    "malformed"};
+                    return Json{{"key", e.key}, {"provider", e.provider}, {"tenant", e.tenant}, {"error", e.problem}};
+                },
+                [&] {
+                    return std::vector<std::string>{e.provider, e.tenant,   "-", output::human_duration_s(e.ttl_s),
+                                                    "-",        "malformed"};
                 });
             return;
         }
         listing.add([&] { return entry_json(ctx, e, now); },
                     [&] {
-                        return std::vector<std::string>{e.provider, e.tenant, printer.secret(e.token),
+                        return std::vector<std::string>{e.provider,
+                                                        e.tenant,
+                                                        printer.secret(e.token),
                                                         output::human_duration_s(e.ttl_s),
                                                         output::rfc3339_utc_ms(e.expires_at_ms),
                                                         e.expires_at_ms <= now ? "expired" : "valid"};
@@ -272,25 +280,31 @@ void register_token(CLI::App& app, Runner& selected)
 
     auto get = add_command(*token, selected, "get", "Show the cached token of a provider and tenant", run_get);
     add_examples(*get.app, {"redops token get --provider genesys --tenant acme",
-                       "redops token get --provider genesys --tenant acme -o json --reveal"});
+                            "redops token get --provider genesys --tenant acme -o json --reveal"});
     add_key_options(*get.app, get.options.key, "Tenant id, taken literally");
 
     auto set = add_command(*token, selected, "set", "Cache a token (read from stdin or --token-file)", run_set);
-    add_examples(*set.app, {"printf %s \"$TOKEN\" | redops token set --provider genesys --tenant acme --expires-in 3600",
-                       "redops token set --provider genesys --tenant acme --expires-in 3600 --token-file tok.txt"});
+    add_examples(*set.app,
+                 {"printf %s \"$TOKEN\" | redops token set --provider genesys --tenant acme --expires-in 3600",
+                  "redops token set --provider genesys --tenant acme --expires-in 3600 --token-file tok.txt"});
     add_key_options(*set.app, set.options.key, "Tenant id, taken literally");
-    set.app->add_option("--expires-in", set.options.expires_in_s, "Seconds until the token expires (from the issuer; at most 10 years)")
+    set.app
+        ->add_option("--expires-in", set.options.expires_in_s,
+                     "Seconds until the token expires (from the issuer; at most 10 years)")
         ->check(integer_in(config::k_ttl_seconds_range))
         ->required();
-    set.app->add_option("--safety-buffer", set.options.safety_buffer_s, "Seconds taken off the TTL (default from config, 300)")
+    set.app
+        ->add_option("--safety-buffer", set.options.safety_buffer_s,
+                     "Seconds taken off the TTL (default from config, 300)")
         ->check(integer_in(config::k_buffer_seconds_range));
     auto* token_file = set.app->add_option("--token-file", set.options.token_file, "Read the token from this file");
-    set.app->add_option("--token", set.options.token, "The token itself (visible to other users; warns)")->excludes(token_file);
+    set.app->add_option("--token", set.options.token, "The token itself (visible to other users; warns)")
+        ->excludes(token_file);
 
     auto flush = add_command(*token, selected, "flush", "Delete cached tokens (SCAN + UNLINK)", run_flush);
-    add_examples(*flush.app, {"redops token flush --provider genesys --tenant acme",
-                         "redops token flush --provider genesys --all-tenants --dry-run",
-                         "redops token flush --all --yes"});
+    add_examples(*flush.app,
+                 {"redops token flush --provider genesys --tenant acme",
+                  "redops token flush --provider genesys --all-tenants --dry-run", "redops token flush --all --yes"});
     add_key_options(*flush.app, flush.options.key, "One tenant, taken literally ('*' is a tenant named *)");
     auto* all_tenants = flush.app->add_flag("--all-tenants", flush.options.all_tenants, "Every tenant of the provider");
     flush.app->add_flag("--all", flush.options.all, "Every token of every provider")->excludes(all_tenants);

@@ -28,7 +28,8 @@ Error Error::after(const Error& cause, WorkDone done)
     if (cause.m_done) {
         return cause; // already carries what was done, from the operation that failed first
     }
-    Error out(cause.kind(), done.verb + " " + std::to_string(done.total) + " " + done.noun + " before: " + cause.what());
+    Error out(cause.kind(),
+              done.verb + " " + std::to_string(done.total) + " " + done.noun + " before: " + cause.what());
     out.m_done = std::move(done);
     out.m_remedy = cause.m_remedy;
     return out;
@@ -47,7 +48,8 @@ ServerError::ServerError(const std::string& reply)
 }
 
 ServerError::ServerError(const std::string& reply, std::string_view context)
-    : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply), m_prefix(prefix_of(reply)), m_reply(reply)
+    : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply), m_prefix(prefix_of(reply)),
+      m_reply(reply)
 {
 }
 

@@ -16,9 +16,9 @@ public:
 
     struct Decision {
         bool allowed = false;
-        long long current = 0;     // hits counted in the window after this one
+        long long current = 0; // hits counted in the window after this one
         long long remaining = 0;
-        long long reset_in_ms = 0; // until the window holds no hit
+        long long reset_in_ms = 0;     // until the window holds no hit
         long long next_free_in_ms = 0; // until the oldest hit leaves the window (0 when the window is empty)
     };
 

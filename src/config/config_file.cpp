@@ -65,18 +65,26 @@ public:
     }
 
 private:
-    std::string context(std::string_view key) const { return fmt::format("config file \"{}\": {}{}", m_path, m_where, key); }
+    std::string context(std::string_view key) const
+    {
+        return fmt::format("config file \"{}\": {}{}", m_path, m_where, key);
+    }
 
-    [[noreturn]] void fail(std::string_view key, std::string_view why) const { throw Error(ErrorKind::config, fmt::format("{}: {}", context(key), why)); }
+    [[noreturn]] void fail(std::string_view key, std::string_view why) const
+    {
+        throw Error(ErrorKind::config, fmt::format("{}: {}", context(key), why));
+    }
 
-    void check_known(const json& object, const std::vector<std::string_view>& known, std::string_view where, bool is_top) const
+    void check_known(const json& object, const std::vector<std::string_view>& known, std::string_view where,
+                     bool is_top) const
     {
         for (const auto& [key, value] : object.items()) {
             bool found = std::find(known.begin(), known.end(), key) != known.end() ||
-                         (is_top && std::find(k_top_only_keys.begin(), k_top_only_keys.end(), key) != k_top_only_keys.end());
+                         (is_top &&
+                          std::find(k_top_only_keys.begin(), k_top_only_keys.end(), key) != k_top_only_keys.end());
             if (!found) {
-                file_fail(m_path, fmt::format("unknown key \"{}\"{}{} (known: {})", key, where.empty() ? "" : " in ", where,
-                                              fmt::join(known, ", ")));
+                file_fail(m_path, fmt::format("unknown key \"{}\"{}{} (known: {})", key, where.empty() ? "" : " in ",
+                                              where, fmt::join(known, ", ")));
             }
         }
     }
@@ -99,7 +107,10 @@ private:
     long long integer_at(const json& object, std::string_view key, std::string_view prefix = "") const
     {
         const json& value = object.at(std::string(key));
-        if (!value.is_number_integer() || (value.is_number_unsigned() && value.get<unsigned long long>() > static_cast<unsigned long long>(std::numeric_limits<long long>::max()))) {
+        if (!value.is_number_integer() ||
+            (value.is_number_unsigned() &&
+             value.get<unsigned long long>() >
+                 static_cast<unsigned long long>(std::numeric_limits<long long>::max()))) {
             fail(fmt::format("{}{}", prefix, key), "must be an integer");
         }
         return value.get<long long>();
@@ -190,13 +201,15 @@ private:
                 for (const auto& known : key_kinds()) {
                     names.push_back(known.name);
                 }
-                file_fail(m_path, fmt::format("unknown key \"{}\" in {}keys (known: {})", kind, m_where, fmt::join(names, ", ")));
+                file_fail(m_path, fmt::format("unknown key \"{}\" in {}keys (known: {})", kind, m_where,
+                                              fmt::join(names, ", ")));
             }
             if (!value.is_string()) {
                 fail("keys." + kind, "must be a string");
             }
             try {
-                set(key_template_setting(m_state.settings.keys, kind), parse_key_template(kind, value.get<std::string>()), m_origin);
+                set(key_template_setting(m_state.settings.keys, kind),
+                    parse_key_template(kind, value.get<std::string>()), m_origin);
             } catch (const Error& error) {
                 fail("keys." + kind, error.what());
             }
@@ -211,7 +224,8 @@ private:
         const auto known = file_keys("defaults");
         for (const auto& [key, value] : object_at("defaults").items()) {
             if (std::find(known.begin(), known.end(), key) == known.end()) {
-                file_fail(m_path, fmt::format("unknown key \"{}\" in {}defaults (known: {})", key, m_where, fmt::join(known, ", ")));
+                file_fail(m_path, fmt::format("unknown key \"{}\" in {}defaults (known: {})", key, m_where,
+                                              fmt::join(known, ", ")));
             }
         }
     }
@@ -246,7 +260,9 @@ private:
         switch (row.type) {
         case SettingType::flag: set_row(row, settings, bool_at(*object, name, prefix), m_origin); return;
         case SettingType::path:
-        case SettingType::directory: set_row(row, settings, resolve(string_at(*object, name, prefix)), m_origin); return;
+        case SettingType::directory:
+            set_row(row, settings, resolve(string_at(*object, name, prefix)), m_origin);
+            return;
         case SettingType::text:
         case SettingType::secret: set_row(row, settings, string_at(*object, name, prefix), m_origin); return;
         case SettingType::duration:
@@ -306,7 +322,8 @@ std::vector<std::string> validate_config_file(const json& doc, const std::string
     FileLevel(doc, path, "", {Source::file, path}, scratch).apply(true);
     for (const auto& [name, profile] : profiles_of(doc, path).items()) {
         LoadState profile_scratch;
-        FileLevel(profile, path, "profiles." + name + ".", {Source::file, path + ":" + name}, profile_scratch).apply(false);
+        FileLevel(profile, path, "profiles." + name + ".", {Source::file, path + ":" + name}, profile_scratch)
+            .apply(false);
         names.push_back(name);
     }
     if (doc.contains("default_profile")) {
@@ -315,8 +332,9 @@ std::vector<std::string> validate_config_file(const json& doc, const std::string
             file_fail(path, "default_profile: must be a string");
         }
         if (std::find(names.begin(), names.end(), chosen.get<std::string>()) == names.end()) {
-            file_fail(path, fmt::format("default_profile: no profile named \"{}\" (available: {})", chosen.get<std::string>(),
-                                        names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
+            file_fail(path,
+                      fmt::format("default_profile: no profile named \"{}\" (available: {})", chosen.get<std::string>(),
+                                  names.empty() ? "none" : fmt::format("{}", fmt::join(names, ", "))));
         }
     }
     return names;
@@ -326,7 +344,8 @@ void apply_config_file(const json& doc, const std::string& path, const std::stri
 {
     FileLevel(doc, path, "", {Source::file, path}, state).apply(true);
     if (!profile.empty()) {
-        FileLevel(profiles_of(doc, path).at(profile), path, "profiles." + profile + ".", {Source::file, path + ":" + profile}, state)
+        FileLevel(profiles_of(doc, path).at(profile), path, "profiles." + profile + ".",
+                  {Source::file, path + ":" + profile}, state)
             .apply(false);
     }
 }

@@ -17,7 +17,8 @@ struct ConfigFileChoice {
 
 // --config, else REDOPS_CONFIG (both must exist), else $XDG_CONFIG_HOME/redops/config.json, else
 // `system_path`; the implicit ones only when they exist. nullopt: no file.
-std::optional<ConfigFileChoice> choose_config_file(const FlagValues& flags, const EnvLookup& env, const std::string& system_path);
+std::optional<ConfigFileChoice> choose_config_file(const FlagValues& flags, const EnvLookup& env,
+                                                   const std::string& system_path);
 
 // Parses JSON with comments; Error(config) naming the file and line, never echoing the text read.
 nlohmann::json read_config_file(const std::string& path);
@@ -27,6 +28,7 @@ nlohmann::json read_config_file(const std::string& path);
 std::vector<std::string> validate_config_file(const nlohmann::json& doc, const std::string& path);
 
 // Applies the top level and then the named profile (empty: none) to the state.
-void apply_config_file(const nlohmann::json& doc, const std::string& path, const std::string& profile, LoadState& state);
+void apply_config_file(const nlohmann::json& doc, const std::string& path, const std::string& profile,
+                       LoadState& state);
 
 } // namespace redops::config::detail

@@ -25,7 +25,8 @@ std::string strip_echo(std::string message)
     auto start = message.find("; last read: '");
     if (start != std::string::npos) {
         auto expected = message.rfind("'; expected ");
-        message.erase(start, expected != std::string::npos && expected > start ? expected + 1 - start : std::string::npos);
+        message.erase(start,
+                      expected != std::string::npos && expected > start ? expected + 1 - start : std::string::npos);
     }
     auto detail = message.find("column ");
     if (detail != std::string::npos && (detail = message.find(": ", detail)) != std::string::npos) {
@@ -42,7 +43,8 @@ bool is_file(const std::string& path)
 
 } // namespace
 
-std::optional<ConfigFileChoice> choose_config_file(const FlagValues& flags, const EnvLookup& env, const std::string& system_path)
+std::optional<ConfigFileChoice> choose_config_file(const FlagValues& flags, const EnvLookup& env,
+                                                   const std::string& system_path)
 {
     std::optional<ConfigFileChoice> explicit_choice;
     if (flags.config_file) {
@@ -52,8 +54,8 @@ std::optional<ConfigFileChoice> choose_config_file(const FlagValues& flags, cons
     }
     if (explicit_choice) {
         if (!is_file(explicit_choice->path)) {
-            throw Error(ErrorKind::config, fmt::format("config file \"{}\" (from {}) does not exist", explicit_choice->path,
-                                                       describe(explicit_choice->origin)));
+            throw Error(ErrorKind::config, fmt::format("config file \"{}\" (from {}) does not exist",
+                                                       explicit_choice->path, describe(explicit_choice->origin)));
         }
         return explicit_choice;
     }
@@ -84,7 +86,8 @@ json read_config_file(const std::string& path)
     } catch (const json::parse_error& error) {
         std::string content = text.str();
         auto end = std::min<std::size_t>(error.byte, content.size());
-        auto line = 1 + std::count(content.begin(), content.begin() + static_cast<std::ptrdiff_t>(end > 0 ? end - 1 : 0), '\n');
+        auto line = 1 + std::count(content.begin(),
+                                   content.begin() + static_cast<std::ptrdiff_t>(end > 0 ? end - 1 : 0), '\n');
         file_fail(path, fmt::format("invalid JSON at line {}: {}", line, strip_echo(error.what())));
     } catch (const json::exception&) {
         // nlohmann reports a number past a double's range (1e400) as out_of_range, quoting it; no position is known.

@@ -24,14 +24,18 @@ constexpr std::size_t k_max_fraction_digits = 9;
     throw Error(ErrorKind::config, fmt::format("invalid duration \"{}\": {}", text, why));
 }
 
-bool is_digit(char c) { return c >= '0' && c <= '9'; }
+bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
 
 const Unit* unit_at(std::string_view rest, std::size_t& length)
 {
     for (const auto& unit : k_units) {
         if (rest.substr(0, unit.name.size()) == unit.name) {
             // "m" must not swallow the first letter of an unknown unit such as "min".
-            bool tail_is_letter = rest.size() > unit.name.size() && !is_digit(rest[unit.name.size()]) && rest[unit.name.size()] != '.';
+            bool tail_is_letter = rest.size() > unit.name.size() && !is_digit(rest[unit.name.size()]) &&
+                                  rest[unit.name.size()] != '.';
             if (tail_is_letter) {
                 continue;
             }
@@ -116,7 +120,8 @@ std::chrono::milliseconds parse_duration(std::string_view text)
         if (fraction_ms % fraction_scale != 0) {
             fail(text, "finer than a millisecond");
         }
-        total = checked_add(total, checked_add(checked_mul(whole, unit->ms, text), fraction_ms / fraction_scale, text), text);
+        total = checked_add(total, checked_add(checked_mul(whole, unit->ms, text), fraction_ms / fraction_scale, text),
+                            text);
     }
     return std::chrono::milliseconds{total};
 }

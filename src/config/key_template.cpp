@@ -116,7 +116,8 @@ KeyTemplate KeyTemplate::parse(std::string_view text, std::string_view kind, std
             std::string name = parser.placeholder(text.substr(i + 1, close - i - 1));
             if (literal.empty() && !out.m_segments.empty() && out.m_segments.back().is_placeholder) {
                 // Without text between them a key could not be split back into its values.
-                parser.fail(fmt::format("placeholders {{{}}} and {{{}}} need text between them", out.m_segments.back().text, name));
+                parser.fail(fmt::format("placeholders {{{}}} and {{{}}} need text between them",
+                                        out.m_segments.back().text, name));
             }
             if (!literal.empty()) {
                 out.m_segments.push_back({false, std::move(literal)});
@@ -144,7 +145,8 @@ std::string KeyTemplate::render(const std::map<std::string, std::string>& values
     for (const auto& name : m_placeholders) {
         auto it = values.find(name);
         if (it == values.end()) {
-            throw Error(ErrorKind::usage, fmt::format("the {} key template \"{}\" needs a value for {{{}}}", m_kind, m_text, name));
+            throw Error(ErrorKind::usage,
+                        fmt::format("the {} key template \"{}\" needs a value for {{{}}}", m_kind, m_text, name));
         }
         store.push_back(fmt::arg(name.c_str(), fmt::string_view(it->second.data(), it->second.size())));
     }
@@ -212,7 +214,8 @@ bool KeyTemplate::match_all(std::size_t index, std::string_view key, std::map<st
         return go_on;
     };
     if (is_last) {
-        std::string_view suffix = index + 1 < m_segments.size() ? std::string_view(m_segments[index + 1].text) : std::string_view{};
+        std::string_view suffix = index + 1 < m_segments.size() ? std::string_view(m_segments[index + 1].text)
+                                                                : std::string_view{};
         if (key.size() < suffix.size() || key.substr(key.size() - suffix.size()) != suffix) {
             return true;
         }
@@ -243,7 +246,8 @@ bool agrees(const std::map<std::string, std::string>& reading, const std::map<st
 
 } // namespace
 
-KeyTemplate::Ownership KeyTemplate::classify(std::string_view key, const std::map<std::string, std::string>& known) const
+KeyTemplate::Ownership KeyTemplate::classify(std::string_view key,
+                                             const std::map<std::string, std::string>& known) const
 {
     bool names_all = std::all_of(m_placeholders.begin(), m_placeholders.end(),
                                  [&](const std::string& name) { return known.count(name) > 0; });

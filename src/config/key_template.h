@@ -72,7 +72,7 @@ struct KeyKind {
 };
 
 const std::vector<KeyKind>& key_kinds();
-const KeyKind* find_key_kind(std::string_view name); // nullptr when unknown
+const KeyKind* find_key_kind(std::string_view name);                          // nullptr when unknown
 KeyTemplate parse_key_template(std::string_view kind, std::string_view text); // Error(config) for an unknown kind too
 KeyTemplate default_key_template(std::string_view kind);
 

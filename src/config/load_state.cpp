@@ -23,8 +23,8 @@ void refuse_beside_socket(const LoadState& state, const Origin& origin, std::str
         return;
     }
     throw Error(origin.source == Source::flag ? ErrorKind::usage : ErrorKind::config,
-                fmt::format("{} contradicts the unix socket URL of {}: a unix socket has no {}; give one of them", context,
-                            describe(socket.origin), what));
+                fmt::format("{} contradicts the unix socket URL of {}: a unix socket has no {}; give one of them",
+                            context, describe(socket.origin), what));
 }
 
 } // namespace

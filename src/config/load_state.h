@@ -4,8 +4,8 @@
 #include "config/limits.h"
 #include "config/settings.h"
 
-#include <string>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <utility>
 

@@ -20,7 +20,8 @@ using detail::PasswordSource;
 
 constexpr std::string_view k_command_line_password_warning =
     "a password on the command line is visible to other users; use --askpass, --password-file or REDIS_PASSWORD";
-constexpr std::string_view k_insecure_warning = "TLS certificate verification is disabled (insecure); the connection can be intercepted";
+constexpr std::string_view k_insecure_warning =
+    "TLS certificate verification is disabled (insecure); the connection can be intercepted";
 
 void warn_once(Settings& settings, std::string_view warning)
 {
@@ -37,8 +38,9 @@ void init_key_templates(KeyTemplates& keys)
 }
 
 // --profile, else REDOPS_PROFILE, else the file's default_profile; must name a profile of the file.
-std::string choose_profile(const FlagValues& flags, const EnvLookup& env, const nlohmann::json& doc, const std::string& path,
-                           const std::vector<std::string>& available, Setting<std::string>& chosen)
+std::string choose_profile(const FlagValues& flags, const EnvLookup& env, const nlohmann::json& doc,
+                           const std::string& path, const std::vector<std::string>& available,
+                           Setting<std::string>& chosen)
 {
     if (flags.profile) {
         chosen = {*flags.profile, {Source::flag, "--profile"}};
@@ -52,12 +54,14 @@ std::string choose_profile(const FlagValues& flags, const EnvLookup& env, const 
         return name;
     }
     if (path.empty()) {
-        throw Error(ErrorKind::config, fmt::format("profile \"{}\" (from {}) needs a config file, but none was found", name, describe(chosen.origin)));
+        throw Error(ErrorKind::config, fmt::format("profile \"{}\" (from {}) needs a config file, but none was found",
+                                                   name, describe(chosen.origin)));
     }
     if (std::find(available.begin(), available.end(), name) == available.end()) {
-        throw Error(ErrorKind::config, fmt::format("no profile \"{}\" (from {}) in config file \"{}\" (available: {})", name,
-                                                   describe(chosen.origin), path,
-                                                   available.empty() ? "none" : fmt::format("{}", fmt::join(available, ", "))));
+        throw Error(ErrorKind::config,
+                    fmt::format("no profile \"{}\" (from {}) in config file \"{}\" (available: {})", name,
+                                describe(chosen.origin), path,
+                                available.empty() ? "none" : fmt::format("{}", fmt::join(available, ", "))));
     }
     return name;
 }
@@ -117,10 +121,12 @@ void apply_password_flags(const FlagValues& flags, LoadState& state)
 void apply_table_flag(const FlagValues& flags, const SettingRow& row, Settings& settings)
 {
     const Origin origin{Source::flag, std::string(long_flag(row))};
-    if (const auto* text = std::get_if<std::optional<std::string> FlagValues::*>(&row.flag_value); text && flags.**text) {
+    if (const auto* text = std::get_if<std::optional<std::string> FlagValues::*>(&row.flag_value);
+        text && flags.**text) {
         const std::string& given = *(flags.**text);
         if (row.type == SettingType::duration) {
-            set_row(row, settings, detail::ranged_duration(given, origin.detail, std::get<DurationRange>(row.range)), origin);
+            set_row(row, settings, detail::ranged_duration(given, origin.detail, std::get<DurationRange>(row.range)),
+                    origin);
         } else {
             set_row(row, settings, given, origin);
         }
@@ -185,7 +191,8 @@ std::string read_password_file(const std::string& path, const Origin& origin)
         line.pop_back();
     }
     if (line.empty()) {
-        throw Error(ErrorKind::config, fmt::format("password file \"{}\" (from {}) starts with an empty line", path, describe(origin)));
+        throw Error(ErrorKind::config,
+                    fmt::format("password file \"{}\" (from {}) starts with an empty line", path, describe(origin)));
     }
     return line;
 }
@@ -197,13 +204,16 @@ void resolve_password(LoadState& state, const PasswordPrompt& prompt)
     switch (source.kind) {
     case PasswordSource::Kind::none: return;
     case PasswordSource::Kind::literal: detail::set(connection.password, source.value, source.origin); return;
-    case PasswordSource::Kind::file: detail::set(connection.password, read_password_file(source.value, source.origin), source.origin); return;
+    case PasswordSource::Kind::file:
+        detail::set(connection.password, read_password_file(source.value, source.origin), source.origin);
+        return;
     case PasswordSource::Kind::prompt:
         if (!prompt) {
             throw Error(ErrorKind::usage, "--askpass needs an interactive terminal");
         }
-        std::string target = connection.unix_path.value.empty() ? fmt::format("{}:{}", connection.host.value, connection.port.value)
-                                                                 : connection.unix_path.value;
+        std::string target = connection.unix_path.value.empty()
+                                 ? fmt::format("{}:{}", connection.host.value, connection.port.value)
+                                 : connection.unix_path.value;
         detail::set(connection.password, prompt(fmt::format("Redis password for {}: ", target)), source.origin);
         return;
     }
@@ -222,7 +232,8 @@ void check_combination(bool contradictory, const Origin& a, const Origin& b, std
             sources.push_back(describe(*origin));
         }
     }
-    throw Error(by_flag ? ErrorKind::usage : ErrorKind::config, fmt::format("{} (set by {})", what, fmt::join(sources, " and ")));
+    throw Error(by_flag ? ErrorKind::usage : ErrorKind::config,
+                fmt::format("{} (set by {})", what, fmt::join(sources, " and ")));
 }
 
 // The TLS files are named by the operator, so a missing one is a usage (flag) or config (file) error naming
@@ -249,7 +260,9 @@ void check_tls_files(const Settings& settings)
             bool exists = std::filesystem::exists(status);
             throw Error(setting.origin.source == Source::flag ? ErrorKind::usage : ErrorKind::config,
                         fmt::format("{} \"{}\" (from {}) {}", long_flag(row), setting.value, describe(setting.origin),
-                                    !exists ? "does not exist" : directory ? "is not a directory" : "is not a regular file"));
+                                    !exists     ? "does not exist"
+                                    : directory ? "is not a directory"
+                                                : "is not a regular file"));
         }
     }
     check_combination(!tls.cert.value.empty() && tls.key.value.empty(), tls.cert.origin, tls.key.origin,
@@ -299,7 +312,8 @@ Settings load_settings(const FlagValues& flags, const EnvLookup& env, const Pass
     return load_settings(flags, env, prompt, std::string(k_system_config_path));
 }
 
-Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt, const std::string& system_config_path)
+Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt,
+                       const std::string& system_config_path)
 {
     LoadState state;
     init_key_templates(state.settings.keys);
@@ -323,7 +337,8 @@ Settings load_settings(const FlagValues& flags, const EnvLookup& env, const Pass
     return std::move(state.settings);
 }
 
-std::vector<std::string> list_profiles(const FlagValues& flags, const EnvLookup& env, const std::string& system_config_path)
+std::vector<std::string> list_profiles(const FlagValues& flags, const EnvLookup& env,
+                                       const std::string& system_config_path)
 {
     auto choice = detail::choose_config_file(flags, env, system_config_path);
     if (!choice) {

@@ -50,7 +50,8 @@ Settings load_settings(const FlagValues& flags, const EnvLookup& env, const Pass
 
 // The last place searched for a config file; tests pass a path of their own to stay hermetic.
 inline constexpr std::string_view k_system_config_path = "/etc/redops/config.json";
-Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt, const std::string& system_config_path);
+Settings load_settings(const FlagValues& flags, const EnvLookup& env, const PasswordPrompt& prompt,
+                       const std::string& system_config_path);
 
 // The profile names of the config file load_settings would read (for shell completion); empty without a file.
 // Throws Error(config) for a file that cannot be read or is invalid.

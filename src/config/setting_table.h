@@ -22,15 +22,15 @@ enum class SettingType { text, path, directory, secret, flag, number, bytes, dur
 // The setting a row fills.
 using SettingRef = std::variant<Setting<std::string>*, Setting<bool>*, Setting<int>*, Setting<long long>*,
                                 Setting<Millis>*, Setting<std::vector<std::string>>*>;
-using ConstSettingRef = std::variant<const Setting<std::string>*, const Setting<bool>*, const Setting<int>*,
-                                     const Setting<long long>*, const Setting<Millis>*,
-                                     const Setting<std::vector<std::string>>*>;
+using ConstSettingRef =
+    std::variant<const Setting<std::string>*, const Setting<bool>*, const Setting<int>*, const Setting<long long>*,
+                 const Setting<Millis>*, const Setting<std::vector<std::string>>*>;
 // Where CLI11 leaves the row's flag, when the loader applies it from the table; none: the loader's own code does.
 using FlagRef = std::variant<std::monostate, std::optional<std::string> FlagValues::*, bool FlagValues::*>;
 using SettingRange = std::variant<std::monostate, CountRange, DurationRange>;
 
 struct SettingRow {
-    std::string_view name;     // config show's row; its dots are the JSON path ("connection.tls.cacertdir")
+    std::string_view name; // config show's row; its dots are the JSON path ("connection.tls.cacertdir")
     SettingType type;
     std::string_view flag;     // the flag's names as CLI11 takes them ("-p,--port"); "" for none
     std::string_view env;      // the environment variable; "" for none

@@ -26,9 +26,9 @@ Setting<KeyTemplate>& key_template_setting(KeyTemplates& keys, std::string_view 
 const Setting<KeyTemplate>& key_template_setting(const KeyTemplates& keys, std::string_view kind)
 {
     static constexpr std::pair<std::string_view, Setting<KeyTemplate> KeyTemplates::*> k_members[]{
-        {"token", &KeyTemplates::token},     {"lock", &KeyTemplates::lock},
-        {"dedupe", &KeyTemplates::dedupe},   {"ratelimit", &KeyTemplates::ratelimit},
-        {"session", &KeyTemplates::session}, {"user_index", &KeyTemplates::user_index},
+        {"token", &KeyTemplates::token},          {"lock", &KeyTemplates::lock},
+        {"dedupe", &KeyTemplates::dedupe},        {"ratelimit", &KeyTemplates::ratelimit},
+        {"session", &KeyTemplates::session},      {"user_index", &KeyTemplates::user_index},
         {"lock_fence", &KeyTemplates::lock_fence}};
     for (const auto& [name, member] : k_members) {
         if (name == kind) {

@@ -43,8 +43,8 @@ struct ConnectionSettings {
     Setting<int> port{6379, {}};
     Setting<std::string> unix_path; // non-empty: connect over this unix socket instead of TCP
     Setting<int> db{0, {}};
-    Setting<std::string> user;      // ACL user; empty = "default"
-    Setting<std::string> password;  // secret: never printed
+    Setting<std::string> user;     // ACL user; empty = "default"
+    Setting<std::string> password; // secret: never printed
     TlsSettings tls;
     Setting<bool> cluster{false, {}};
     Setting<std::vector<std::string>> sentinels; // "host:port"
@@ -85,8 +85,8 @@ struct Settings {
     ConnectionSettings connection;
     KeyTemplates keys;
     Defaults defaults;
-    Setting<std::string> profile;     // empty: no profile
-    Setting<std::string> config_file; // empty: none was read
+    Setting<std::string> profile;      // empty: no profile
+    Setting<std::string> config_file;  // empty: none was read
     std::vector<std::string> warnings; // e.g. "password given on the command line is visible to other users"
 };
 

@@ -69,7 +69,8 @@ private:
     }
     void list(std::string name, const Setting<std::vector<std::string>>& setting)
     {
-        add(std::move(name), setting.value.empty() ? std::string(k_none) : fmt::format("{}", fmt::join(setting.value, ",")),
+        add(std::move(name),
+            setting.value.empty() ? std::string(k_none) : fmt::format("{}", fmt::join(setting.value, ",")),
             setting.origin, ShownKind::list, setting.value);
     }
 
@@ -82,7 +83,8 @@ private:
             begin = dot + 1;
         }
         path.push_back(name.substr(begin));
-        m_rows.push_back({std::move(name), std::move(value), describe(origin), kind, std::move(typed), std::move(path)});
+        m_rows.push_back(
+            {std::move(name), std::move(value), describe(origin), kind, std::move(typed), std::move(path)});
         return m_rows.back();
     }
 
@@ -104,7 +106,8 @@ std::vector<ShownSetting> show_settings(const Settings& settings)
         if (row.field == nullptr) {
             continue; // an input such as url or password_file: shown as the settings it fills
         }
-        std::visit([&](const auto* setting) { rows.add_row(std::string(row.name), row.type, *setting); }, read_row(row, settings));
+        std::visit([&](const auto* setting) { rows.add_row(std::string(row.name), row.type, *setting); },
+                   read_row(row, settings));
     }
     return rows.take();
 }

@@ -19,9 +19,8 @@ constexpr std::string_view k_mask = "***";
 std::string lower(std::string_view text)
 {
     std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) {
-        return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
-    });
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c); });
     return out;
 }
 
@@ -131,7 +130,8 @@ std::string percent_decode(std::string_view url, std::string_view part, std::str
 
 std::optional<long long> parse_digits(std::string_view text)
 {
-    if (text.empty() || text.size() > 10 || !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    if (text.empty() || text.size() > 10 ||
+        !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
     }
     long long value = 0;
@@ -178,7 +178,8 @@ void apply_query(std::string_view url, std::string_view query, RedisUrl& out)
     for (auto param : split_query(query)) {
         auto eq = param.find('=');
         auto key = param.substr(0, eq);
-        if (eq == std::string_view::npos || std::find(k_query_keys.begin(), k_query_keys.end(), key) == k_query_keys.end()) {
+        if (eq == std::string_view::npos ||
+            std::find(k_query_keys.begin(), k_query_keys.end(), key) == k_query_keys.end()) {
             fail(url, fmt::format("unknown query parameter \"{}\" (known: db, user, password)", key));
         }
         auto value = param.substr(eq + 1);
@@ -197,7 +198,8 @@ void apply_query(std::string_view url, std::string_view query, RedisUrl& out)
 
 bool is_host_char(char c)
 {
-    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_';
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' ||
+           c == '_';
 }
 
 // host[:port][/db] after the userinfo; IPv6 literals in brackets.
@@ -211,8 +213,8 @@ void parse_host_part(std::string_view url, std::string_view part, RedisUrl& out)
         }
         auto host = part.substr(1, close - 1);
         bool valid = host.find(':') != std::string_view::npos && std::all_of(host.begin(), host.end(), [](char c) {
-            return hex_value(c) >= 0 || c == ':' || c == '.' || c == '%' || is_host_char(c);
-        });
+                         return hex_value(c) >= 0 || c == ':' || c == '.' || c == '%' || is_host_char(c);
+                     });
         if (!valid) {
             fail(url, fmt::format("invalid IPv6 address \"{}\"", host));
         }
@@ -232,7 +234,8 @@ void parse_host_part(std::string_view url, std::string_view part, RedisUrl& out)
     }
     if (!after.empty() && after.front() == ':') {
         auto slash = after.find('/');
-        out.port = parse_port(url, after.substr(1, slash == std::string_view::npos ? std::string_view::npos : slash - 1));
+        out.port = parse_port(url,
+                              after.substr(1, slash == std::string_view::npos ? std::string_view::npos : slash - 1));
         after = slash == std::string_view::npos ? std::string_view{} : after.substr(slash);
     }
     if (!after.empty() && after.front() == '/') {

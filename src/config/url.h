@@ -11,9 +11,9 @@ namespace redops::config {
 struct RedisUrl {
     enum class Scheme { tcp, tls, unix_socket };
     Scheme scheme = Scheme::tcp;
-    std::string host;       // without IPv6 brackets; empty for unix_socket
-    int port = 6379;        // 6379 when the URL names none
-    std::string path;       // unix socket path, percent-decoded
+    std::string host; // without IPv6 brackets; empty for unix_socket
+    int port = 6379;  // 6379 when the URL names none
+    std::string path; // unix socket path, percent-decoded
     std::optional<int> db;
     std::optional<std::string> user;     // percent-decoded
     std::optional<std::string> password; // percent-decoded; secret

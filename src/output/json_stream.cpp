@@ -15,8 +15,7 @@ std::string dump_json(const nlohmann::ordered_json& value)
     return value.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
 }
 
-JsonStream::JsonStream(std::ostream& out)
-    : m_out(out)
+JsonStream::JsonStream(std::ostream& out) : m_out(out)
 {
     m_out << '{';
 }

@@ -18,10 +18,10 @@ std::string_view metric_type_name(MetricType type);
 struct MetricSpec {
     std::string_view json{};       // field of the JSON line
     std::string_view text{};       // key of the text line
-    int text_decimals = -1;       // fixed decimals in the text line; -1: the value as is
+    int text_decimals = -1;        // fixed decimals in the text line; -1: the value as is
     std::string_view prometheus{}; // family of the exposition
     MetricType type = MetricType::gauge;
-    std::string_view help{};       // the family's HELP
+    std::string_view help{}; // the family's HELP
 };
 
 // A metric's value in one sample: a JSON scalar (null: nothing to report: "-" in text), or an object for a

@@ -18,8 +18,7 @@ constexpr std::size_t k_column_gap = 2;
 
 namespace detail {
 
-Columns::Columns(std::vector<std::string> headers)
-    : m_right(headers.size(), false)
+Columns::Columns(std::vector<std::string> headers) : m_right(headers.size(), false)
 {
     m_headers.reserve(headers.size());
     for (auto& header : headers) {
@@ -39,8 +38,7 @@ void Columns::align_right(std::size_t column)
 std::vector<Cell> Columns::admit(std::vector<Cell> cells) const
 {
     if (cells.size() != m_headers.size()) {
-        throw std::invalid_argument(
-            fmt::format("table row has {} cells, expected {}", cells.size(), m_headers.size()));
+        throw std::invalid_argument(fmt::format("table row has {} cells, expected {}", cells.size(), m_headers.size()));
     }
     for (auto& cell : cells) {
         cell.text = sanitize_for_terminal(cell.text);
@@ -163,8 +161,7 @@ std::vector<Cell> to_cells(std::vector<std::string> texts)
 
 } // namespace detail
 
-Table::Table(std::vector<std::string> headers)
-    : m_columns(std::move(headers))
+Table::Table(std::vector<std::string> headers) : m_columns(std::move(headers))
 {
 }
 

@@ -35,8 +35,8 @@ public:
     // A cell wider than its limit is shortened in the middle (shorten_middle); padding follows `widths`.
     void render_header(std::ostream& out, bool colour, const std::vector<std::size_t>& widths,
                        const std::vector<std::size_t>& limits) const;
-    void render_row(std::ostream& out, const std::vector<Cell>& row, bool colour, const std::vector<std::size_t>& widths,
-                    const std::vector<std::size_t>& limits) const;
+    void render_row(std::ostream& out, const std::vector<Cell>& row, bool colour,
+                    const std::vector<std::size_t>& widths, const std::vector<std::size_t>& limits) const;
     const std::vector<std::size_t>& widths() const noexcept { return m_widths; }
 
     static constexpr std::size_t k_min_width = 6;

@@ -19,9 +19,9 @@ bool is_control(char32_t code_point)
 
 // utf8proc's Unicode tables (East Asian Width, emoji presentation, combining marks and format characters at 0),
 // with what terminals (glibc wcwidth, VTE) do differently: a spacing combining mark (Mc, e.g. Tamil vowel sign
-// U+0BBF) takes a cell of its own, and Hangul Jamo vowels and finals (U+1160-11FF, U+D7B0-D7FF) join the syllable before them.
-// Space to '~': one column each, never a control or an invisible hazard (the fast path of both functions below;
-// a token listing spends a quarter of its client CPU here otherwise).
+// U+0BBF) takes a cell of its own, and Hangul Jamo vowels and finals (U+1160-11FF, U+D7B0-D7FF) join the syllable
+// before them. Space to '~': one column each, never a control or an invisible hazard (the fast path of both functions
+// below; a token listing spends a quarter of its client CPU here otherwise).
 bool is_printable_ascii(char c)
 {
     return c >= 0x20 && c < 0x7F;

@@ -70,8 +70,7 @@ public:
 
     // Ends the listing: JSON gets the trailer fields and "ok" (from the exit code); text ends the table, then
     // calls `text_end` (a summary line, a note) when given. Returns the exit code.
-    int finish(int exit_code, const Json& trailer = Json::object(),
-               const std::function<void(Printer&)>& text_end = {});
+    int finish(int exit_code, const Json& trailer = Json::object(), const std::function<void(Printer&)>& text_end = {});
 
 private:
     void text_row(std::vector<std::string> cells);

@@ -13,7 +13,9 @@ namespace redops::output {
 
 namespace {
 
-void ignore_signal(int) {}
+void ignore_signal(int)
+{
+}
 
 // A pipe whose reader is gone polls as POLLERR; errno may have been overwritten since the failed write.
 bool stdout_reader_gone()

@@ -97,8 +97,8 @@ void ClusterClient::refresh_slots()
             failures.push_back(fmt::format("{}: {}", endpoint.describe(), e.what()));
         }
     }
-    throw Error(ErrorKind::connection, fmt::format("no cluster node answered CLUSTER SLOTS ({})",
-                                                   fmt::join(failures, "; ")));
+    throw Error(ErrorKind::connection,
+                fmt::format("no cluster node answered CLUSTER SLOTS ({})", fmt::join(failures, "; ")));
 }
 
 Endpoint ClusterClient::target_of(const Command& command)

@@ -5,8 +5,8 @@
 
 #include <algorithm>
 #include <charconv>
-#include <tuple>
 #include <fmt/format.h>
+#include <tuple>
 
 namespace redops::redis {
 

@@ -12,7 +12,7 @@ namespace {
 bool is_keyless(const std::string& name)
 {
     static constexpr std::string_view k_keyless[] = {
-        "PING", "INFO", "SCAN", "TIME", "SCRIPT", "HELLO", "AUTH", "SELECT", "CLIENT", "CLUSTER", "ROLE",
+        "PING",   "INFO",   "SCAN", "TIME",    "SCRIPT",   "HELLO",  "AUTH",     "SELECT", "CLIENT",  "CLUSTER", "ROLE",
         "CONFIG", "DBSIZE", "ECHO", "COMMAND", "SENTINEL", "ASKING", "READONLY", "MEMORY", "LATENCY", "SLOWLOG",
     };
     return std::find(std::begin(k_keyless), std::end(k_keyless), name) != std::end(k_keyless);

@@ -7,9 +7,9 @@
 #include <array>
 #include <charconv>
 #include <fmt/format.h>
+#include <hiredis/hiredis.h>
 #include <limits>
 #include <optional>
-#include <hiredis/hiredis.h>
 
 namespace redops::redis {
 
@@ -42,9 +42,7 @@ Reply convert(const redisReply& raw)
             reply.elements.push_back(convert(*raw.element[i]));
         }
         break;
-    default:
-        reply.type = Reply::Type::nil;
-        break;
+    default: reply.type = Reply::Type::nil; break;
     }
     return reply;
 }
@@ -193,7 +191,8 @@ void Connection::handshake_with_hello()
     if (m_server.mode == "cluster" && m_options.db != 0) {
         // Found out by the handshake (no --cluster): the same usage error as with --cluster, not SELECT's error reply.
         throw Error(ErrorKind::config,
-                    fmt::format("{} is a Redis Cluster node: a cluster has only database 0, not {}", peer(), m_options.db),
+                    fmt::format("{} is a Redis Cluster node: a cluster has only database 0, not {}", peer(),
+                                m_options.db),
                     Remedy::drop_db);
     }
     if (replies.size() > 1) {
@@ -248,8 +247,7 @@ Reply Connection::read_reply(const Deadline& deadline)
         for (;;) {
             void* raw = nullptr;
             if (redisReaderGetReply(m_reader.get(), &raw) != REDIS_OK) {
-                throw Error(ErrorKind::protocol,
-                            fmt::format("protocol error from {}: {}", peer(), m_reader->errstr));
+                throw Error(ErrorKind::protocol, fmt::format("protocol error from {}: {}", peer(), m_reader->errstr));
             }
             if (raw != nullptr) {
                 std::unique_ptr<redisReply, decltype(&freeReplyObject)> owned(static_cast<redisReply*>(raw),

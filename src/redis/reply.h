@@ -11,8 +11,8 @@ struct Reply {
     enum class Type { string, status, integer, nil, array, error };
 
     Type type = Type::nil;
-    std::string str;      // string, status, error
-    long long integer = 0; // integer
+    std::string str;             // string, status, error
+    long long integer = 0;       // integer
     std::vector<Reply> elements; // array
 
     bool is_nil() const { return type == Type::nil; }

@@ -19,9 +19,8 @@ std::string read_scan_reply(const Reply& reply, std::vector<std::string>& items,
     unsigned long long value = 0;
     auto [end, ec] = std::from_chars(cursor.data(), cursor.data() + cursor.size(), value);
     if (cursor.empty() || ec != std::errc() || end != cursor.data() + cursor.size()) {
-        throw Error(ErrorKind::protocol,
-                    fmt::format("{} returned the cursor \"{}\", which is not a number; stopped", context,
-                                cursor.substr(0, 40)));
+        throw Error(ErrorKind::protocol, fmt::format("{} returned the cursor \"{}\", which is not a number; stopped",
+                                                     context, cursor.substr(0, 40)));
     }
     items.clear();
     for (const auto& item : parts[1].as_array(context)) {
@@ -59,8 +58,8 @@ void ScanBound::step(const std::string& cursor)
     }
     if (m_calls >= m_max_calls) {
         throw Error(ErrorKind::protocol,
-                    fmt::format("{} did not finish after {} calls, far more than the keyspace needs; stopped",
-                                m_what, m_calls));
+                    fmt::format("{} did not finish after {} calls, far more than the keyspace needs; stopped", m_what,
+                                m_calls));
     }
 }
 
@@ -75,7 +74,8 @@ void keep_matching(const std::string& pattern, std::vector<std::string>& keys)
     if (pattern.empty()) {
         return;
     }
-    keys.erase(std::remove_if(keys.begin(), keys.end(), [&](const std::string& key) { return !glob_match(pattern, key); }),
+    keys.erase(std::remove_if(keys.begin(), keys.end(),
+                              [&](const std::string& key) { return !glob_match(pattern, key); }),
                keys.end());
 }
 

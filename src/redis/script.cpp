@@ -21,7 +21,9 @@ bool is_noscript(const Reply& reply)
 
 } // namespace
 
-Script::Script(std::string source) : m_source(std::move(source)), m_sha(sha1_hex(m_source)) {}
+Script::Script(std::string source) : m_source(std::move(source)), m_sha(sha1_hex(m_source))
+{
+}
 
 Reply run_script(Client& client, const Script& script, const ScriptCall& call)
 {

@@ -52,9 +52,9 @@ std::unique_ptr<SSL_CTX, CtxDeleter> make_context(const TlsOptions& tls, const s
             const char* file = tls.cacert.empty() ? nullptr : tls.cacert.c_str();
             const char* dir = tls.cacertdir.empty() ? nullptr : tls.cacertdir.c_str();
             if (SSL_CTX_load_verify_locations(ctx.get(), file, dir) != 1) {
-                throw Error(ErrorKind::tls, fmt::format("cannot load CA certificates \"{}\": {}",
-                                                        file ? tls.cacert : tls.cacertdir,
-                                                        openssl_reason("unreadable")));
+                throw Error(ErrorKind::tls,
+                            fmt::format("cannot load CA certificates \"{}\": {}", file ? tls.cacert : tls.cacertdir,
+                                        openssl_reason("unreadable")));
             }
         } else if (SSL_CTX_set_default_verify_paths(ctx.get()) != 1) {
             // Loading the system bundle costs tens of ms, so it happens only here, when no CA was named.
@@ -153,7 +153,8 @@ private:
         if (err == SSL_ERROR_ZERO_RETURN || (err == SSL_ERROR_SYSCALL && rc == 0)) {
             throw Error(ErrorKind::connection, fmt::format("connection closed by {}", m_peer));
         }
-        throw Error(ErrorKind::connection, fmt::format("TLS I/O with {} failed: {}", m_peer, openssl_reason("I/O error")));
+        throw Error(ErrorKind::connection,
+                    fmt::format("TLS I/O with {} failed: {}", m_peer, openssl_reason("I/O error")));
     }
 
     Socket m_socket;
@@ -164,8 +165,8 @@ private:
 
 } // namespace
 
-std::unique_ptr<Transport> make_tls_transport(Socket socket, const std::string& host, int port,
-                                              const TlsOptions& tls, const Deadline& deadline)
+std::unique_ptr<Transport> make_tls_transport(Socket socket, const std::string& host, int port, const TlsOptions& tls,
+                                              const Deadline& deadline)
 {
     const std::string peer = format_peer(host, port);
     auto ctx = make_context(tls, peer);

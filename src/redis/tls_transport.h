@@ -9,7 +9,7 @@
 namespace redops::redis {
 
 // Performs the handshake within the deadline; throws Error(tls) with OpenSSL's reason, or Error(timeout).
-std::unique_ptr<Transport> make_tls_transport(Socket socket, const std::string& host, int port,
-                                              const TlsOptions& tls, const Deadline& deadline);
+std::unique_ptr<Transport> make_tls_transport(Socket socket, const std::string& host, int port, const TlsOptions& tls,
+                                              const Deadline& deadline);
 
 } // namespace redops::redis

@@ -41,7 +41,8 @@ std::vector<std::vector<std::string>> unlink_groups(const std::vector<std::strin
 namespace {
 
 // One UNLINK command per group, followed by `reserve` free places for the caller's own commands.
-std::vector<redis::Command> unlink_commands(const std::vector<std::vector<std::string>>& groups, std::size_t reserve = 0)
+std::vector<redis::Command> unlink_commands(const std::vector<std::vector<std::string>>& groups,
+                                            std::size_t reserve = 0)
 {
     std::vector<redis::Command> commands;
     commands.reserve(groups.size() + reserve);
@@ -60,7 +61,8 @@ void unlink_keys(redis::Client& client, const std::vector<std::string>& keys, lo
     bool cluster = client.topology() == "cluster";
     for (std::size_t begin = 0; begin < keys.size(); begin += k_unlink_batch) {
         std::vector<std::string> batch(keys.begin() + static_cast<std::ptrdiff_t>(begin),
-                                       keys.begin() + static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + k_unlink_batch)));
+                                       keys.begin() +
+                                           static_cast<std::ptrdiff_t>(std::min(keys.size(), begin + k_unlink_batch)));
         auto commands = unlink_commands(unlink_groups(batch, cluster));
         // The cluster client follows MOVED/ASK per command; a group shares its slot, so it moves as one.
         for (const auto& reply : client.pipeline(commands)) {
@@ -138,7 +140,8 @@ private:
         return mine;
     }
 
-    long long count_unlinked(const std::vector<std::vector<std::string>>& groups, const std::vector<redis::Reply>& replies)
+    long long count_unlinked(const std::vector<std::vector<std::string>>& groups,
+                             const std::vector<redis::Reply>& replies)
     {
         long long n = 0;
         for (std::size_t i = 0; i < groups.size(); ++i) {

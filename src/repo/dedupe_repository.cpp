@@ -194,7 +194,7 @@ std::vector<DedupeResult> DedupeRepository::check(const std::string& tenant, con
 }
 
 long long DedupeRepository::forget(const std::string& tenant, const std::vector<std::string>& ids,
-                                  const std::function<void(long long sent, long long removed)>& on_batch)
+                                   const std::function<void(long long sent, long long removed)>& on_batch)
 {
     long long removed = 0;
     try {

@@ -37,8 +37,8 @@ public:
 
 private:
     std::string key(const std::string& tenant, const std::string& id) const;
-    void check_batch(const std::string& tenant, const std::vector<std::string>& ids, std::size_t begin,
-                     std::size_t end, bool mark, long long ttl_s, std::vector<DedupeResult>& out);
+    void check_batch(const std::string& tenant, const std::vector<std::string>& ids, std::size_t begin, std::size_t end,
+                     bool mark, long long ttl_s, std::vector<DedupeResult>& out);
 
     bool mark_batch(const std::vector<std::string>& keys, const std::vector<std::string>& ids, std::size_t begin,
                     long long ttl_s, std::vector<DedupeResult>& out);

@@ -59,11 +59,17 @@ std::string_view check_name(DoctorCheck check)
 
 const std::array<DoctorCheck, k_doctor_check_count>& all_checks()
 {
-    static const std::array<DoctorCheck, k_doctor_check_count> checks{
-        DoctorCheck::no_ttl,           DoctorCheck::token_expired,     DoctorCheck::token_ttl_too_long,
-        DoctorCheck::malformed,        DoctorCheck::wrong_type,        DoctorCheck::stale_index_entry,
-        DoctorCheck::unindexed_session, DoctorCheck::index_ttl_short,  DoctorCheck::lock_ttl_long,
-        DoctorCheck::big_key,          DoctorCheck::unknown_prefix};
+    static const std::array<DoctorCheck, k_doctor_check_count> checks{DoctorCheck::no_ttl,
+                                                                      DoctorCheck::token_expired,
+                                                                      DoctorCheck::token_ttl_too_long,
+                                                                      DoctorCheck::malformed,
+                                                                      DoctorCheck::wrong_type,
+                                                                      DoctorCheck::stale_index_entry,
+                                                                      DoctorCheck::unindexed_session,
+                                                                      DoctorCheck::index_ttl_short,
+                                                                      DoctorCheck::lock_ttl_long,
+                                                                      DoctorCheck::big_key,
+                                                                      DoctorCheck::unknown_prefix};
     return checks;
 }
 
@@ -143,7 +149,9 @@ void DoctorAudit::find(DoctorCheck check, DoctorExample example, std::optional<R
 
 DoctorExample DoctorAudit::example_of(const KeyState& state, std::string detail)
 {
-    return DoctorExample{state.key, state.kind == DoctorKind::session ? state.id : std::string(), {},
+    return DoctorExample{state.key,
+                         state.kind == DoctorKind::session ? state.id : std::string(),
+                         {},
                          std::move(detail)};
 }
 
@@ -179,16 +187,13 @@ std::optional<SessionLink> DoctorAudit::inspect(const KeyState& state)
         return std::nullopt;
     }
     if (!type_fits(state.kind, state.type)) {
-        find(DoctorCheck::wrong_type, example_of(state, fmt::format("{} key holds a {}", doctor_kind_name(state.kind),
-                                                                     state.type)));
+        find(DoctorCheck::wrong_type,
+             example_of(state, fmt::format("{} key holds a {}", doctor_kind_name(state.kind), state.type)));
         return std::nullopt;
     }
     switch (state.kind) {
-    case DoctorKind::token:
-        inspect_token(state);
-        return std::nullopt;
-    case DoctorKind::session:
-        return inspect_session(state);
+    case DoctorKind::token: inspect_token(state); return std::nullopt;
+    case DoctorKind::session: return inspect_session(state);
     case DoctorKind::lock:
         if (state.pttl == -1) {
             no_ttl(state, m_options.lock_ttl.count(), RepairAction::pexpire, "lock without expiry");
@@ -210,8 +215,7 @@ std::optional<SessionLink> DoctorAudit::inspect(const KeyState& state)
         return std::nullopt;
     case DoctorKind::user_index: // checked with its members (index_members / index_done)
     case DoctorKind::lock_fence: // a fencing counter must outlive every lock: no TTL by design
-    case DoctorKind::other:
-        break;
+    case DoctorKind::other: break;
     }
     return std::nullopt;
 }
@@ -278,9 +282,8 @@ std::optional<SessionLink> DoctorAudit::inspect_session(const KeyState& state)
     }
 }
 
-void DoctorAudit::index_members(const std::string& index, long long index_pttl,
-                                const std::vector<std::string>& members, const std::vector<long long>& member_pttls,
-                                const config::KeyTemplate& session_template)
+void DoctorAudit::index_members(const std::string& index, long long index_pttl, const std::vector<std::string>& members,
+                                const std::vector<long long>& member_pttls, const config::KeyTemplate& session_template)
 {
     for (std::size_t i = 0; i < members.size() && i < member_pttls.size(); ++i) {
         if (member_pttls[i] != -2) {
@@ -311,8 +314,8 @@ void DoctorAudit::index_done(const std::string& index, long long index_pttl, lon
         no_ttl(state, target, RepairAction::pexpire, "user index without expiry");
     } else if (index_pttl >= 0 && longest_member_pttl > index_pttl + k_tolerance_ms) {
         find(DoctorCheck::index_ttl_short,
-             example_of(state, fmt::format("ttl {}, a session lives {}", human_ms(index_pttl),
-                                           human_ms(longest_member_pttl))),
+             example_of(state,
+                        fmt::format("ttl {}, a session lives {}", human_ms(index_pttl), human_ms(longest_member_pttl))),
              repair_of(state, DoctorCheck::index_ttl_short, RepairAction::extend_index, longest_member_pttl));
     }
 }

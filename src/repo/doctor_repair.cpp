@@ -147,8 +147,8 @@ RepairReport apply_repairs(redis::Client& client, const std::vector<Repair>& rep
             if (witness_in_script(r, cluster)) {
                 call.keys.push_back(r.witness);
             }
-            call.args = {std::string(script_action(r.action)), r.type, r.digest, std::string(ttl_mode(r)),
-                         std::to_string(r.target_ms), r.member};
+            call.args = {std::string(script_action(r.action)), r.type,  r.digest, std::string(ttl_mode(r)),
+                         std::to_string(r.target_ms),          r.member};
             calls.push_back(std::move(call));
             sent.push_back(&r);
         }

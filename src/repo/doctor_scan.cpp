@@ -151,13 +151,15 @@ private:
             DoctorKind kind = DoctorKind::other;
             bool skipped = false;
             for (const auto& candidate : m_kinds) {
-                if (key.compare(0, candidate.prefix.size(), candidate.prefix) == 0 && candidate.key_template->match(key)) {
+                if (key.compare(0, candidate.prefix.size(), candidate.prefix) == 0 &&
+                    candidate.key_template->match(key)) {
                     ++fits;
                     kind = candidate.kind;
                 }
             }
             for (const auto& candidate : m_skipped_kinds) {
-                if (key.compare(0, candidate.prefix.size(), candidate.prefix) == 0 && candidate.key_template->match(key)) {
+                if (key.compare(0, candidate.prefix.size(), candidate.prefix) == 0 &&
+                    candidate.key_template->match(key)) {
                     ++fits;
                     skipped = true;
                 }
@@ -178,17 +180,12 @@ private:
         for (auto& p : pending) {
             p.first_reply = commands.size();
             switch (probe_of(p.kind)) {
-            case Probe::value:
-                commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_max_value_bytes));
-                break;
-            case Probe::head:
-                commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_head_bytes));
-                break;
+            case Probe::value: commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_max_value_bytes)); break;
+            case Probe::head: commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_head_bytes)); break;
             case Probe::members:
                 commands.push_back(redis::cmd("SSCAN", p.key, "0", "COUNT", m_options.scan_count));
                 break;
-            case Probe::none:
-                break;
+            case Probe::none: break;
             }
             if (p.kind != DoctorKind::other) {
                 commands.push_back(redis::cmd("PTTL", p.key));
@@ -204,10 +201,10 @@ private:
     // A key of a known kind as the batch pipeline saw it, before the follow-up reads.
     struct Seen {
         KeyState state;
-        bool live = false;           // not gone or moved: judged
-        bool needs_type = false;     // the probe said WRONGTYPE: TYPE tells what the key holds
-        bool needs_usage = false;    // MEMORY USAGE: the size is not known to be under --big-key-bytes
-        std::size_t type_reply = 0;  // in the follow-up pipeline
+        bool live = false;                   // not gone or moved: judged
+        bool needs_type = false;             // the probe said WRONGTYPE: TYPE tells what the key holds
+        bool needs_usage = false;            // MEMORY USAGE: the size is not known to be under --big-key-bytes
+        std::size_t type_reply = 0;          // in the follow-up pipeline
         const redis::Reply* usage = nullptr; // MEMORY USAGE's reply when it came with the batch
         std::size_t usage_reply = 0;
         std::optional<IndexWalk> walk; // a user index's first page
@@ -347,7 +344,8 @@ private:
                 state.value_too_big = true;
             }
         }
-        s.needs_usage = big_keys() && (!whole || string_usage_bound(p.key.size(), bytes.size()) > m_options.big_key_bytes);
+        s.needs_usage = big_keys() &&
+                        (!whole || string_usage_bound(p.key.size(), bytes.size()) > m_options.big_key_bytes);
     }
 
     // The type of a key whose probe said WRONGTYPE. A key that is gone, moved or of the probe's type by now
@@ -381,8 +379,7 @@ private:
         return commands;
     }
 
-    void check_links(const std::vector<SessionLink>& links, const std::vector<redis::Reply>& replies,
-                     std::size_t count)
+    void check_links(const std::vector<SessionLink>& links, const std::vector<redis::Reply>& replies, std::size_t count)
     {
         std::vector<const SessionLink*> missing;
         std::vector<redis::Command> commands;

@@ -29,17 +29,17 @@ enum class DoctorCheck {
 };
 inline constexpr std::size_t k_doctor_check_count = 11;
 
-std::string_view check_name(DoctorCheck check);            // "no_ttl"
+std::string_view check_name(DoctorCheck check); // "no_ttl"
 const std::array<DoctorCheck, k_doctor_check_count>& all_checks();
 bool parse_check(std::string_view name, DoctorCheck& check); // false for an unknown name
 
 // What the scan needs to know besides the key templates.
 struct DoctorOptions {
-    std::vector<std::string> kinds;            // the kinds to audit ("token", ...); empty: all
+    std::vector<std::string> kinds; // the kinds to audit ("token", ...); empty: all
     long long scan_count = 1000;
-    std::size_t examples = 3;                  // example keys kept per check
-    long long big_key_bytes = 1024 * 1024;     // 0: no big_key check (and no MEMORY USAGE at all)
-    long long memory_samples = 5;              // MEMORY USAGE ... SAMPLES
+    std::size_t examples = 3;              // example keys kept per check
+    long long big_key_bytes = 1024 * 1024; // 0: no big_key check (and no MEMORY USAGE at all)
+    long long memory_samples = 5;          // MEMORY USAGE ... SAMPLES
     std::chrono::milliseconds max_lock_ttl{3'600'000};
     long long token_safety_buffer_ms = 300'000;
     // no_ttl repairs: the TTL each kind gets (0: that kind's no_ttl finding has no repair, e.g. ratelimit
@@ -101,11 +101,11 @@ struct RepairOutcome {
 
 struct DoctorReport {
     std::array<CheckTally, k_doctor_check_count> checks{};
-    std::map<std::string, long long> unknown_prefixes; // first segment -> keys (bounded, see k_max_prefixes)
-    long long scanned = 0;                             // keys SCAN returned
-    long long audited = 0;                             // keys of an audited kind
-    long long vanished = 0;                            // keys gone (or moved) between SCAN and the reads
-    AmbiguousKeys skipped_ambiguous;                   // keys that fit more than one kind's template
+    std::map<std::string, long long> unknown_prefixes;       // first segment -> keys (bounded, see k_max_prefixes)
+    long long scanned = 0;                                   // keys SCAN returned
+    long long audited = 0;                                   // keys of an audited kind
+    long long vanished = 0;                                  // keys gone (or moved) between SCAN and the reads
+    AmbiguousKeys skipped_ambiguous;                         // keys that fit more than one kind's template
     std::vector<std::pair<std::string, long long>> per_node; // node address, keys scanned there
     std::vector<Repair> repairs;                             // planned (with plan_repairs), at most k_max_repairs
     long long repairs_over_limit = 0;                        // fixable findings past that

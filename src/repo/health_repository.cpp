@@ -1,5 +1,5 @@
-#include "common/clock.h"
 #include "repo/health_repository.h"
+#include "common/clock.h"
 
 #include <algorithm>
 #include <charconv>
@@ -25,7 +25,8 @@ std::string cluster_state_of(redis::Connection& connection)
     if (connection.server().mode != "cluster") {
         return {};
     }
-    for (const auto& [name, value] : redis::parse_info(connection.call(redis::cmd("CLUSTER", "INFO")).as_string("CLUSTER INFO"))) {
+    for (const auto& [name, value] :
+         redis::parse_info(connection.call(redis::cmd("CLUSTER", "INFO")).as_string("CLUSTER INFO"))) {
         if (name == "cluster_state") {
             return value;
         }
@@ -88,9 +89,8 @@ std::vector<NodePing> HealthRepository::ping(int count, std::chrono::millisecond
         result.address = node.options.endpoint.describe();
         result.role = node.role;
         try {
-            m_client.with_node(node, [&](redis::Connection& connection) {
-                ping_node(connection, count, interval, result);
-            });
+            m_client.with_node(node,
+                               [&](redis::Connection& connection) { ping_node(connection, count, interval, result); });
         } catch (const Error& error) {
             if (nodes.size() == 1) {
                 throw;

@@ -17,7 +17,7 @@ struct NodePing {
     std::string role;
     std::string version;
     std::string mode;
-    std::string cluster_state; // cluster nodes only: ok / fail, from CLUSTER INFO
+    std::string cluster_state;      // cluster nodes only: ok / fail, from CLUSTER INFO
     std::string master_link_status; // replicas only: up / down, from INFO replication
     std::string master;             // replicas only: "host:port" of its master
     bool reachable = false;

@@ -1,6 +1,5 @@
 #include "repo/health_sample.h"
 
-
 #include <algorithm>
 #include <charconv>
 #include <chrono>
@@ -112,10 +111,11 @@ void judge(HealthSample& s)
     s.healthy = true;
     if ((s.role == "slave" || s.role == "replica") && s.master_link_status != "up") {
         s.healthy = false;
-        std::string who = s.master_host.empty() ? "replica" : fmt::format("replica of {}:{}", s.master_host, s.master_port);
-        s.error = s.master_link_down_s
-                      ? fmt::format("{}: master link down for {}s", who, *s.master_link_down_s)
-                      : fmt::format("{}: master link {}", who, s.master_link_status.empty() ? "unknown" : s.master_link_status);
+        std::string who = s.master_host.empty() ? "replica"
+                                                : fmt::format("replica of {}:{}", s.master_host, s.master_port);
+        s.error = s.master_link_down_s ? fmt::format("{}: master link down for {}s", who, *s.master_link_down_s)
+                                       : fmt::format("{}: master link {}", who,
+                                                     s.master_link_status.empty() ? "unknown" : s.master_link_status);
     }
 }
 
@@ -134,36 +134,68 @@ void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::s
             apply_replica_line(s, value, replica_offsets);
             continue;
         }
-        if (name == "role") { s.role = value; }
-        else if (name == "redis_version") { s.version = value; }
-        else if (name == "uptime_in_seconds") { s.uptime_s = to_integer(value); }
-        else if (name == "used_memory") { s.used_memory = to_integer(value); }
-        else if (name == "used_memory_peak") { s.used_memory_peak = to_integer(value); }
-        else if (name == "maxmemory") { s.maxmemory = to_integer(value); }
-        else if (name == "maxmemory_policy") { s.maxmemory_policy = value; }
-        else if (name == "mem_fragmentation_ratio") { s.mem_fragmentation_ratio = to_double(value); }
-        else if (name == "evicted_keys") { s.evicted_keys = to_integer(value); }
-        else if (name == "expired_keys") { s.expired_keys = to_integer(value); }
-        else if (name == "connected_clients") { s.connected_clients = to_integer(value); }
-        else if (name == "blocked_clients") { s.blocked_clients = to_integer(value); }
-        else if (name == "rejected_connections") { s.rejected_connections = to_integer(value); }
-        else if (name == "instantaneous_ops_per_sec") { s.ops_per_sec = to_integer(value); }
-        else if (name == "total_commands_processed") { s.total_commands_processed = to_integer(value); }
-        else if (name == "keyspace_hits") { s.keyspace_hits = to_integer(value); }
-        else if (name == "keyspace_misses") { s.keyspace_misses = to_integer(value); }
-        else if (name == "master_link_status") { s.master_link_status = value; }
-        else if (name == "master_host") { s.master_host = value; }
-        else if (name == "master_port") { s.master_port = value; }
-        else if (name == "master_link_down_since_seconds") { s.master_link_down_s = to_integer(value); }
-        else if (name == "connected_slaves") { s.connected_replicas = to_integer(value); }
-        else if (name == "master_repl_offset") { s.master_repl_offset = to_integer(value); }
-        else if (name == "total_net_input_bytes") { s.net_input_bytes = to_integer(value); }
-        else if (name == "total_net_output_bytes") { s.net_output_bytes = to_integer(value); }
-        else if (name == "master_last_io_seconds_ago") { s.replication_lag_s = to_integer(value); has_lag = true; }
-        else if (name == "rdb_last_bgsave_status") { s.rdb_last_bgsave_status = value; }
-        else if (name == "aof_enabled") { s.aof_enabled = value == "1"; }
-        else if (name == "aof_last_write_status") { s.aof_last_write_status = value; }
-        else if (name == "cluster_state") { s.cluster_state = value; }
+        if (name == "role") {
+            s.role = value;
+        } else if (name == "redis_version") {
+            s.version = value;
+        } else if (name == "uptime_in_seconds") {
+            s.uptime_s = to_integer(value);
+        } else if (name == "used_memory") {
+            s.used_memory = to_integer(value);
+        } else if (name == "used_memory_peak") {
+            s.used_memory_peak = to_integer(value);
+        } else if (name == "maxmemory") {
+            s.maxmemory = to_integer(value);
+        } else if (name == "maxmemory_policy") {
+            s.maxmemory_policy = value;
+        } else if (name == "mem_fragmentation_ratio") {
+            s.mem_fragmentation_ratio = to_double(value);
+        } else if (name == "evicted_keys") {
+            s.evicted_keys = to_integer(value);
+        } else if (name == "expired_keys") {
+            s.expired_keys = to_integer(value);
+        } else if (name == "connected_clients") {
+            s.connected_clients = to_integer(value);
+        } else if (name == "blocked_clients") {
+            s.blocked_clients = to_integer(value);
+        } else if (name == "rejected_connections") {
+            s.rejected_connections = to_integer(value);
+        } else if (name == "instantaneous_ops_per_sec") {
+            s.ops_per_sec = to_integer(value);
+        } else if (name == "total_commands_processed") {
+            s.total_commands_processed = to_integer(value);
+        } else if (name == "keyspace_hits") {
+            s.keyspace_hits = to_integer(value);
+        } else if (name == "keyspace_misses") {
+            s.keyspace_misses = to_integer(value);
+        } else if (name == "master_link_status") {
+            s.master_link_status = value;
+        } else if (name == "master_host") {
+            s.master_host = value;
+        } else if (name == "master_port") {
+            s.master_port = value;
+        } else if (name == "master_link_down_since_seconds") {
+            s.master_link_down_s = to_integer(value);
+        } else if (name == "connected_slaves") {
+            s.connected_replicas = to_integer(value);
+        } else if (name == "master_repl_offset") {
+            s.master_repl_offset = to_integer(value);
+        } else if (name == "total_net_input_bytes") {
+            s.net_input_bytes = to_integer(value);
+        } else if (name == "total_net_output_bytes") {
+            s.net_output_bytes = to_integer(value);
+        } else if (name == "master_last_io_seconds_ago") {
+            s.replication_lag_s = to_integer(value);
+            has_lag = true;
+        } else if (name == "rdb_last_bgsave_status") {
+            s.rdb_last_bgsave_status = value;
+        } else if (name == "aof_enabled") {
+            s.aof_enabled = value == "1";
+        } else if (name == "aof_last_write_status") {
+            s.aof_last_write_status = value;
+        } else if (name == "cluster_state") {
+            s.cluster_state = value;
+        }
     }
     // A replica whose link is down reports -1 seconds: the lag is unknown, not negative.
     if (has_lag && *s.replication_lag_s < 0) {

@@ -18,11 +18,11 @@ struct DbKeys {
 };
 
 struct HealthSample {
-    long long time_ms = 0; // wall clock, epoch milliseconds
+    long long time_ms = 0;  // wall clock, epoch milliseconds
     bool reachable = false; // the server answered PING and INFO: the figures below are the server's
     bool healthy = false;   // reachable, and nothing it said is a failure (a replica's link to its master is up)
-    std::string error; // why the sample is unhealthy: the failure to answer, or what the server said is wrong
-    std::string address; // the node sampled; empty for a failed connect and for a cluster's aggregate
+    std::string error;      // why the sample is unhealthy: the failure to answer, or what the server said is wrong
+    std::string address;    // the node sampled; empty for a failed connect and for a cluster's aggregate
     double latency_ms = 0;
     std::string role;
     std::string version;
@@ -40,10 +40,10 @@ struct HealthSample {
     long long ops_per_sec = 0; // the server's own instantaneous figure
     long long keyspace_hits = 0;
     long long keyspace_misses = 0;
-    std::optional<double> hit_ratio;           // none before the first lookup
-    std::string master_link_status;            // replicas only: up / down
-    std::string master_host;                   // replicas only
-    std::string master_port;                   // replicas only
+    std::optional<double> hit_ratio;             // none before the first lookup
+    std::string master_link_status;              // replicas only: up / down
+    std::string master_host;                     // replicas only
+    std::string master_port;                     // replicas only
     std::optional<long long> master_link_down_s; // replicas only, while the link is down
     // A replica: seconds since the last I/O with its master (none while the link is down). A primary: the
     // worst of its replicas' seconds since their last acknowledgement.
@@ -52,10 +52,10 @@ struct HealthSample {
     std::optional<long long> replication_lag_bytes;
     long long connected_replicas = 0; // connected_slaves
     long long master_repl_offset = 0;
-    long long net_input_bytes = 0;  // total_net_input_bytes
-    long long net_output_bytes = 0; // total_net_output_bytes
-    std::vector<DbKeys> dbs;        // INFO keyspace: only the databases that hold keys
-    std::string rdb_last_bgsave_status;        // ok / err
+    long long net_input_bytes = 0;      // total_net_input_bytes
+    long long net_output_bytes = 0;     // total_net_output_bytes
+    std::vector<DbKeys> dbs;            // INFO keyspace: only the databases that hold keys
+    std::string rdb_last_bgsave_status; // ok / err
     bool aof_enabled = false;
     std::string aof_last_write_status;
     std::string cluster_state; // cluster mode only

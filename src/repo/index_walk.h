@@ -16,12 +16,12 @@ namespace redops::repo {
 
 // One page of one index's members, with the PTTL of each member's session key.
 struct IndexPage {
-    std::size_t index = 0;                   // position in the list of index keys walked
-    std::vector<std::string> members;        // this page's members (session ids: secrets)
-    std::vector<long long> member_pttls;     // the PTTL of each member's session key; -2: gone (stale)
-    std::vector<std::string> stale;          // this page's stale members, each reported once per walk
-    bool done = false;                       // the walk of this index ended with this page
-    bool walked = false;                     // at least one page was read (false: no set when first read)
+    std::size_t index = 0;               // position in the list of index keys walked
+    std::vector<std::string> members;    // this page's members (session ids: secrets)
+    std::vector<long long> member_pttls; // the PTTL of each member's session key; -2: gone (stale)
+    std::vector<std::string> stale;      // this page's stale members, each reported once per walk
+    bool done = false;                   // the walk of this index ended with this page
+    bool walked = false;                 // at least one page was read (false: no set when first read)
 };
 
 // Walks every member of each index, all walks in step: one SSCAN pipeline and one PTTL pipeline per round, each

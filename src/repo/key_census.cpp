@@ -8,8 +8,8 @@
 #include "repo/token_repository.h"
 
 #include <algorithm>
-#include <fmt/format.h>
 #include <chrono>
+#include <fmt/format.h>
 
 namespace redops::repo {
 
@@ -56,9 +56,10 @@ std::vector<redis::NodeAddress> KeyCensus::primaries(redis::Client& client)
 
 bool KeyCensus::same_nodes(const std::vector<redis::NodeAddress>& nodes) const
 {
-    return std::equal(nodes.begin(), nodes.end(), m_pass.begin(), m_pass.end(), [](const auto& node, const auto& cursor) {
-        return node.options.endpoint.describe() == cursor.node.options.endpoint.describe();
-    });
+    return std::equal(nodes.begin(), nodes.end(), m_pass.begin(), m_pass.end(),
+                      [](const auto& node, const auto& cursor) {
+                          return node.options.endpoint.describe() == cursor.node.options.endpoint.describe();
+                      });
 }
 
 void KeyCensus::begin(std::vector<redis::NodeAddress> nodes)
@@ -155,8 +156,9 @@ void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans,
         }
         for (int scans = 0; scans < max_scans && !node.done; ++scans) {
             std::vector<std::string> keys;
-            node.cursor = redis::read_scan_reply(
-                connection.call(redis::cmd("SCAN", node.cursor, "COUNT", m_settings.scan_count)), keys);
+            node.cursor = redis::read_scan_reply(connection.call(
+                                                     redis::cmd("SCAN", node.cursor, "COUNT", m_settings.scan_count)),
+                                                 keys);
             node.bound->step(node.cursor);
             m_scanned += static_cast<long long>(keys.size());
             read_batch(connection, keys, indexes);
@@ -164,11 +166,10 @@ void KeyCensus::advance(redis::Client& client, NodeCursor& node, int max_scans,
         }
     });
     // The members' session keys may live on other nodes: the walks go through the client's routing.
-    const bool walked = walk_user_indexes(client, m_settings.session_template, indexes, m_settings.scan_count,
-                                          [&](const IndexPage& page) {
-                                              m_layer.stale_index_entries += static_cast<long long>(page.stale.size());
-                                          },
-                                          deadline);
+    const bool walked = walk_user_indexes(
+        client, m_settings.session_template, indexes, m_settings.scan_count,
+        [&](const IndexPage& page) { m_layer.stale_index_entries += static_cast<long long>(page.stale.size()); },
+        deadline);
     m_cut_short = m_cut_short || !walked;
 }
 

@@ -33,7 +33,8 @@ public:
     // Besides SCAN, each batch's keys are read in one pipeline on their node: PTTL of every key
     // (no TTL per kind, lock TTLs), GETRANGE of tokens (expiresAt); each user index seen is walked (index_walk)
     // for stale entries.
-    KeyCensus(KeyClassifier classifier, CensusSettings settings, std::optional<std::chrono::milliseconds> whole_pass_budget);
+    KeyCensus(KeyClassifier classifier, CensusSettings settings,
+              std::optional<std::chrono::milliseconds> whole_pass_budget);
 
     // Advances the pass under way (starting one when none is), publishes its counts when it completes, and
     // returns what is published. A failed step is reported in `error` and starts the pass over, and so does a

@@ -131,7 +131,8 @@ AcquireResult LockRepository::acquire(std::string_view name, std::chrono::millis
         if (!set.is_nil()) {
             if (set.as_string("lock SET NX PX") != "OK") {
                 // Only OK means "taken": any other answer is a malformed reply (exit 4), never an acquired lock.
-                throw Error(ErrorKind::protocol, fmt::format("lock SET NX PX {}: unexpected reply \"{}\"", key, set.str));
+                throw Error(ErrorKind::protocol,
+                            fmt::format("lock SET NX PX {}: unexpected reply \"{}\"", key, set.str));
             }
             result.acquired = true;
             result.owner = owner;
@@ -176,8 +177,8 @@ std::optional<std::string> LockRepository::force_release(std::string_view name)
 LockStatus LockRepository::status(std::string_view name)
 {
     std::string key = key_of(name);
-    std::vector<redis::Reply> replies =
-        m_client.pipeline({redis::cmd("TYPE", key), redis::cmd("GET", key), redis::cmd("PTTL", key)});
+    std::vector<redis::Reply> replies = m_client.pipeline(
+        {redis::cmd("TYPE", key), redis::cmd("GET", key), redis::cmd("PTTL", key)});
     const std::string& type = replies.at(0).as_string("lock TYPE");
     if (type != "none" && type != "string") {
         throw wrong_state(key, describe_type(type), k_expected);
@@ -202,7 +203,8 @@ void LockRepository::list(const std::string& name_glob, long long scan_count,
         pattern = m_template.scan_pattern({{"name", marker}});
         auto at = pattern.find(config::glob_escape(marker));
         if (at == std::string::npos) {
-            throw Error(ErrorKind::config, fmt::format("the lock key template \"{}\" has no {{name}}", m_template.text()));
+            throw Error(ErrorKind::config,
+                        fmt::format("the lock key template \"{}\" has no {{name}}", m_template.text()));
         }
         pattern.replace(at, config::glob_escape(marker).size(), name_glob);
     }

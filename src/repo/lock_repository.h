@@ -17,7 +17,7 @@ namespace redops::repo {
 
 struct AcquireResult {
     bool acquired = false;
-    std::string owner;         // ours when acquired, the holder's token otherwise (empty if it vanished)
+    std::string owner;            // ours when acquired, the holder's token otherwise (empty if it vanished)
     long long holder_ttl_ms = -1; // the holder's remaining TTL when not acquired (-1: no TTL, -2: gone)
 };
 
@@ -84,7 +84,8 @@ public:
     std::optional<std::string> force_release(std::string_view name);
     LockStatus status(std::string_view name);
     // Streams every lock whose name matches: `name_glob` is a raw MATCH glob for {name} (empty: all).
-    void list(const std::string& name_glob, long long scan_count, const std::function<void(const LockEntry&)>& on_entry);
+    void list(const std::string& name_glob, long long scan_count,
+              const std::function<void(const LockEntry&)>& on_entry);
 
 private:
     redis::Client& m_client;

@@ -223,7 +223,8 @@ Algorithm parse_algorithm(std::string_view name)
 
 std::string_view algorithm_name(Algorithm algorithm)
 {
-    static constexpr std::array<std::string_view, 3> k_names{"fixed-window", "sliding-log", "gcra"}; // Algorithm's order
+    static constexpr std::array<std::string_view, 3> k_names{"fixed-window", "sliding-log",
+                                                             "gcra"}; // Algorithm's order
     return k_names.at(static_cast<std::size_t>(algorithm));
 }
 
@@ -282,7 +283,8 @@ HitResult RateLimitRepository::hit(std::string_view resource, std::string_view s
         r.reset_in_ms = std::max<long long>(0, us_to_ms(a.at(4).as_integer("gcra reset_after")));
         return r;
     }
-    const redis::Script& script = spec.algorithm == Algorithm::fixed_window ? fixed_window_script() : sliding_log_script();
+    const redis::Script& script = spec.algorithm == Algorithm::fixed_window ? fixed_window_script()
+                                                                            : sliding_log_script();
     redis::ScriptCall call{{key}, {std::to_string(spec.limit), window}};
     redis::Reply reply = run_guarded(m_client, script, call, expected_state(spec.algorithm));
     const auto& a = reply.as_array("rate limit reply");
@@ -366,9 +368,9 @@ bool RateLimitRepository::reset(std::string_view resource, std::string_view subj
     return m_client.call(redis::cmd("UNLINK", key_of(resource, subject))).as_integer("UNLINK") > 0;
 }
 
-BulkDeleteResult RateLimitRepository::reset_all(
-    std::string_view resource, long long scan_count, bool dry_run,
-    const std::function<void(const std::vector<std::string>&, long long)>& on_batch)
+BulkDeleteResult
+RateLimitRepository::reset_all(std::string_view resource, long long scan_count, bool dry_run,
+                               const std::function<void(const std::vector<std::string>&, long long)>& on_batch)
 {
     if (resource.empty()) {
         throw Error(ErrorKind::usage, "resetting every subject needs a resource");

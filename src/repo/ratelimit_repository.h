@@ -28,9 +28,9 @@ struct LimitSpec {
 // The outcome of one consuming hit, in the same shape for every algorithm.
 struct HitResult {
     bool limited = false;
-    long long capacity = 0;   // hits allowed at once (the limit; gcra: the burst)
-    long long current = 0;    // units in use after the hit
-    long long remaining = 0;  // hits still allowed now
+    long long capacity = 0;  // hits allowed at once (the limit; gcra: the burst)
+    long long current = 0;   // units in use after the hit
+    long long remaining = 0; // hits still allowed now
     // Until the state is back to empty (fixed-window: the key's TTL); none for a key that never expires.
     std::optional<long long> reset_in_ms;
     // Until the next hit could pass: set exactly when limited.

@@ -229,9 +229,9 @@ void SessionRepository::invalidate_batch(const std::vector<std::string>& ids, co
     }
 }
 
-std::vector<InvalidatedSession> SessionRepository::invalidate_many(
-    const std::vector<std::string>& ids, const std::optional<std::string>& user, bool dry_run,
-    const std::function<void(const InvalidatedSession&)>& on_each)
+std::vector<InvalidatedSession>
+SessionRepository::invalidate_many(const std::vector<std::string>& ids, const std::optional<std::string>& user,
+                                   bool dry_run, const std::function<void(const InvalidatedSession&)>& on_each)
 {
     std::vector<InvalidatedSession> done;
     done.reserve(ids.size());
@@ -239,7 +239,8 @@ std::vector<InvalidatedSession> SessionRepository::invalidate_many(
     try {
         for (std::size_t begin = 0; begin < ids.size(); begin += k_unlink_batch) {
             std::vector<std::string> batch(ids.begin() + static_cast<std::ptrdiff_t>(begin),
-                                           ids.begin() + static_cast<std::ptrdiff_t>(std::min(ids.size(), begin + k_unlink_batch)));
+                                           ids.begin() + static_cast<std::ptrdiff_t>(
+                                                             std::min(ids.size(), begin + k_unlink_batch)));
             const std::size_t first = done.size();
             invalidate_batch(batch, user, dry_run, done, deleted);
             if (on_each) {

@@ -31,7 +31,7 @@ struct SessionEntry {
 // What invalidation did (or would do, on a dry run) for one session id.
 struct InvalidatedSession {
     std::string id;
-    std::string user;         // empty when neither the session nor --user named one
+    std::string user;             // empty when neither the session nor --user named one
     bool session_deleted = false; // the session key existed (and was unlinked unless dry run)
     bool unindexed = false;       // the id was in the user's index (and was removed unless dry run)
 };

@@ -80,7 +80,7 @@ void TokenRepository::parse_payload(const std::string& key, const std::string& v
 }
 
 std::map<std::string, std::string> TokenRepository::values(const std::optional<std::string>& provider,
-                                                            const std::optional<std::string>& tenant) const
+                                                           const std::optional<std::string>& tenant) const
 {
     std::map<std::string, std::string> known;
     if (provider) {
@@ -140,8 +140,8 @@ TokenEntry TokenRepository::set(const std::string& provider, const std::string& 
 }
 
 BulkDeleteResult TokenRepository::flush(const std::optional<std::string>& provider,
-                                       const std::optional<std::string>& tenant, bool dry_run,
-                                       const FlushBatch& on_batch)
+                                        const std::optional<std::string>& tenant, bool dry_run,
+                                        const FlushBatch& on_batch)
 {
     BulkDeleteRequest request{m_template, values(provider, tenant), scan_count(), dry_run, on_batch};
     return bulk_delete(m_client, request);
@@ -168,7 +168,8 @@ void TokenRepository::list(const std::optional<std::string>& provider, const Ent
         for (std::size_t i = 0; i < keys.size(); ++i) {
             const auto& value = replies.at(2 * i);
             auto parts = m_template.match(keys[i]);
-            if (value.is_nil() || !parts || m_template.classify(keys[i], known) == config::KeyTemplate::Ownership::foreign) {
+            if (value.is_nil() || !parts ||
+                m_template.classify(keys[i], known) == config::KeyTemplate::Ownership::foreign) {
                 continue; // expired or deleted since SCAN saw it, or not a token key of this provider
             }
             TokenEntry entry;

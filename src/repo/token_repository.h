@@ -46,7 +46,8 @@ public:
     BulkDeleteResult flush(const std::optional<std::string>& provider, const std::optional<std::string>& tenant,
                            bool dry_run, const FlushBatch& on_batch);
     // The SCAN pattern flush uses for these values (what a prompt shows).
-    std::string flush_pattern(const std::optional<std::string>& provider, const std::optional<std::string>& tenant) const;
+    std::string flush_pattern(const std::optional<std::string>& provider,
+                              const std::optional<std::string>& tenant) const;
     // Streams every entry (optionally of one provider); payload GETs pipelined per SCAN batch.
     void list(const std::optional<std::string>& provider, const EntryCallback& on_entry);
 

@@ -30,7 +30,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     redops::config::FlagValues flags;
     flags.config_file = "/proc/self/fd/" + std::to_string(fd);
     auto no_env = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
-    auto no_prompt = [](const std::string&) -> std::string { throw redops::Error(redops::ErrorKind::usage, "no prompt"); };
+    auto no_prompt = [](const std::string&) -> std::string {
+        throw redops::Error(redops::ErrorKind::usage, "no prompt");
+    };
     try {
         (void)redops::config::load_settings(flags, no_env, no_prompt, "/nonexistent/redops-fuzz.json");
     } catch (const redops::Error&) {

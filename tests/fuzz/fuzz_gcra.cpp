@@ -2,10 +2,10 @@
 // time against any server clock, for limits an operator can ask for.
 #include "repo/ratelimit_repository.h"
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
-#include <algorithm>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size)
 {
@@ -14,8 +14,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     redops::repo::LimitSpec spec;
     spec.algorithm = redops::repo::Algorithm::gcra;
     spec.limit = 1 + static_cast<long long>(static_cast<unsigned long long>(numbers[2]) % 1'000'000);
-    spec.window = std::chrono::milliseconds(1 + static_cast<long long>(static_cast<unsigned long long>(numbers[3]) %
-                                                                    (366LL * 86'400'000)));
+    spec.window = std::chrono::milliseconds(
+        1 + static_cast<long long>(static_cast<unsigned long long>(numbers[3]) % (366LL * 86'400'000)));
     spec.burst = static_cast<long long>(static_cast<unsigned long long>(numbers[2] >> 20) % 1000);
     long long interval = redops::repo::gcra_interval_us(spec);
     long long burst = redops::repo::gcra_burst(spec);

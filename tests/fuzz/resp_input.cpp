@@ -12,10 +12,22 @@ redis::Reply convert(const redisReply& raw)
 {
     redis::Reply reply;
     switch (raw.type) {
-    case REDIS_REPLY_STRING: reply.type = redis::Reply::Type::string; reply.str.assign(raw.str, raw.len); break;
-    case REDIS_REPLY_STATUS: reply.type = redis::Reply::Type::status; reply.str.assign(raw.str, raw.len); break;
-    case REDIS_REPLY_ERROR: reply.type = redis::Reply::Type::error; reply.str.assign(raw.str, raw.len); break;
-    case REDIS_REPLY_INTEGER: reply.type = redis::Reply::Type::integer; reply.integer = raw.integer; break;
+    case REDIS_REPLY_STRING:
+        reply.type = redis::Reply::Type::string;
+        reply.str.assign(raw.str, raw.len);
+        break;
+    case REDIS_REPLY_STATUS:
+        reply.type = redis::Reply::Type::status;
+        reply.str.assign(raw.str, raw.len);
+        break;
+    case REDIS_REPLY_ERROR:
+        reply.type = redis::Reply::Type::error;
+        reply.str.assign(raw.str, raw.len);
+        break;
+    case REDIS_REPLY_INTEGER:
+        reply.type = redis::Reply::Type::integer;
+        reply.integer = raw.integer;
+        break;
     case REDIS_REPLY_ARRAY:
         reply.type = redis::Reply::Type::array;
         for (std::size_t i = 0; i < raw.elements; ++i) {

@@ -18,7 +18,9 @@ using redops::now_ms;
 
 std::string token(long long expires_at_ms)
 {
-    return nlohmann::json{{"token", "eyJhbGciOiJIUzI1NiJ9.secret"}, {"expiresAt", expires_at_ms}, {"cachedAt", now_ms()}}
+    return nlohmann::json{{"token", "eyJhbGciOiJIUzI1NiJ9.secret"},
+                          {"expiresAt", expires_at_ms},
+                          {"cachedAt", now_ms()}}
         .dump();
 }
 
@@ -105,9 +107,9 @@ DoctorSeed::Snapshot DoctorSeed::snapshot()
 
 std::vector<std::pair<std::string, long long>> DoctorSeed::expected_findings()
 {
-    return {{"no_ttl", 5},         {"token_expired", 1},     {"token_ttl_too_long", 1}, {"malformed", 2},
-            {"wrong_type", 1},     {"stale_index_entry", 1}, {"unindexed_session", 1},  {"index_ttl_short", 1},
-            {"lock_ttl_long", 1},  {"big_key", 1},           {"unknown_prefix", 3}};
+    return {{"no_ttl", 5},        {"token_expired", 1},     {"token_ttl_too_long", 1}, {"malformed", 2},
+            {"wrong_type", 1},    {"stale_index_entry", 1}, {"unindexed_session", 1},  {"index_ttl_short", 1},
+            {"lock_ttl_long", 1}, {"big_key", 1},           {"unknown_prefix", 3}};
 }
 
 std::vector<std::pair<std::string, long long>> DoctorSeed::expected_after_fix()

@@ -121,12 +121,13 @@ FakeHandler always(FakeReply reply)
 
 FakeHandler on(std::string name, FakeReply reply, FakeHandler fallback)
 {
-    return [name = resp::upper(name), reply, fallback](const std::vector<std::string>& args) -> std::optional<FakeReply> {
-        if (resp::upper(args[0]) == name) {
-            return reply;
-        }
-        return fallback ? fallback(args) : std::nullopt;
-    };
+    return
+        [name = resp::upper(name), reply, fallback](const std::vector<std::string>& args) -> std::optional<FakeReply> {
+            if (resp::upper(args[0]) == name) {
+                return reply;
+            }
+            return fallback ? fallback(args) : std::nullopt;
+        };
 }
 
 FakeHandler moved_loop(int port)
@@ -139,8 +140,8 @@ FakeHandler moved_loop(int port)
             return FakeReply::send(resp::array({resp::array({resp::integer(0), resp::integer(16383), node})}));
         }
         if (name == "CLUSTER" && args.size() > 1 && resp::upper(args[1]) == "NODES") {
-            return FakeReply::send(resp::bulk(fmt::format("{} 127.0.0.1:{}@1{} myself,master - 0 0 1 connected 0-16383\n",
-                                                          node_id, port, port)));
+            return FakeReply::send(resp::bulk(
+                fmt::format("{} 127.0.0.1:{}@1{} myself,master - 0 0 1 connected 0-16383\n", node_id, port, port)));
         }
         if (name == "HELLO" || name == "SELECT" || name == "CLIENT" || name == "PING" || args.size() < 2) {
             return std::nullopt;

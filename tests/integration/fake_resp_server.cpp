@@ -26,7 +26,7 @@ struct FakeRespServer::Peer {
     std::string in;
     std::string out;
     std::size_t flood_left = 0;
-    std::string after_flood; // written once the flood is out
+    std::string after_flood;        // written once the flood is out
     bool stalled = false;           // reads and discards, never answers
     bool close_after_flush = false; // send_then_close: end once `out` and the flood are written
     bool dead = false;
@@ -270,11 +270,11 @@ std::optional<FakeReply> FakeRespServer::builtin(const std::vector<std::string>&
 {
     std::string name = resp::upper(args[0]);
     if (name == "HELLO") {
-        return FakeReply::send(resp::array({resp::bulk("server"), resp::bulk("redis"), resp::bulk("version"),
-                                            resp::bulk(m_options.version), resp::bulk("proto"), resp::integer(2),
-                                            resp::bulk("id"), resp::integer(7), resp::bulk("mode"),
-                                            resp::bulk(m_options.mode), resp::bulk("role"), resp::bulk("master"),
-                                            resp::bulk("modules"), resp::array({})}));
+        return FakeReply::send(
+            resp::array({resp::bulk("server"), resp::bulk("redis"), resp::bulk("version"),
+                         resp::bulk(m_options.version), resp::bulk("proto"), resp::integer(2), resp::bulk("id"),
+                         resp::integer(7), resp::bulk("mode"), resp::bulk(m_options.mode), resp::bulk("role"),
+                         resp::bulk("master"), resp::bulk("modules"), resp::array({})}));
     }
     if (name == "SELECT" || name == "CLIENT" || name == "QUIT") {
         return FakeReply::send(resp::simple("OK"));

@@ -48,9 +48,9 @@ struct FakeReply {
 using FakeHandler = std::function<std::optional<FakeReply>(const std::vector<std::string>& args)>;
 
 struct FakeServerOptions {
-    std::string mode = "standalone";  // what HELLO reports: "cluster" makes redops use its cluster client
+    std::string mode = "standalone"; // what HELLO reports: "cluster" makes redops use its cluster client
     std::string version = "7.0.15";
-    std::size_t log_limit = 100'000;  // commands kept in the log (all are counted)
+    std::size_t log_limit = 100'000; // commands kept in the log (all are counted)
 };
 
 class FakeRespServer {

@@ -169,8 +169,9 @@ void FaultProxy::run()
                 link.dead = link.reset = true;
             }
             bool held = mode == ProxyMode::stall || link.dead; // negative fds are ignored by poll
-            short client_events = static_cast<short>((link.to_server.size() < k_max_pending ? POLLIN : 0) |
-                                                     (!link.to_client.empty() && mode == ProxyMode::pass ? POLLOUT : 0));
+            short client_events = static_cast<short>(
+                (link.to_server.size() < k_max_pending ? POLLIN : 0) |
+                (!link.to_client.empty() && mode == ProxyMode::pass ? POLLOUT : 0));
             short server_events = static_cast<short>((link.to_client.size() < k_max_pending ? POLLIN : 0) |
                                                      (!link.to_server.empty() ? POLLOUT : 0));
             fds.push_back({held ? -1 : link.client, client_events, 0});

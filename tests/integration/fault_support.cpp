@@ -62,7 +62,8 @@ std::string brief(const std::string& text, std::size_t limit)
 bool mentions(const std::string& text, const std::string& fragment)
 {
     auto lower = [](std::string s) {
-        std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+        std::transform(s.begin(), s.end(), s.begin(),
+                       [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
         return s;
     };
     return lower(text).find(lower(fragment)) != std::string::npos;

@@ -31,7 +31,8 @@ void check_with_promtool(const std::string& exposition)
     if (!promtool) {
         const char* ci = std::getenv("CI");
         if (ci != nullptr && *ci != '\0') {
-            FAIL("promtool not found (REDOPS_PROMTOOL or PATH): scripts/test extracts it from Debian's prometheus package");
+            FAIL("promtool not found (REDOPS_PROMTOOL or PATH): scripts/test extracts it from Debian's prometheus "
+                 "package");
         }
         WARN("SKIPPED promtool check metrics: promtool not found; run scripts/test or set REDOPS_PROMTOOL");
         return;

@@ -77,9 +77,10 @@ RedisCluster::RedisCluster()
     const Stopwatch stopwatch;
     for (int i = 0; i < k_node_count; ++i) {
         const int port = free_port();
-        std::vector<std::string> args{"--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                                      "--cluster-node-timeout", "1000", "--cluster-port",
-                                      std::to_string(free_port_other_than(port))};
+        std::vector<std::string> args{"--cluster-enabled",      "yes",
+                                      "--cluster-config-file",  "nodes.conf",
+                                      "--cluster-node-timeout", "1000",
+                                      "--cluster-port",         std::to_string(free_port_other_than(port))};
         auto common = topology_node_args();
         args.insert(args.end(), common.begin(), common.end());
         m_nodes.push_back(std::make_unique<RedisServer>(ServerConfig{.extra_args = std::move(args), .port = port}));
@@ -98,8 +99,8 @@ void RedisCluster::create()
     argv.insert(argv.end(), {"--cluster-replicas", "1", "--cluster-yes"});
     auto result = run_process(argv, RunOptions{.timeout = k_create_timeout});
     if (result.exit_code != 0) {
-        throw std::runtime_error(fmt::format("redis-cli --cluster create exited {}:\n{}{}", result.exit_code,
-                                             result.out, result.err));
+        throw std::runtime_error(
+            fmt::format("redis-cli --cluster create exited {}:\n{}{}", result.exit_code, result.out, result.err));
     }
 }
 
@@ -217,7 +218,8 @@ void RedisCluster::finish_slot_migration(int slot, int to_port)
     // The target first: once it owns the slot, a client bounced there by the others is served, not looped.
     const std::string target_id = node_id(to_port);
     std::vector<int> order{to_port};
-    std::copy_if(m_primaries.begin(), m_primaries.end(), std::back_inserter(order), [to_port](int p) { return p != to_port; });
+    std::copy_if(m_primaries.begin(), m_primaries.end(), std::back_inserter(order),
+                 [to_port](int p) { return p != to_port; });
     for (int port : order) {
         auto connection = redis::Connection::open(options(port));
         connection.call(redis::cmd("CLUSTER", "SETSLOT", slot, "NODE", target_id));

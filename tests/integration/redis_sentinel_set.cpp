@@ -63,7 +63,8 @@ RedisSentinelSet::RedisSentinelSet()
     });
 
     for (int i = 0; i < k_sentinel_count; ++i) {
-        m_sentinels.push_back(std::make_unique<RedisServer>(ServerConfig{.sentinel_for = primary, .sentinel_quorum = 2}));
+        m_sentinels.push_back(
+            std::make_unique<RedisServer>(ServerConfig{.sentinel_for = primary, .sentinel_quorum = 2}));
     }
     // Sentinels find each other through hello messages on the primary, sent every 2 s.
     wait_until("sentinels seeing the replica and each other", k_ready_timeout, [this] {

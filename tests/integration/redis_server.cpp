@@ -3,8 +3,8 @@
 #include "redis/connection.h"
 
 #include <arpa/inet.h>
-#include <cstdlib>
 #include <csignal>
+#include <cstdlib>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <fstream>
@@ -79,10 +79,12 @@ void RedisServer::make_certificates()
     // A throw-away CA and a server certificate for localhost / 127.0.0.1, made at test time.
     const std::string d = m_dir.string();
     const std::string script = fmt::format(
-        "cd '{}' && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj '/CN=redops test CA' "
+        "cd '{}' && openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.crt -days 2 -subj '/CN=redops "
+        "test CA' "
         "&& openssl req -newkey rsa:2048 -nodes -keyout server.key -out server.csr -subj /CN=localhost "
         "&& printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\\n' > ext "
-        "&& openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile ext",
+        "&& openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 2 -extfile "
+        "ext",
         d);
     if (std::system(("(" + script + ") >/dev/null 2>&1").c_str()) != 0) {
         throw std::runtime_error("openssl failed to make test certificates");
@@ -98,14 +100,16 @@ RedisServer::~RedisServer()
 
 void RedisServer::start()
 {
-    std::vector<std::string> args{"redis-server", "--port", std::to_string(m_port), "--bind", "127.0.0.1",
-                                  "--dir", m_dir.string(), "--save", "", "--appendonly", "no",
-                                  "--daemonize", "no", "--logfile", (m_dir / "redis.log").string()};
+    std::vector<std::string> args{"redis-server", "--port",    std::to_string(m_port),
+                                  "--bind",       "127.0.0.1", "--dir",
+                                  m_dir.string(), "--save",    "",
+                                  "--appendonly", "no",        "--daemonize",
+                                  "no",           "--logfile", (m_dir / "redis.log").string()};
     if (m_config.tls) {
         args[2] = "0";
-        args.insert(args.end(), {"--tls-port", std::to_string(m_port), "--tls-cert-file", (m_dir / "server.crt").string(),
-                                 "--tls-key-file", (m_dir / "server.key").string(), "--tls-ca-cert-file",
-                                 (m_dir / "ca.crt").string(), "--tls-auth-clients", "no"});
+        args.insert(args.end(), {"--tls-port", std::to_string(m_port), "--tls-cert-file",
+                                 (m_dir / "server.crt").string(), "--tls-key-file", (m_dir / "server.key").string(),
+                                 "--tls-ca-cert-file", (m_dir / "ca.crt").string(), "--tls-auth-clients", "no"});
     }
     if (!m_unix_path.empty()) {
         args.insert(args.end(), {"--unixsocket", m_unix_path, "--unixsocketperm", "700"});

@@ -8,11 +8,11 @@
 
 namespace redops::test::resp {
 
-std::string simple(std::string_view text);            // +text
-std::string error(std::string_view text);             // -text
-std::string integer(long long value);                 // :value
-std::string bulk(std::string_view text);              // $len text
-std::string nil();                                    // $-1
+std::string simple(std::string_view text);                           // +text
+std::string error(std::string_view text);                            // -text
+std::string integer(long long value);                                // :value
+std::string bulk(std::string_view text);                             // $len text
+std::string nil();                                                   // $-1
 std::string array(const std::vector<std::string>& encoded_elements); // *n followed by already-encoded elements
 std::string bulk_array(const std::vector<std::string>& items);       // *n of bulk strings
 

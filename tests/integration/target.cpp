@@ -4,8 +4,8 @@
 #include "redis/command.h"
 
 #include <cstdlib>
-#include <stdlib.h>
 #include <stdexcept>
+#include <stdlib.h>
 
 namespace redops::test {
 
@@ -33,15 +33,9 @@ TestTarget::TestTarget() : m_topology(topology_under_test())
     }
     m_dir = pattern;
     switch (m_topology) {
-    case Topology::standalone:
-        m_server.emplace();
-        break;
-    case Topology::tls:
-        m_server.emplace(ServerConfig{.tls = true});
-        break;
-    case Topology::cluster:
-        m_cluster.emplace();
-        break;
+    case Topology::standalone: m_server.emplace(); break;
+    case Topology::tls: m_server.emplace(ServerConfig{.tls = true}); break;
+    case Topology::cluster: m_cluster.emplace(); break;
     }
 }
 
@@ -97,9 +91,8 @@ long long TestTarget::count_existing(const std::vector<std::string>& keys)
 long long TestTarget::key_count()
 {
     long long total = 0;
-    client().for_each_primary([&](redis::Connection& connection) {
-        total += connection.call(redis::cmd("DBSIZE")).integer;
-    });
+    client().for_each_primary(
+        [&](redis::Connection& connection) { total += connection.call(redis::cmd("DBSIZE")).integer; });
     return total;
 }
 

@@ -29,7 +29,8 @@ using redops::now_ms;
 void seed(redops::redis::Connection& c)
 {
     long long now = now_ms();
-    std::string token = json{{"token", "eyJhbGciOiJSUzI1NiJ9.payload.sig"}, {"expiresAt", now + 3'600'000}, {"cachedAt", now}}.dump();
+    std::string token =
+        json{{"token", "eyJhbGciOiJSUzI1NiJ9.payload.sig"}, {"expiresAt", now + 3'600'000}, {"cachedAt", now}}.dump();
     c.call(cmd("SET", "auth:token:genesys:acme", token, "EX", 3300));
     c.call(cmd("HSET", "auth:token:genesys:wrongtype", "token", "x"));
     c.call(cmd("SET", "lock:nightly-report", "6f1c2a7e-9d1b-4c55-8a0e-2b9f0c3d4e5f", "PX", 600'000));
@@ -41,7 +42,8 @@ void seed(redops::redis::Connection& c)
     c.call(cmd("ZADD", "rate:api:u2", now, "h1"));
     c.call(cmd("PEXPIRE", "rate:api:u2", 3'600'000));
     for (const char* id : {"s-aaaaaaaa-1111", "s-bbbbbbbb-2222"}) {
-        std::string session = json{{"userId", "u1"}, {"createdAt", now}, {"role", "admin"}, {"rememberMe", false}}.dump();
+        std::string session = json{{"userId", "u1"}, {"createdAt", now}, {"role", "admin"}, {"rememberMe", false}}
+                                  .dump();
         c.call(cmd("SET", std::string("session:") + id, session, "EX", 86'400));
         c.call(cmd("SADD", "user:sessions:u1", id));
     }
@@ -51,7 +53,8 @@ void seed(redops::redis::Connection& c)
 // DBSIZE plus DEBUG DIGEST (values, types and expiry times of every key): equal means nothing changed.
 std::string fingerprint(redops::redis::Connection& c)
 {
-    return std::to_string(c.call(cmd("DBSIZE")).as_integer("DBSIZE")) + "/" + c.call(cmd("DEBUG", "DIGEST")).as_string("DIGEST");
+    return std::to_string(c.call(cmd("DBSIZE")).as_integer("DBSIZE")) + "/" +
+           c.call(cmd("DEBUG", "DIGEST")).as_string("DIGEST");
 }
 
 std::string substitute(std::string text, const std::map<std::string, std::string>& values)
@@ -123,10 +126,10 @@ TEST_CASE("bad-input matrix: every refusal has its exit code and message and cha
     while (bus_port == node_port) {
         bus_port = redops::test::free_port();
     }
-    RedisServer cluster_node(ServerConfig{.requirepass = password,
-                                          .extra_args = {"--cluster-enabled", "yes", "--cluster-port",
-                                                         std::to_string(bus_port)},
-                                          .port = node_port});
+    RedisServer cluster_node(
+        ServerConfig{.requirepass = password,
+                     .extra_args = {"--cluster-enabled", "yes", "--cluster-port", std::to_string(bus_port)},
+                     .port = node_port});
     auto admin = redops::redis::Connection::open(server.options());
     seed(admin);
     const std::string before = fingerprint(admin);
@@ -147,7 +150,8 @@ TEST_CASE("bad-input matrix: every refusal has its exit code and message and cha
             Prepared p = prepare(row, values, json_mode);
             const std::string fragment = substitute(row.fragment, values);
             auto r = redops::test::run_redops(p.args, p.options);
-            INFO(describe(p.args, row.env) << "\nexit " << r.exit_code << "\nstdout: " << r.out << "\nstderr: " << r.err);
+            INFO(describe(p.args, row.env)
+                 << "\nexit " << r.exit_code << "\nstdout: " << r.out << "\nstderr: " << r.err);
             CHECK(r.exit_code == row.exit_code);
             CHECK(r.out.find(password) == std::string::npos);
             CHECK(r.err.find(password) == std::string::npos);

@@ -51,8 +51,8 @@ void seed_sessions(TestTarget& target, const std::string& user, const std::vecto
 {
     std::vector<redops::redis::Command> seed;
     for (const auto& id : ids) {
-        seed.push_back(cmd("SET", "session:" + id, json{{"userId", user}, {"createdAt", 1763800000000LL}}.dump(),
-                           "EX", 86'400));
+        seed.push_back(
+            cmd("SET", "session:" + id, json{{"userId", user}, {"createdAt", 1763800000000LL}}.dump(), "EX", 86'400));
         seed.push_back(cmd("SADD", "user:sessions:" + user, id));
     }
     for (const auto& reply : target.client().pipeline(seed)) {
@@ -71,13 +71,15 @@ std::vector<std::string> numbered(const std::string& prefix, int n)
 
 } // namespace
 
-TEST_CASE("sessions list --limit reads only the sessions it shows out of a 2000-session index", "[cli][sessions][bounded][portable]")
+TEST_CASE("sessions list --limit reads only the sessions it shows out of a 2000-session index",
+          "[cli][sessions][bounded][portable]")
 {
     TestTarget target;
     seed_sessions(target, "big", numbered("bounded0-", 2'000));
     constexpr long long limit = 3;
 
-    for (std::vector<std::string> how : {std::vector<std::string>{"--user", "big"}, std::vector<std::string>{"--all"}}) {
+    for (std::vector<std::string> how :
+         {std::vector<std::string>{"--user", "big"}, std::vector<std::string>{"--all"}}) {
         INFO(how.front());
         reset_stats(target);
         std::vector<std::string> args{"--json", "sessions", "list"};
@@ -111,7 +113,8 @@ TEST_CASE("sessions list --limit reads only the sessions it shows out of a 2000-
     CHECK(command_calls(target)["get"] == 2'000);
 }
 
-TEST_CASE("sessions invalidate --user and dedupe forget delete with multi-key UNLINKs per slot", "[cli][sessions][dedupe][bounded][portable]")
+TEST_CASE("sessions invalidate --user and dedupe forget delete with multi-key UNLINKs per slot",
+          "[cli][sessions][dedupe][bounded][portable]")
 {
     TestTarget target;
     // 500 ids spread over slots, 100 sharing one hash tag (one slot): a cluster needs one UNLINK per distinct slot.
@@ -160,7 +163,8 @@ TEST_CASE("sessions invalidate --user and dedupe forget delete with multi-key UN
     marks.push_back(cmd("SET", "dedupe:t2:bulk0000-1", "1", "EX", 600));
     target.client().pipeline(marks);
     reset_stats(target);
-    auto forget = target.redops({"--json", "dedupe", "forget", "--tenant", "t1", "--ids-file", (target.dir() / "ids").string()});
+    auto forget = target.redops(
+        {"--json", "dedupe", "forget", "--tenant", "t1", "--ids-file", (target.dir() / "ids").string()});
     INFO(forget.out << forget.err);
     REQUIRE(forget.exit_code == 0);
     CHECK(json::parse(forget.out)["forgotten"] == 600);

@@ -84,8 +84,8 @@ TEST_CASE("cluster: monitor aggregates one sample over every node", "[cli][clust
         CHECK(node["address"].get<std::string>().rfind("127.0.0.1:", 0) == 0);
     }
 
-    auto prometheus = run_redops({"--cluster", "--url", cluster.seed_url(), "monitor", "--once", "--format",
-                                  "prometheus"});
+    auto prometheus = run_redops(
+        {"--cluster", "--url", cluster.seed_url(), "monitor", "--once", "--format", "prometheus"});
     CHECK(prometheus.exit_code == 0);
     CHECK(prometheus.out.find("redops_node_up{node=\"127.0.0.1:") != std::string::npos);
 }
@@ -158,14 +158,15 @@ TEST_CASE("cluster: token flush --all and monitor --keys reach keys on every pri
         REQUIRE_FALSE(reply.is_error());
     }
     std::vector<long long> per_primary;
-    client.for_each_primary([&](redops::redis::Connection& c) { per_primary.push_back(c.call(cmd("DBSIZE")).integer); });
+    client.for_each_primary(
+        [&](redops::redis::Connection& c) { per_primary.push_back(c.call(cmd("DBSIZE")).integer); });
     REQUIRE(per_primary.size() == 3);
     for (long long keys : per_primary) {
         CHECK(keys > 2'000); // spread over every primary, not piled on one
     }
 
-    auto census = run_redops({"--cluster", "--url", cluster.seed_url(), "monitor", "--keys-exact", "--once", "-o",
-                              "json"});
+    auto census = run_redops(
+        {"--cluster", "--url", cluster.seed_url(), "monitor", "--keys-exact", "--once", "-o", "json"});
     REQUIRE(census.exit_code == 0);
     CHECK(json::parse(census.out)["keys"]["token"] == 10'000);
     CHECK(json::parse(census.out)["keys"]["other"] == 1);
@@ -183,7 +184,8 @@ TEST_CASE("cluster: token flush --all and monitor --keys reach keys on every pri
     CHECK(left == 1);
 }
 
-TEST_CASE("cluster: a primary fails over and commands follow while ping and monitor show it down", "[cli][cluster][topology]")
+TEST_CASE("cluster: a primary fails over and commands follow while ping and monitor show it down",
+          "[cli][cluster][topology]")
 {
     RedisCluster cluster;
     const std::string key = "auth:token:genesys:acme";

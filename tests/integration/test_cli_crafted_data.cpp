@@ -23,7 +23,6 @@ constexpr long long k_sanitizer_rss_kib = 256 * 1024;
 constexpr long long k_sanitizer_rss_kib = 0;
 #endif
 
-
 using redops::redis::cmd;
 using redops::test::RedisServer;
 using redops::test::RunOptions;
@@ -93,12 +92,14 @@ private:
 
 } // namespace
 
-TEST_CASE("a session nested 100000 levels deep is malformed with a warning and invalidate still deletes it", "[cli][sessions][crafted][portable]")
+TEST_CASE("a session nested 100000 levels deep is malformed with a warning and invalidate still deletes it",
+          "[cli][sessions][crafted][portable]")
 {
     TestTarget target;
     auto& client = target.client();
     client.call(cmd("SET", "session:deep0001", deep_json("userId", 100'000), "EX", "1000"));
-    client.call(cmd("SET", "session:fine0001", R"({"userId":"m","createdAt":1763800000000,"prefs":[[1]]})", "EX", "1000"));
+    client.call(
+        cmd("SET", "session:fine0001", R"({"userId":"m","createdAt":1763800000000,"prefs":[[1]]})", "EX", "1000"));
     client.call(cmd("SADD", "user:sessions:m", "deep0001", "fine0001"));
 
     auto list = target.redops({"--json", "--reveal", "sessions", "list", "--user", "m"});
@@ -121,7 +122,8 @@ TEST_CASE("a session nested 100000 levels deep is malformed with a warning and i
     CHECK(client.call(cmd("EXISTS", "session:fine0001")).integer == 1);
 }
 
-TEST_CASE("a token payload nested 100000 levels deep exits 4 on get and is reported by list", "[cli][token][crafted][portable]")
+TEST_CASE("a token payload nested 100000 levels deep exits 4 on get and is reported by list",
+          "[cli][token][crafted][portable]")
 {
     TestTarget target;
     auto& client = target.client();
@@ -171,7 +173,8 @@ TEST_CASE("a huge declared bulk length exits 4 at once instead of waiting for it
     CHECK(r.elapsed < std::chrono::seconds(10));
 }
 
-TEST_CASE("an array reply past max_reply_bytes is refused while it is read and the connection is not reused", "[redis][crafted]")
+TEST_CASE("an array reply past max_reply_bytes is refused while it is read and the connection is not reused",
+          "[redis][crafted]")
 {
     RedisServer server;
     redops::redis::ConnectionOptions options = server.options();

@@ -8,8 +8,8 @@
 #include <nlohmann/json.hpp>
 
 using redops::redis::cmd;
-using redops::test::TestTarget;
 using redops::test::RunOptions;
+using redops::test::TestTarget;
 using json = nlohmann::json;
 
 TEST_CASE("dedupe check --mark twice: second is a duplicate", "[cli][dedupe][portable]")
@@ -42,7 +42,8 @@ TEST_CASE("dedupe check --mark twice: second is a duplicate", "[cli][dedupe][por
     CHECK(target.redops({"dedupe", "forget", "--tenant", "t1", "--id", "m1"}).exit_code == 1);
 }
 
-TEST_CASE("dedupe check reads ids from stdin in batches, honours --ttl, refuses empty values", "[cli][dedupe][portable]")
+TEST_CASE("dedupe check reads ids from stdin in batches, honours --ttl, refuses empty values",
+          "[cli][dedupe][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -51,9 +52,8 @@ TEST_CASE("dedupe check reads ids from stdin in batches, honours --ttl, refuses 
     for (int i = 0; i < 1200; ++i) {
         ids += "id" + std::to_string(i) + "\n";
     }
-    auto r = target.redops({"dedupe", "check", "--tenant", "t", "--id", "-", "--mark", "--ttl", "60",
-                         "--json"},
-                        RunOptions{.stdin_data = ids});
+    auto r = target.redops({"dedupe", "check", "--tenant", "t", "--id", "-", "--mark", "--ttl", "60", "--json"},
+                           RunOptions{.stdin_data = ids});
     INFO(r.err);
     CHECK(r.exit_code == 1);
     json doc = json::parse(r.out);
@@ -80,8 +80,7 @@ TEST_CASE("dedupe: 20 processes marking the same id at once, exactly one is new"
     std::vector<std::future<int>> runs;
     for (int i = 0; i < 20; ++i) {
         runs.push_back(std::async(std::launch::async, [&target] {
-            return target.redops({"dedupe", "check", "--tenant", "t", "--id", "same", "--mark"})
-                .exit_code;
+            return target.redops({"dedupe", "check", "--tenant", "t", "--id", "same", "--mark"}).exit_code;
         }));
     }
     int fresh = 0;

@@ -35,7 +35,8 @@ long long count(const json& doc, const std::string& check)
 
 } // namespace
 
-TEST_CASE("doctor finds every seeded anomaly once and --fix repairs exactly the fixable ones", "[cli][doctor][portable]")
+TEST_CASE("doctor finds every seeded anomaly once and --fix repairs exactly the fixable ones",
+          "[cli][doctor][portable]")
 {
     TestTarget target;
     DoctorSeed seed(target.client());
@@ -132,10 +133,13 @@ TEST_CASE("doctor refuses bad options with exit 2 before touching anything", "[c
     DoctorSeed seed(target.client());
     seed.seed_all();
     const auto before = seed.snapshot();
-    for (const std::vector<std::string>& args :
-         {std::vector<std::string>{"doctor", "--kinds", "token,bogus"}, {"doctor", "--delete-malformed"},
-          {"doctor", "--yes"}, {"doctor", "--examples", "101"}, {"doctor", "--max-lock-ttl", "soon"},
-          {"doctor", "--format", "xml"}, {"doctor", "--fix", "--yes", "--format", "prometheus"}}) {
+    for (const std::vector<std::string>& args : {std::vector<std::string>{"doctor", "--kinds", "token,bogus"},
+                                                 {"doctor", "--delete-malformed"},
+                                                 {"doctor", "--yes"},
+                                                 {"doctor", "--examples", "101"},
+                                                 {"doctor", "--max-lock-ttl", "soon"},
+                                                 {"doctor", "--format", "xml"},
+                                                 {"doctor", "--fix", "--yes", "--format", "prometheus"}}) {
         ProcessResult r = target.redops(args);
         INFO(args.back());
         CHECK(r.exit_code == 2);

@@ -1,8 +1,8 @@
 // Output for people end to end: progress only on a terminal, prompts that name count, pattern and target,
 // --quiet on every command, humanised durations and tables that fit the terminal.
+#include "output/text_width.h"
 #include "process.h"
 #include "redis/command.h"
-#include "output/text_width.h"
 #include "redis/connection.h"
 #include "redis_server.h"
 
@@ -15,9 +15,9 @@
 
 using redops::redis::cmd;
 using redops::test::RedisServer;
-using redops::test::RunOptions;
 using redops::test::run_process;
 using redops::test::run_redops;
+using redops::test::RunOptions;
 
 namespace {
 
@@ -26,7 +26,8 @@ void seed_tokens(RedisServer& server, int count)
     auto conn = redops::redis::Connection::open(server.options());
     std::vector<redops::redis::Command> commands;
     for (int i = 0; i < count; ++i) {
-        nlohmann::json payload{{"token", "tok" + std::to_string(i)}, {"expiresAt", 4102444800000LL},
+        nlohmann::json payload{{"token", "tok" + std::to_string(i)},
+                               {"expiresAt", 4102444800000LL},
                                {"cachedAt", 1763800000000LL}};
         commands.push_back(cmd("SET", "auth:token:genesys:t" + std::to_string(i), payload.dump(), "EX", 86'399));
     }
@@ -57,7 +58,8 @@ TEST_CASE("bulk progress shows on a terminal and never on a pipe or with --quiet
     const std::vector<std::string> flush{"token", "flush", "--provider", "genesys", "--all-tenants", "--yes"};
     // REDOPS_PROGRESS_AFTER_MS=0: progress from the first batch, so the test needs no second-long flush.
     seed_tokens(server, 300);
-    auto piped = run_redops({"--url", server.url(), "token", "flush", "--provider", "genesys", "--all-tenants", "--yes"},
+    auto piped = run_redops({"--url", server.url(), "token", "flush", "--provider", "genesys", "--all-tenants",
+                             "--yes"},
                             RunOptions{.env = {{"REDOPS_PROGRESS_AFTER_MS", "0"}}});
     INFO(piped.err);
     CHECK(piped.exit_code == 0);

@@ -38,7 +38,8 @@ TEST_CASE("a file that cannot be read is a local failure: exit 4 and kind system
         std::vector<std::string> args{"--url", server.url(), "--json"};
         args.insert(args.end(), command.begin(), command.end());
         auto r = run_redops(args);
-        INFO(command[0] << " " << command[1] << "\nexit " << r.exit_code << "\nstdout: " << r.out << "\nstderr: " << r.err);
+        INFO(command[0] << " " << command[1] << "\nexit " << r.exit_code << "\nstdout: " << r.out
+                        << "\nstderr: " << r.err);
         CHECK(r.exit_code == 4);
         CHECK(r.err.find("cannot read") != std::string::npos);
         CHECK(r.err.find("Input/output error") != std::string::npos);

@@ -12,8 +12,8 @@
 #include <thread>
 
 using redops::test::RedisServer;
-using redops::test::TestTarget;
 using redops::test::run_redops;
+using redops::test::TestTarget;
 using redops::test::trim;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
@@ -214,7 +214,8 @@ TEST_CASE("lock run renews a 1s lock throughout a 3s command", "[cli][lock][run]
     CHECK(conn.call(redops::redis::cmd("EXISTS", "lock:long")).integer == 0);
 }
 
-TEST_CASE("lock run --kill-on-loss terminates the command when another owner takes the lock", "[cli][lock][run][portable]")
+TEST_CASE("lock run --kill-on-loss terminates the command when another owner takes the lock",
+          "[cli][lock][run][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -271,7 +272,8 @@ TEST_CASE("lock run --kill-on-loss terminates the command when Redis goes away p
     RedisServer server;
     redops::test::ProcessResult run;
     std::thread runner([&] {
-        run = run_redops(with_url(server, {"lock", "run", "gone", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
+        run = run_redops(
+            with_url(server, {"lock", "run", "gone", "--ttl", "1s", "--kill-on-loss", "--", "sleep", "10"}));
     });
     auto conn = redops::redis::Connection::open(server.options());
     CHECK(wait_until_held(conn, "lock:gone"));

@@ -14,10 +14,10 @@
 #include <sstream>
 #include <thread>
 
-using redops::test::RedisServer;
-using redops::test::TestTarget;
 using redops::test::last_document;
+using redops::test::RedisServer;
 using redops::test::run_redops;
+using redops::test::TestTarget;
 using redops::test::trim;
 using json = nlohmann::json;
 
@@ -74,10 +74,10 @@ TEST_CASE("lock run --fence: numbers strictly increase across 50 serialized runs
     for (int host = 0; host < 10; ++host) {
         hosts.emplace_back([&, host] {
             for (int run = 0; run < 5; ++run) {
-                codes[static_cast<std::size_t>(host * 5 + run)] =
-                    run_redops({"--url", server.url(), "lock", "run", "fenced", "--fence", "--wait", "60s", "--", "sh",
-                                "-c", job})
-                        .exit_code;
+                codes[static_cast<std::size_t>(host * 5 + run)] = run_redops({"--url", server.url(), "lock", "run",
+                                                                              "fenced", "--fence", "--wait", "60s",
+                                                                              "--", "sh", "-c", job})
+                                                                      .exit_code;
             }
         });
     }
@@ -137,7 +137,8 @@ TEST_CASE("lock run --json ends with one document about the run", "[cli][lock][r
     CHECK(refused["ran"] == false);
     CHECK(refused["ok"] == false);
 
-    auto r = target.redops({"lock", "run", "job", "--json", "--", "sh", "-c", "echo output; echo \"$REDOPS_LOCK_OWNER\" >&2; exit 3"});
+    auto r = target.redops(
+        {"lock", "run", "job", "--json", "--", "sh", "-c", "echo output; echo \"$REDOPS_LOCK_OWNER\" >&2; exit 3"});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 3);
     CHECK(r.out.rfind("output\n", 0) == 0); // the command's own output comes first
@@ -156,7 +157,8 @@ TEST_CASE("lock run --json ends with one document about the run", "[cli][lock][r
     REQUIRE(owner.size() == 36);
     CHECK(doc["owner"].get<std::string>().find(owner) == std::string::npos); // masked
 
-    auto revealed = target.redops({"lock", "run", "job", "--json", "--reveal", "--", "sh", "-c", "echo \"$REDOPS_LOCK_OWNER\" >&2; kill -TERM $$"});
+    auto revealed = target.redops({"lock", "run", "job", "--json", "--reveal", "--", "sh", "-c",
+                                   "echo \"$REDOPS_LOCK_OWNER\" >&2; kill -TERM $$"});
     json shown = last_document(revealed.out);
     CHECK(revealed.exit_code == 143);
     CHECK(shown["owner"] == trim(revealed.err));

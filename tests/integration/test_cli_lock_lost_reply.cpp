@@ -25,9 +25,9 @@ namespace {
 
 // Writes all of data (a short write is continued; a failed one gives up: the peer went away).
 enum class Fault {
-    drop_reply,       // forward the SET, swallow its reply and keep the connection open (the client times out)
-    reset_after_set,  // forward the SET, then close the client's connection without its reply
-    drop_request,     // swallow the SET itself, then close: the server never sees it
+    drop_reply,      // forward the SET, swallow its reply and keep the connection open (the client times out)
+    reset_after_set, // forward the SET, then close the client's connection without its reply
+    drop_request,    // swallow the SET itself, then close: the server never sees it
 };
 
 // A TCP proxy in front of a real server. The first connection that sends a SET command meets the fault;

@@ -16,13 +16,13 @@
 #include <fstream>
 #include <thread>
 
-using redops::test::FreezeProxy;
-using redops::test::RedisServer;
-using redops::test::SpawnedProcess;
-using redops::test::last_document;
 using redops::test::eventually;
+using redops::test::FreezeProxy;
+using redops::test::last_document;
 using redops::test::process_group_alive;
 using redops::test::process_group_running;
+using redops::test::RedisServer;
+using redops::test::SpawnedProcess;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
@@ -201,9 +201,9 @@ struct FreezeRun {
 
 // lock run --ttl 2s --kill-on-loss through a proxy; freezes the proxy, then every 2 ms: SET NX from another
 // client (direct to the server), then a look for a process of the job's group that can still run its own code
-// (not a zombie waiting for redops to reap it, no SIGKILL pending). SET first, so a process seen after a successful SET was there while another
-// client held the lock: that time is the overlap. With a 2 s TTL the margin is 200 ms: SIGTERM at expiry - 200 ms,
-// SIGKILL at expiry - 100 ms.
+// (not a zombie waiting for redops to reap it, no SIGKILL pending). SET first, so a process seen after a successful SET
+// was there while another client held the lock: that time is the overlap. With a 2 s TTL the margin is 200 ms: SIGTERM
+// at expiry - 200 ms, SIGKILL at expiry - 100 ms.
 FreezeRun freeze_and_measure(const RedisServer& server, const std::string& name, const std::string& prelude)
 {
     FreezeRun r;
@@ -211,9 +211,22 @@ FreezeRun freeze_and_measure(const RedisServer& server, const std::string& name,
     auto conn = redops::redis::Connection::open(server.options());
     Job job = write_job(server, name, prelude);
     const std::string key = "lock:" + name;
-    std::vector<std::string> argv{REDOPS_BINARY, "--url", fmt::format("redis://127.0.0.1:{}", proxy.port()),
-                                  "--json", "lock", "run", name, "--ttl", "2s", "--kill-on-loss", "--kill-grace",
-                                  "10s", "--", "sh", job.script.string(), job.pidfile.string()};
+    std::vector<std::string> argv{REDOPS_BINARY,
+                                  "--url",
+                                  fmt::format("redis://127.0.0.1:{}", proxy.port()),
+                                  "--json",
+                                  "lock",
+                                  "run",
+                                  name,
+                                  "--ttl",
+                                  "2s",
+                                  "--kill-on-loss",
+                                  "--kill-grace",
+                                  "10s",
+                                  "--",
+                                  "sh",
+                                  job.script.string(),
+                                  job.pidfile.string()};
     SpawnedProcess runner(argv);
     r.started = eventually([&] { return read_pid(job.pidfile) && held(conn, key); }, 30s);
     if (!r.started) {
@@ -318,8 +331,8 @@ TEST_CASE("lock run renews and releases over new connections when the server dro
     long before = connections();
     // The server closes a connection idle for more than 1 s, counted in whole seconds and checked every 100 ms: an
     // idle of 2.5 s is surely closed. The renewal at 2.5 s and the release at 5 s each find theirs closed.
-    SpawnedProcess runner({REDOPS_BINARY, "--url", server.url(), "--json", "lock", "run", "idle", "--ttl", "7500ms",
-                           "--", "sleep", "5"});
+    SpawnedProcess runner(
+        {REDOPS_BINARY, "--url", server.url(), "--json", "lock", "run", "idle", "--ttl", "7500ms", "--", "sleep", "5"});
     auto code = runner.wait(30s);
     INFO(runner.out() << runner.err());
     CHECK(code == 0);

@@ -9,8 +9,8 @@
 #include "target.h"
 #include "text_support.h"
 
-#include <catch2/catch.hpp>
 #include <algorithm>
+#include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
 #include <future>
@@ -21,11 +21,11 @@
 #include <sstream>
 #include <thread>
 
+using redops::test::lines_of;
 using redops::test::RedisServer;
-using redops::test::TestTarget;
 using redops::test::run_redops;
 using redops::test::RunOptions;
-using redops::test::lines_of;
+using redops::test::TestTarget;
 using json = nlohmann::json;
 
 namespace {
@@ -33,7 +33,8 @@ namespace {
 // Every sample line is `name{labels} value`, and every metric named in a sample has HELP and TYPE before it.
 void check_exposition(const std::string& text, int min_samples)
 {
-    static const std::regex k_sample(R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (-?[0-9.e+-]+|NaN)$)");
+    static const std::regex k_sample(
+        R"(^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[a-zA-Z_][a-zA-Z0-9_]*="[^"]*"(,[a-zA-Z_][a-zA-Z0-9_]*="[^"]*")*\})? (-?[0-9.e+-]+|NaN)$)");
     static const std::regex k_meta(R"(^# (HELP|TYPE) ([a-zA-Z_:][a-zA-Z0-9_:]*) (.+)$)");
     std::set<std::string> help;
     std::set<std::string> type;
@@ -65,10 +66,14 @@ using KindCounts = std::map<std::string, long long>;
 KindCounts seed_keys(TestTarget& target)
 {
     const std::vector<std::pair<std::string, std::pair<std::string, long long>>> shapes{
-        {"token", {"auth:token:genesys:tenant-", 1200}}, {"lock", {"lock:job-", 300}},
-        {"dedupe", {"dedupe:acme:msg-", 1000}},         {"ratelimit", {"rate:login:user-", 800}},
-        {"session", {"session:sid-", 1000}},             {"user_index", {"user:sessions:user-", 400}},
-        {"lock_fence", {"{lock:job-", 0}},              {"other", {"cache:page:", 300}}};
+        {"token", {"auth:token:genesys:tenant-", 1200}},
+        {"lock", {"lock:job-", 300}},
+        {"dedupe", {"dedupe:acme:msg-", 1000}},
+        {"ratelimit", {"rate:login:user-", 800}},
+        {"session", {"session:sid-", 1000}},
+        {"user_index", {"user:sessions:user-", 400}},
+        {"lock_fence", {"{lock:job-", 0}},
+        {"other", {"cache:page:", 300}}};
     KindCounts counts;
     std::vector<redops::redis::Command> seed;
     for (const auto& [kind, shape] : shapes) {
@@ -179,8 +184,7 @@ TEST_CASE("monitor --format prometheus parses and --once --output-file writes th
     redops::test::check_with_promtool(r.out);
 
     auto file = target.dir() / "redis.prom";
-    auto written = target.redops({"monitor", "--once", "--format", "prometheus",
-                               "--output-file", file.string()});
+    auto written = target.redops({"monitor", "--once", "--format", "prometheus", "--output-file", file.string()});
     REQUIRE(written.exit_code == 0);
     CHECK(written.out.empty());
     std::ifstream in(file);
@@ -219,7 +223,8 @@ TEST_CASE("monitor --check thresholds map to Nagios exit codes", "[cli][monitor]
         writes.push_back(redops::redis::cmd("SET", "fill:" + std::to_string(i), value));
     }
     client.pipeline(writes);
-    auto warn = run_redops({"--url", server.url(), "monitor", "--check", "--warn-memory", "50", "--crit-memory", "200"});
+    auto warn = run_redops(
+        {"--url", server.url(), "monitor", "--check", "--warn-memory", "50", "--crit-memory", "200"});
     INFO(warn.out);
     CHECK(warn.exit_code == 1);
     CHECK(warn.out.rfind("REDIS WARNING - memory ", 0) == 0);
@@ -250,14 +255,15 @@ TEST_CASE("monitor on a terminal repaints a live view and quits on q restoring t
     CHECK(r.out.find("latency ") != std::string::npos);
 }
 
-TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact counts and their age", "[cli][monitor][keys][portable]")
+TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact counts and their age",
+          "[cli][monitor][keys][portable]")
 {
     TestTarget target;
     KindCounts seeded = seed_keys(target);
     // COUNT 100: a step of ten SCAN calls sees a few hundred keys, so the pass takes several samples.
     auto config = write_config(target, R"({"defaults": {"scan_count": 100}})");
-    auto r = target.redops({"--config", config.string(), "-o", "json", "monitor", "--keys",
-                         "--interval", "100ms", "--count", "25"});
+    auto r = target.redops(
+        {"--config", config.string(), "-o", "json", "monitor", "--keys", "--interval", "100ms", "--count", "25"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     auto lines = lines_of(r.out);
@@ -295,7 +301,8 @@ TEST_CASE("monitor --keys spreads one SCAN pass over samples then states exact c
     CHECK(aged); // samples between two completed passes state counts older than themselves
 }
 
-TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and text and prometheus", "[cli][monitor][keys][portable]")
+TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and text and prometheus",
+          "[cli][monitor][keys][portable]")
 {
     TestTarget target;
     KindCounts seeded = seed_keys(target);
@@ -312,11 +319,13 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     auto text = target.redops({"monitor", "--keys-exact", "--once"});
     INFO(text.out);
     CHECK(text.exit_code == 0);
-    CHECK(text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
-                        "keys_user_index=400 keys_lock_fence=0 keys_other=300 keys_age_s=0.000 keys_no_ttl_token=1200 "
-                        "keys_no_ttl_lock=300 keys_no_ttl_dedupe=1000 keys_no_ttl_ratelimit=800 keys_no_ttl_session=1000 "
-                        "keys_no_ttl_user_index=400 keys_no_ttl_lock_fence=0 keys_no_ttl_other=300 locks_held=300 "
-                        "lock_ttl_consumed_max_s=- tokens_in_safety_buffer=0 tokens_expired=0 stale_index_entries=0\n") != std::string::npos);
+    CHECK(
+        text.out.find(" keys_token=1200 keys_lock=300 keys_dedupe=1000 keys_ratelimit=800 keys_session=1000 "
+                      "keys_user_index=400 keys_lock_fence=0 keys_other=300 keys_age_s=0.000 keys_no_ttl_token=1200 "
+                      "keys_no_ttl_lock=300 keys_no_ttl_dedupe=1000 keys_no_ttl_ratelimit=800 keys_no_ttl_session=1000 "
+                      "keys_no_ttl_user_index=400 keys_no_ttl_lock_fence=0 keys_no_ttl_other=300 locks_held=300 "
+                      "lock_ttl_consumed_max_s=- tokens_in_safety_buffer=0 tokens_expired=0 stale_index_entries=0\n") !=
+        std::string::npos);
 
     // Without --keys the sample keeps its former shape.
     auto plain = target.redops({"-o", "json", "monitor", "--once"});
@@ -347,15 +356,15 @@ TEST_CASE("monitor --keys-exact --once counts every key at age zero in JSON and 
     CHECK(whole.exit_code == 0);
     CHECK(counts_of(json::parse(whole.out)["keys"]) == seeded);
     CHECK(json::parse(whole.out)["keys_partial"] == false);
-    auto cut = target.redops({"--config", config.string(), "monitor", "--keys", "--once", "--keys-budget", "1ms",
-                              "--format", "prometheus"});
+    auto cut = target.redops(
+        {"--config", config.string(), "monitor", "--keys", "--once", "--keys-budget", "1ms", "--format", "prometheus"});
     INFO(cut.out);
     CHECK(cut.exit_code == 0);
     check_exposition(cut.out, 10);
     CHECK(cut.out.find("\nredops_keys_partial 1\n") != std::string::npos);
     CHECK(cut.out.find("redis_keyspace_hits_total") != std::string::npos); // the rest is all there
-    auto cut_json = target.redops({"--config", config.string(), "-o", "json", "monitor", "--keys", "--once",
-                                   "--keys-budget", "1ms"});
+    auto cut_json = target.redops(
+        {"--config", config.string(), "-o", "json", "monitor", "--keys", "--once", "--keys-budget", "1ms"});
     json partial = json::parse(cut_json.out);
     CHECK(partial["keys_partial"] == true);
     long long counted = 0;
@@ -436,7 +445,8 @@ TEST_CASE("monitor --keys reports keys without TTL per kind and locks and tokens
     CHECK(doc["keys_partial"] == false);
     CHECK(doc["keys_age_s"] == 0.0);
 
-    auto prometheus = target.redops({"--config", config.string(), "monitor", "--once", "--keys", "--format", "prometheus"});
+    auto prometheus = target.redops(
+        {"--config", config.string(), "monitor", "--once", "--keys", "--format", "prometheus"});
     INFO(prometheus.out << prometheus.err);
     REQUIRE(prometheus.exit_code == 0);
     check_exposition(prometheus.out, 30);
@@ -452,9 +462,9 @@ TEST_CASE("monitor --keys reports keys without TTL per kind and locks and tokens
     const double exposed = std::stod(sample_value(prometheus.out, "redops_lock_ttl_consumed_max_seconds"));
     CHECK(exposed >= 15.0);
     CHECK(exposed < 20.0);
-    for (const std::string name : {"redops_keys_without_ttl", "redops_locks_held", "redops_lock_ttl_consumed_max_seconds",
-                                   "redops_tokens_in_safety_buffer", "redops_tokens_expired",
-                                   "redops_stale_index_entries"}) {
+    for (const std::string name :
+         {"redops_keys_without_ttl", "redops_locks_held", "redops_lock_ttl_consumed_max_seconds",
+          "redops_tokens_in_safety_buffer", "redops_tokens_expired", "redops_stale_index_entries"}) {
         CHECK(prometheus.out.find("# TYPE " + name + " gauge\n") != std::string::npos);
         CHECK(prometheus.out.find("# HELP " + name + " ") != std::string::npos);
     }
@@ -479,15 +489,14 @@ TEST_CASE("monitor --keys honours custom key templates of the config file", "[cl
     conn.pipeline({redops::redis::cmd("SET", "genesys:token:acme", "{}"),
                    redops::redis::cmd("SET", "genesys:token:globex", "{}"),
                    redops::redis::cmd("SET", "auth:token:genesys:acme", "{}"), // the default shape: now other
-                   redops::redis::cmd("SET", "app:sessions:alice", "x"),
-                   redops::redis::cmd("SET", "app:s1", "x")});
+                   redops::redis::cmd("SET", "app:sessions:alice", "x"), redops::redis::cmd("SET", "app:s1", "x")});
     auto config = write_config(
-        target, R"({"keys": {"token": "genesys:token:{tenant}", "session": "app:{id}", "user_index": "app:sessions:{user}"}})");
-    auto r = target.redops({"--config", config.string(), "-o", "json", "monitor", "--keys-exact",
-                         "--once"});
+        target,
+        R"({"keys": {"token": "genesys:token:{tenant}", "session": "app:{id}", "user_index": "app:sessions:{user}"}})");
+    auto r = target.redops({"--config", config.string(), "-o", "json", "monitor", "--keys-exact", "--once"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
-    KindCounts expected{{"token", 2},   {"lock", 0},       {"dedupe", 0}, {"ratelimit", 0},
+    KindCounts expected{{"token", 2},   {"lock", 0},       {"dedupe", 0},     {"ratelimit", 0},
                         {"session", 1}, {"user_index", 1}, {"lock_fence", 0}, {"other", 1}};
     CHECK(counts_of(json::parse(r.out)["keys"]) == expected);
 }

@@ -30,8 +30,8 @@ struct Http {
 // curl, the real client a sidecar or Prometheus stands for: the body, then the status code on the last line.
 Http get(int port, const std::string& path)
 {
-    auto r = redops::test::run_process({"curl", "-sS", "-m", "10", "-w", "\n%{http_code}",
-                                        "http://127.0.0.1:" + std::to_string(port) + path});
+    auto r = redops::test::run_process(
+        {"curl", "-sS", "-m", "10", "-w", "\n%{http_code}", "http://127.0.0.1:" + std::to_string(port) + path});
     INFO(r.err);
     REQUIRE(r.exit_code == 0);
     auto last = r.out.rfind('\n');
@@ -45,15 +45,17 @@ int served_port(const SpawnedProcess& exporter)
     static const std::regex k_serving(R"(serving http://127\.0\.0\.1:(\d+)/metrics)");
     // The match refers into the text it searched: keep the text alive (and the port copied) past the search.
     int port = 0;
-    bool up = redops::test::eventually([&] {
-        std::string err = exporter.err();
-        std::smatch m;
-        if (!std::regex_search(err, m, k_serving)) {
-            return false;
-        }
-        port = std::stoi(m[1].str());
-        return true;
-    }, 10s);
+    bool up = redops::test::eventually(
+        [&] {
+            std::string err = exporter.err();
+            std::smatch m;
+            if (!std::regex_search(err, m, k_serving)) {
+                return false;
+            }
+            port = std::stoi(m[1].str());
+            return true;
+        },
+        10s);
     INFO(exporter.err());
     REQUIRE(up);
     return port;
@@ -84,7 +86,9 @@ TEST_CASE("monitor --listen serves metrics that promtool accepts and shares one 
     CHECK(get(port, "/nothing").status == 404);
 
     // The census runs on its own between scrapes: its counts appear without a scrape driving it.
-    REQUIRE(redops::test::eventually([&] { return get(port, "/metrics").body.find("redops_keys{") != std::string::npos; }, 10s));
+    REQUIRE(
+        redops::test::eventually([&] { return get(port, "/metrics").body.find("redops_keys{") != std::string::npos; },
+                                 10s));
     auto metrics = get(port, "/metrics");
     CHECK(metrics.status == 200);
     CHECK(has_line(metrics.body, "redis_up 1"));
@@ -144,7 +148,8 @@ TEST_CASE("monitor --listen refuses a bad address and a port in use", "[cli][mon
     CHECK(bad.exit_code == 2);
     CHECK(bad.err.find("--listen") != std::string::npos);
     RedisServer server; // its port is taken
-    auto taken = redops::test::run_redops({"--url", server.url(), "monitor", "--listen", std::to_string(server.port())});
+    auto taken = redops::test::run_redops(
+        {"--url", server.url(), "monitor", "--listen", std::to_string(server.port())});
     CHECK(taken.exit_code == 4);
     CHECK(taken.err.find("cannot listen on 127.0.0.1:" + std::to_string(server.port())) != std::string::npos);
 }

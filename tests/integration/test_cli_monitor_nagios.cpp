@@ -32,14 +32,14 @@ TEST_CASE("every parse error under nagios is one REDIS UNKNOWN line and exit 3",
     const std::vector<std::vector<std::string>> bad{
         {"ping", "--format", "nagios", "--bogus"},
         {"--bogus", "ping", "--format", "nagios"},
-        {"--format", "nagios", "ping"},                       // a command option before the command
+        {"--format", "nagios", "ping"}, // a command option before the command
         {"ping", "--format=nagios", "--warn", "abc"},
-        {"ping", "--format", "nagios", "--warn", "10:5"},     // start above end
+        {"ping", "--format", "nagios", "--warn", "10:5"}, // start above end
         {"ping", "--format", "nagios", "--warn", "20", "--crit", "10"},
         {"ping", "--format", "nagios", "--count", "0"},
         {"ping", "--format", "nagios", "extra"},
         {"monitor", "--check", "--bogus"},
-        {"--check", "monitor"},                               // misplaced before the command
+        {"--check", "monitor"}, // misplaced before the command
         {"monitor", "--format", "nagios", "--crit-lag", "x"},
         {"monitor", "--check", "--warn-latency", "1e3"},
         {"monitor", "--check", "--warn-memory", "@"},
@@ -47,7 +47,7 @@ TEST_CASE("every parse error under nagios is one REDIS UNKNOWN line and exit 3",
         {"monitor", "--check", "--format", "prometheus"},
         {"monitor", "--check", "--interval", "soon"},
         {"monitor", "--check", "--listen", "127.0.0.1:0"},
-        {"pign", "--format", "nagios"},                       // not even a command: no Nagios word, plain usage error
+        {"pign", "--format", "nagios"}, // not even a command: no Nagios word, plain usage error
     };
     for (const auto& args : bad) {
         std::vector<std::string> argv{"--url", url};
@@ -74,8 +74,8 @@ TEST_CASE("every parse error under nagios is one REDIS UNKNOWN line and exit 3",
 
 TEST_CASE("nagios ranges mean what the monitoring-plugins library says they mean", "[cli][nagios]")
 {
-    const std::vector<std::string> ranges{"10", "10:", "~:10", "10:20", "@10:20", "@~:0", "-5:-1", "0.5", ":7",
-                                          "@5", "0:0", "@0:0"};
+    const std::vector<std::string> ranges{"10",    "10:", "~:10", "10:20", "@10:20", "@~:0",
+                                          "-5:-1", "0.5", ":7",   "@5",    "0:0",    "@0:0"};
     const std::vector<double> values{-6, -3, -1, 0, 0.4, 0.5, 0.6, 5, 7, 9.9, 10, 10.5, 15, 20, 21, 1e6};
     std::string input;
     for (const auto& range : ranges) {

@@ -35,7 +35,8 @@ void require_system_failure(const ProcessResult& r)
 
 } // namespace
 
-TEST_CASE("lock acquire with stdout on /dev/full exits 4 and releases the lock it took", "[cli][lock][output][portable]")
+TEST_CASE("lock acquire with stdout on /dev/full exits 4 and releases the lock it took",
+          "[cli][lock][output][portable]")
 {
     TestTarget target;
     for (std::string format : {"--json", "--output=table"}) {
@@ -66,7 +67,8 @@ TEST_CASE("ping token list and monitor with stdout on /dev/full exit 4", "[cli][
     }
 }
 
-TEST_CASE("a reader that closes the pipe early ends redops quietly and lock acquire gives its lock back", "[cli][output][portable]")
+TEST_CASE("a reader that closes the pipe early ends redops quietly and lock acquire gives its lock back",
+          "[cli][output][portable]")
 {
     TestTarget target;
     for (int i = 0; i < 3000; ++i) { // about 200 KB of listing: more than a pipe holds

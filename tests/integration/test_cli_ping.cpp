@@ -46,7 +46,8 @@ TEST_CASE("ping -o json gives one document with nodes", "[cli][ping][portable]")
 TEST_CASE("ping --count collects min/avg/max", "[cli][ping]")
 {
     RedisServer server;
-    auto r = run_redops({"--port", std::to_string(server.port()), "ping", "--count", "3", "--interval", "10ms", "--json"});
+    auto r = run_redops(
+        {"--port", std::to_string(server.port()), "ping", "--count", "3", "--interval", "10ms", "--json"});
     REQUIRE(r.exit_code == 0);
     json node = json::parse(r.out)["nodes"][0];
     CHECK(node["samples"] == 3);
@@ -79,7 +80,8 @@ TEST_CASE("unreachable Redis: exit 3 quickly with one line, JSON error document"
     const auto start_up = run_redops({"--version"}).elapsed; // what this build on this host needs just to start
     auto r = run_redops({"--url", "redis://127.0.0.1:1", "ping"});
     CHECK(r.exit_code == 3);
-    CHECK(r.elapsed < std::chrono::milliseconds(1500) + 2 * start_up); // refused at once: well inside the 2 s connect timeout
+    CHECK(r.elapsed <
+          std::chrono::milliseconds(1500) + 2 * start_up); // refused at once: well inside the 2 s connect timeout
     CHECK(r.out.empty());
     CHECK(std::count(r.err.begin(), r.err.end(), '\n') == 1);
     CHECK(r.err.rfind("redops: error: ", 0) == 0);
@@ -102,21 +104,22 @@ TEST_CASE("a peer that never answers: --timeout 500ms exits 3 saying it timed ou
     // still under the 5 s default timeout, so a run that ignored --timeout fails.
     INFO("start-up " << start_up.count() << " ms");
     CHECK(r.elapsed < std::min<std::chrono::milliseconds>(std::chrono::milliseconds(2000) + 2 * start_up,
-                                                           std::chrono::milliseconds(4500)));
+                                                          std::chrono::milliseconds(4500)));
     CHECK(r.err.find("timed out") != std::string::npos);
 }
 
 TEST_CASE("wrong password: exit 3, says authentication failed, never prints the password", "[cli][auth]")
 {
     RedisServer server(ServerConfig{.requirepass = "right-horse-battery"});
-    auto wrong = run_redops({"--port", std::to_string(server.port()), "ping"}, RunOptions{.env = {{"REDIS_PASSWORD", "Tr0ub4dor"}}});
+    auto wrong = run_redops({"--port", std::to_string(server.port()), "ping"},
+                            RunOptions{.env = {{"REDIS_PASSWORD", "Tr0ub4dor"}}});
     CHECK(wrong.exit_code == 3);
     CHECK(wrong.err.find("authentication failed") != std::string::npos);
     CHECK(wrong.err.find("Tr0ub4dor") == std::string::npos);
     CHECK(wrong.out.find("Tr0ub4dor") == std::string::npos);
 
     auto right = run_redops({"--port", std::to_string(server.port()), "ping"},
-                        RunOptions{.env = {{"REDISCLI_AUTH", "right-horse-battery"}}});
+                            RunOptions{.env = {{"REDISCLI_AUTH", "right-horse-battery"}}});
     CHECK(right.exit_code == 0);
 
     auto missing = run_redops({"--port", std::to_string(server.port()), "ping"});
@@ -138,7 +141,8 @@ TEST_CASE("password file and ACL user from the URL", "[cli][auth]")
 
     auto file = server.dir() / "password";
     std::ofstream(file) << "p%40ss\n";
-    auto f = run_redops({"--port", std::to_string(server.port()), "--user", "ops", "--password-file", file.string(), "ping"});
+    auto f = run_redops(
+        {"--port", std::to_string(server.port()), "--user", "ops", "--password-file", file.string(), "ping"});
     CHECK(f.exit_code == 0);
 }
 
@@ -186,7 +190,7 @@ TEST_CASE("REDIS_URL and a config-file profile select the server and config show
     CHECK(profile.exit_code == 0);
 
     auto show = run_redops({"--config", file.string(), "--profile", "local", "config", "show", "--json"},
-                       RunOptions{.env = {{"REDIS_PASSWORD", "hunter2"}}});
+                           RunOptions{.env = {{"REDIS_PASSWORD", "hunter2"}}});
     INFO(show.err);
     REQUIRE(show.exit_code == 0);
     CHECK(show.out.find("hunter2") == std::string::npos);

@@ -10,8 +10,8 @@
 
 #include <thread>
 
-using redops::test::TestTarget;
 using redops::test::run_redops;
+using redops::test::TestTarget;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -38,7 +38,8 @@ json run_json(const std::vector<std::string>& args, int expected_exit)
 
 } // namespace
 
-TEST_CASE("ratelimit: 150 hits from 8 connections pass exactly the limit and peek consumes nothing", "[cli][ratelimit][portable]")
+TEST_CASE("ratelimit: 150 hits from 8 connections pass exactly the limit and peek consumes nothing",
+          "[cli][ratelimit][portable]")
 {
     TestTarget target;
     for (std::string algorithm : {"fixed-window", "sliding-log", "gcra"}) {
@@ -47,7 +48,8 @@ TEST_CASE("ratelimit: 150 hits from 8 connections pass exactly the limit and pee
             json peek0 = run_json(test_args(target, algorithm, "100", "1h", {"--peek"}), 0);
             CHECK(peek0["remaining"] == 100);
             CHECK(peek0["exists"] == false);
-            json load = run_json(test_args(target, algorithm, "100", "1h", {"--requests", "150", "--concurrency", "8"}), 0);
+            json load = run_json(test_args(target, algorithm, "100", "1h", {"--requests", "150", "--concurrency", "8"}),
+                                 0);
             CHECK(load["allowed"] == 100);
             CHECK(load["denied"] == 50);
             CHECK(load["concurrency"] == 8);
@@ -80,7 +82,8 @@ TEST_CASE("ratelimit: a short window expires and restores capacity", "[cli][rate
     for (std::string algorithm : {"fixed-window", "sliding-log", "gcra"}) {
         SECTION(algorithm)
         {
-            json first = run_json(test_args(target, algorithm, "2", "2s", {"--requests", "4", "--concurrency", "2"}), 0);
+            json first = run_json(test_args(target, algorithm, "2", "2s", {"--requests", "4", "--concurrency", "2"}),
+                                  0);
             CHECK(first["allowed"].get<long long>() >= 2);
             std::this_thread::sleep_for(2100ms);
             json peek = run_json(test_args(target, algorithm, "2", "2s", {"--peek"}), 0);
@@ -91,7 +94,8 @@ TEST_CASE("ratelimit: a short window expires and restores capacity", "[cli][rate
     }
 }
 
-TEST_CASE("ratelimit: a key of the wrong type exits 4 and a counter without TTL is flagged", "[cli][ratelimit][portable]")
+TEST_CASE("ratelimit: a key of the wrong type exits 4 and a counter without TTL is flagged",
+          "[cli][ratelimit][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -111,7 +115,8 @@ TEST_CASE("ratelimit: a key of the wrong type exits 4 and a counter without TTL 
     CHECK(conn.call(redops::redis::cmd("PTTL", "rate:api:u1")).integer > 0);
 }
 
-TEST_CASE("ratelimit reset --all-subjects needs --yes off a TTY and leaves other resources", "[cli][ratelimit][portable]")
+TEST_CASE("ratelimit reset --all-subjects needs --yes off a TTY and leaves other resources",
+          "[cli][ratelimit][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -153,8 +158,9 @@ TEST_CASE("ratelimit test on a shared subject: 12 concurrent runs are judged on 
     std::vector<std::thread> threads;
     for (int i = 0; i < k_runs; ++i) {
         threads.emplace_back([&, i] {
-            std::vector<std::string> args{"ratelimit", "test", "--resource", "api", "--subject", "shared", "--limit",
-                                          "100", "--window", "1h", "--requests", "20", "--concurrency", "2", "--json"};
+            std::vector<std::string> args{"ratelimit",  "test",    "--resource",    "api",      "--subject",
+                                          "shared",     "--limit", "100",           "--window", "1h",
+                                          "--requests", "20",      "--concurrency", "2",        "--json"};
             results[i] = target.redops(args);
         });
     }
@@ -182,8 +188,9 @@ TEST_CASE("ratelimit test: a reset by another client during the run gives no ver
 {
     TestTarget target;
     // A fixed-window run slow enough (one connection, 8000 hits) for a second operator to reset it midway.
-    std::vector<std::string> args{"ratelimit", "test", "--resource", "api", "--subject", "reset-me", "--limit", "100000",
-                                  "--window", "1h", "--requests", "8000", "--json"};
+    std::vector<std::string> args{"ratelimit",  "test",    "--resource", "api",      "--subject",
+                                  "reset-me",   "--limit", "100000",     "--window", "1h",
+                                  "--requests", "8000",    "--json"};
     redops::test::ProcessResult run;
     std::thread runner([&] { run = target.redops(args); });
     bool reset = redops::test::eventually(

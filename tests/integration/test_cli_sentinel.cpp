@@ -54,9 +54,11 @@ TEST_CASE("after a sentinel failover ping names the new primary", "[cli][sentine
     INFO("sentinel set start-up " << set.start_up().count() << " ms"); // run with -s to see it
     CHECK(set.start_up() < redops::test::k_topology_start_up_limit);
     const auto sentinels = set.sentinel_ports();
-    const std::vector<std::string> args{"--sentinel", "127.0.0.1:" + std::to_string(sentinels[0]), "--sentinel",
-                                        "127.0.0.1:" + std::to_string(sentinels[1]), "--master", "mymaster",
-                                        "ping", "-o", "json"};
+    const std::vector<std::string> args{"--sentinel", "127.0.0.1:" + std::to_string(sentinels[0]),
+                                        "--sentinel", "127.0.0.1:" + std::to_string(sentinels[1]),
+                                        "--master",   "mymaster",
+                                        "ping",       "-o",
+                                        "json"};
     auto address_pinged = [&args] {
         auto ping = run_redops(args);
         INFO(ping.out << ping.err);
@@ -71,7 +73,9 @@ TEST_CASE("after a sentinel failover ping names the new primary", "[cli][sentine
     const auto failing_over = std::chrono::steady_clock::now();
     const int promoted = set.failover();
     INFO("failover " << std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() -
-                                                                             failing_over).count() << " ms");
+                                                                              failing_over)
+                            .count()
+                     << " ms");
     CHECK(promoted != first);
     CHECK(address_pinged() == "127.0.0.1:" + std::to_string(promoted));
 }
@@ -84,8 +88,8 @@ TEST_CASE("monitor follows the new primary through a sentinel failover", "[cli][
     redops::test::ProcessResult run;
     std::thread monitor([&] {
         run = run_redops({"--sentinel", "127.0.0.1:" + std::to_string(sentinels[0]), "--sentinel",
-                          "127.0.0.1:" + std::to_string(sentinels[2]), "--master", "mymaster", "monitor",
-                          "--interval", "250ms", "--count", "24", "-o", "json"});
+                          "127.0.0.1:" + std::to_string(sentinels[2]), "--master", "mymaster", "monitor", "--interval",
+                          "250ms", "--count", "24", "-o", "json"});
     });
     // Room for a slow start (~0.7 s under the sanitizers here) before the first sample.
     std::this_thread::sleep_for(std::chrono::milliseconds(1500));

@@ -11,9 +11,9 @@
 using redops::redis::cmd;
 using redops::redis::Connection;
 using redops::test::RedisServer;
-using redops::test::TestTarget;
 using redops::test::run_redops;
 using redops::test::RunOptions;
+using redops::test::TestTarget;
 using json = nlohmann::json;
 
 namespace {
@@ -27,8 +27,8 @@ void add_session(redops::redis::Client& conn, const std::string& id, const std::
 
 std::string payload(const std::string& user, bool remember)
 {
-    return json{{"userId", user}, {"createdAt", 1763800000000LL}, {"role", "agent"}, {"rememberMe", remember},
-                {"tenant", "t9"}}
+    return json{
+        {"userId", user}, {"createdAt", 1763800000000LL}, {"role", "agent"}, {"rememberMe", remember}, {"tenant", "t9"}}
         .dump();
 }
 
@@ -52,7 +52,8 @@ const json* find_id(const json& doc, const std::string& id)
 
 } // namespace
 
-TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malformed entries with masked ids", "[cli][sessions][portable]")
+TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malformed entries with masked ids",
+          "[cli][sessions][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -96,7 +97,8 @@ TEST_CASE("sessions list shows TTL classes and rememberMe and stale and malforme
     CHECK(json::parse(count.out)["total"] == 5); // --all sees keys, not index entries
 }
 
-TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and ambiguity and prune", "[cli][sessions][portable]")
+TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and ambiguity and prune",
+          "[cli][sessions][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -124,8 +126,8 @@ TEST_CASE("sessions invalidate one or by prefix or a whole user and dry run and 
     CHECK(ambiguous.err.find("abcdefgh-0001") == std::string::npos);
     CHECK(conn.call(cmd("SCARD", "user:sessions:u2")).integer == 3);
 
-    auto prefix = target.redops({"--json", "--reveal", "sessions", "invalidate", "--user", "u2",
-                              "--session", "zyxwvuts"});
+    auto prefix = target.redops(
+        {"--json", "--reveal", "sessions", "invalidate", "--user", "u2", "--session", "zyxwvuts"});
     INFO(prefix.err);
     CHECK(prefix.exit_code == 0);
     CHECK(json::parse(prefix.out)["sessions"][0]["id"] == "zyxwvuts-0003");
@@ -188,11 +190,12 @@ namespace {
 // Peak RSS in KiB of one `redops sessions list --all` child, as /usr/bin/time reports it on its last line.
 long long peak_rss_kib(const RedisServer& server)
 {
-    auto r = redops::test::run_process(
-        {"/usr/bin/time", "-f", "%M", REDOPS_BINARY, "--url", server.url(), "sessions", "list", "--all"},
-        // Under ASan freed memory sits in a quarantine that grows with the allocations; disable it so RSS means live data.
-        RunOptions{.env = {{"ASAN_OPTIONS", "quarantine_size_mb=0:detect_leaks=0"}},
-                   .timeout = std::chrono::milliseconds(120'000)});
+    auto r = redops::test::run_process({"/usr/bin/time", "-f", "%M", REDOPS_BINARY, "--url", server.url(), "sessions",
+                                        "list", "--all"},
+                                       // Under ASan freed memory sits in a quarantine that grows with the allocations;
+                                       // disable it so RSS means live data.
+                                       RunOptions{.env = {{"ASAN_OPTIONS", "quarantine_size_mb=0:detect_leaks=0"}},
+                                                  .timeout = std::chrono::milliseconds(120'000)});
     INFO(r.err.substr(r.err.size() > 300 ? r.err.size() - 300 : 0));
     REQUIRE(r.exit_code == 0);
     auto end = r.err.find_last_not_of('\n');

@@ -48,15 +48,16 @@ void require_refused(const ProcessResult& r, const std::string& key, const std::
 
 std::vector<std::string> rate(const std::string& subject, const std::string& algorithm, std::vector<std::string> extra)
 {
-    std::vector<std::string> args{"--json", "ratelimit", "test", "--resource", "api", "--subject", subject,
-                                  "--limit", "5", "--window", "10s", "--algorithm", algorithm};
+    std::vector<std::string> args{"--json",  "ratelimit", "test",     "--resource", "api",         "--subject", subject,
+                                  "--limit", "5",         "--window", "10s",        "--algorithm", algorithm};
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
 }
 
 } // namespace
 
-TEST_CASE("ratelimit on another algorithm's state exits 4 naming the key and the state and changes nothing", "[cli][ratelimit][guard][portable]")
+TEST_CASE("ratelimit on another algorithm's state exits 4 naming the key and the state and changes nothing",
+          "[cli][ratelimit][guard][portable]")
 {
     TestTarget target;
     auto& client = target.client();
@@ -64,8 +65,8 @@ TEST_CASE("ratelimit on another algorithm's state exits 4 naming the key and the
     client.call(cmd("ZADD", "rate:api:z1", "1700000000000", "1700000000000-0"));
     client.call(cmd("HSET", "rate:api:h1", "f", "v"));
     // Real GCRA state written by redops, one hit of a 1-per-hour limit: its TAT stays an hour ahead all test long.
-    const std::vector<std::string> hourly{"ratelimit", "test", "--resource", "api", "--subject", "g1", "--limit", "1",
-                                          "--window", "1h", "--algorithm", "gcra"};
+    const std::vector<std::string> hourly{"ratelimit", "test", "--resource", "api", "--subject",   "g1",
+                                          "--limit",   "1",    "--window",   "1h",  "--algorithm", "gcra"};
     REQUIRE(target.redops(hourly).exit_code == 0);
     struct Case {
         std::string subject;
@@ -98,7 +99,8 @@ TEST_CASE("ratelimit on another algorithm's state exits 4 naming the key and the
     CHECK(target.redops(peek).exit_code == 1); // limited: the one hit of the hour is used
 }
 
-TEST_CASE("dedupe check on a key of another type exits 4 and leaves it unchanged with or without --mark", "[cli][dedupe][guard][portable]")
+TEST_CASE("dedupe check on a key of another type exits 4 and leaves it unchanged with or without --mark",
+          "[cli][dedupe][guard][portable]")
 {
     TestTarget target;
     auto& client = target.client();
@@ -132,25 +134,28 @@ TEST_CASE("token set over a key of another type exits 4 and leaves it unchanged"
     CHECK(snapshot(target, "auth:token:p1:t1") == before);
     // A string (a stale payload) is still overwritten, as the services do.
     client.call(cmd("SET", "auth:token:p1:t2", "garbage"));
-    CHECK(target.redops({"token", "set", "--provider", "p1", "--tenant", "t2", "--expires-in", "3600"},
-                        RunOptions{.stdin_data = "eyJhbGciOi.token.sig\n"})
+    CHECK(target
+              .redops({"token", "set", "--provider", "p1", "--tenant", "t2", "--expires-in", "3600"},
+                      RunOptions{.stdin_data = "eyJhbGciOi.token.sig\n"})
               .exit_code == 0);
 }
 
-TEST_CASE("lock acquire release extend and status on a key of another type exit 4 and leave it unchanged", "[cli][lock][guard][portable]")
+TEST_CASE("lock acquire release extend and status on a key of another type exit 4 and leave it unchanged",
+          "[cli][lock][guard][portable]")
 {
     TestTarget target;
     auto& client = target.client();
     client.call(cmd("SADD", "lock:L1", "x"));
     client.call(cmd("EXPIRE", "lock:L1", "100"));
     const Snapshot before = snapshot(target, "lock:L1");
-    const std::vector<std::vector<std::string>> commands{
-        {"lock", "acquire", "L1"},
-        {"lock", "acquire", "L1", "--wait", "300ms"},
-        {"lock", "release", "L1", "--owner", "00000000-0000-4000-8000-000000000000"},
-        {"lock", "extend", "L1", "--owner", "00000000-0000-4000-8000-000000000000", "--ttl", "1h"},
-        {"lock", "release", "L1", "--force", "--yes"},
-        {"lock", "status", "L1"}};
+    const std::vector<std::vector<std::string>> commands{{"lock", "acquire", "L1"},
+                                                         {"lock", "acquire", "L1", "--wait", "300ms"},
+                                                         {"lock", "release", "L1", "--owner",
+                                                          "00000000-0000-4000-8000-000000000000"},
+                                                         {"lock", "extend", "L1", "--owner",
+                                                          "00000000-0000-4000-8000-000000000000", "--ttl", "1h"},
+                                                         {"lock", "release", "L1", "--force", "--yes"},
+                                                         {"lock", "status", "L1"}};
     for (auto args : commands) {
         args.insert(args.begin(), "--json");
         INFO(args[2]);

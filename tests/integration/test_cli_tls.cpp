@@ -41,6 +41,6 @@ TEST_CASE("rediss:// with --cacert pings and verification failures exit 3", "[cl
 
     auto bad_ca = run_redops({"--url", server.url(), "--cacert", (server.dir() / "missing.pem").string(), "ping"});
     CHECK(bad_ca.exit_code == 2); // the operator's mistake, found before connecting (issue 12)
-    CHECK(bad_ca.err.find("--cacert \"" + (server.dir() / "missing.pem").string() + "\" (from flag --cacert) does not exist") !=
-          std::string::npos);
+    CHECK(bad_ca.err.find("--cacert \"" + (server.dir() / "missing.pem").string() +
+                          "\" (from flag --cacert) does not exist") != std::string::npos);
 }

@@ -10,8 +10,8 @@
 #include <nlohmann/json.hpp>
 
 using redops::redis::cmd;
-using redops::test::TestTarget;
 using redops::test::RunOptions;
+using redops::test::TestTarget;
 using json = nlohmann::json;
 
 namespace {
@@ -59,7 +59,7 @@ TEST_CASE("token set writes the services' format with TTL = expires-in - buffer"
     TestTarget target;
     long long before = now_ms();
     auto r = target.redops({"token", "set", "--provider", "genesys", "--tenant", "acme", "--expires-in", "3600"},
-                       RunOptions{.stdin_data = "tok-from-stdin\n"});
+                           RunOptions{.stdin_data = "tok-from-stdin\n"});
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
     CHECK(r.err.empty());
@@ -75,19 +75,19 @@ TEST_CASE("token set writes the services' format with TTL = expires-in - buffer"
     CHECK(ttl >= 3298);
 
     auto custom = target.redops({"token", "set", "--provider", "genesys", "--tenant", "b", "--expires-in", "100",
-                                     "--safety-buffer", "40", "--token", "v"});
+                                 "--safety-buffer", "40", "--token", "v"});
     CHECK(custom.exit_code == 0);
     CHECK(custom.err.find("warning") != std::string::npos);
     CHECK(conn.call(cmd("TTL", "auth:token:genesys:b")).integer >= 58);
 
     auto refused = target.redops({"token", "set", "--provider", "genesys", "--tenant", "c", "--expires-in", "300"},
-                             RunOptions{.stdin_data = "t"});
+                                 RunOptions{.stdin_data = "t"});
     CHECK(refused.exit_code == 2);
     CHECK(conn.call(cmd("EXISTS", "auth:token:genesys:c")).integer == 0);
 
     std::ofstream(target.dir() / "tok") << "from-file\n";
     auto file = target.redops({"token", "set", "--provider", "p", "--tenant", "t", "--expires-in", "900",
-                                   "--token-file", (target.dir() / "tok").string()});
+                               "--token-file", (target.dir() / "tok").string()});
     CHECK(file.exit_code == 0);
     CHECK(json::parse(conn.call(cmd("GET", "auth:token:p:t")).str)["token"] == "from-file");
 }
@@ -123,25 +123,26 @@ TEST_CASE("token get: miss exits 1, expired payload warns, bad payloads exit 4",
     }
 }
 
-TEST_CASE("token tenant ids are literal: glob characters, UTF-8, flush of '*' deletes one key", "[cli][token][portable]")
+TEST_CASE("token tenant ids are literal: glob characters, UTF-8, flush of '*' deletes one key",
+          "[cli][token][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
     // Glob characters are literal; the separator ':' is refused (it would make the key ambiguous: test_key_identity).
     std::string odd = "a*b?c[d]e\\f";
-    auto set = target.redops({"token", "set", "--provider", "genesys", "--tenant", odd, "--expires-in", "3600",
-                                  "--token", "x"});
+    auto set = target.redops(
+        {"token", "set", "--provider", "genesys", "--tenant", odd, "--expires-in", "3600", "--token", "x"});
     REQUIRE(set.exit_code == 0);
     CHECK(conn.call(cmd("EXISTS", "auth:token:genesys:" + odd)).integer == 1);
     auto get = target.redops({"token", "get", "--provider", "genesys", "--tenant", odd, "--json"});
     CHECK(get.exit_code == 0);
     CHECK(json::parse(get.out)["tenant"] == odd);
-    auto utf8 = target.redops({"token", "set", "--provider", "genesys", "--tenant", "zürich-東京", "--expires-in",
-                                   "3600", "--token", "x"});
+    auto utf8 = target.redops(
+        {"token", "set", "--provider", "genesys", "--tenant", "zürich-東京", "--expires-in", "3600", "--token", "x"});
     CHECK(utf8.exit_code == 0);
     std::string binary = "bin\xff\x01\x7f";
-    auto bin = target.redops({"token", "set", "--provider", "genesys", "--tenant", binary, "--expires-in", "3600",
-                                  "--token", "x"});
+    auto bin = target.redops(
+        {"token", "set", "--provider", "genesys", "--tenant", binary, "--expires-in", "3600", "--token", "x"});
     CHECK(bin.exit_code == 0);
     CHECK(conn.call(cmd("EXISTS", "auth:token:genesys:" + binary)).integer == 1);
     CHECK(target.redops({"token", "get", "--provider", "genesys", "--tenant", binary, "--json"}).exit_code == 0);
@@ -157,7 +158,8 @@ TEST_CASE("token tenant ids are literal: glob characters, UTF-8, flush of '*' de
     CHECK(target.count_existing({"auth:token:genesys:a", "auth:token:genesys:b"}) == 2);
 }
 
-TEST_CASE("token flush --all-tenants of 100000 keys, dry run first, refuses bulk without --yes", "[cli][token][portable]")
+TEST_CASE("token flush --all-tenants of 100000 keys, dry run first, refuses bulk without --yes",
+          "[cli][token][portable]")
 {
     TestTarget target;
     auto& conn = target.client();
@@ -205,8 +207,8 @@ TEST_CASE("token list streams entries, and a custom template from a config file 
     auto& conn = target.client();
     auto config = target.dir() / "redops.json";
     std::ofstream(config) << R"({"keys": {"token": "genesys:token:{tenant}"}})";
-    auto set = target.redops({"--config", config.string(), "token", "set", "--tenant", "acme", "--expires-in",
-                                  "3600", "--token", "secret-token-value-123456"});
+    auto set = target.redops({"--config", config.string(), "token", "set", "--tenant", "acme", "--expires-in", "3600",
+                              "--token", "secret-token-value-123456"});
     INFO(set.out << set.err);
     REQUIRE(set.exit_code == 0);
     CHECK(conn.call(cmd("EXISTS", "genesys:token:acme")).integer == 1);

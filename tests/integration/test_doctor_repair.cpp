@@ -79,16 +79,16 @@ TEST_CASE("doctor repairs skip every key rewritten between the scan and the fix"
     REQUIRE(report.repairs.size() == 11);
 
     // The services write meanwhile.
-    client.call(cmd("EXPIRE", "dedupe:t:a", 500));                                   // TTL set by a service
+    client.call(cmd("EXPIRE", "dedupe:t:a", 500)); // TTL set by a service
     const std::string fresh = token(now_ms() + 3'600'000, "new");
-    client.call(cmd("SET", "auth:token:p:a", fresh, "EX", 3000));                     // token refreshed
+    client.call(cmd("SET", "auth:token:p:a", fresh, "EX", 3000));                                 // token refreshed
     client.call(cmd("SET", "auth:token:p:long", token(now_ms() + 7'200'000, "new"), "EX", 7000)); // refreshed
     client.call(cmd("DEL", "lock:a"));
-    client.call(cmd("SET", "lock:a", "owner-2", "NX"));                               // re-acquired (no TTL again, new value)
+    client.call(cmd("SET", "lock:a", "owner-2", "NX")); // re-acquired (no TTL again, new value)
     client.call(cmd("HSET", "rate:api:x-tmp", "f", "v"));
-    client.call(cmd("RENAME", "rate:api:x-tmp", "rate:api:x"));                       // replaced by another type
+    client.call(cmd("RENAME", "rate:api:x-tmp", "rate:api:x"));                           // replaced by another type
     client.call(cmd("SET", "session:gone-a", json{{"userId", "u1"}}.dump(), "EX", 3600)); // session came back
-    client.call(cmd("UNLINK", "session:s-a"));                                       // session invalidated
+    client.call(cmd("UNLINK", "session:s-a"));                                            // session invalidated
 
     auto repairs = redops::repo::apply_repairs(client, report.repairs);
     // lock:a: the script compares the type and PTTL only (no value read for locks): still a string without a
@@ -143,13 +143,16 @@ TEST_CASE("doctor runs under the read-only ACL user and fixes only under the fix
     redops::test::RunOptions env;
     env.env["REDIS_PASSWORD"] = "pw";
 
-    auto read = redops::test::run_redops({"--url", url, "--user", "doctor", "--json", "doctor", "--big-key-bytes", "10000"}, env);
+    auto read = redops::test::run_redops({"--url", url, "--user", "doctor", "--json", "doctor", "--big-key-bytes",
+                                          "10000"},
+                                         env);
     INFO(read.err);
     CHECK(read.exit_code == 1);
     CHECK(json::parse(read.out)["findings"] == DoctorSeed::expected_total());
 
     auto denied = redops::test::run_redops({"--url", url, "--user", "doctor", "--json", "doctor", "--big-key-bytes",
-                                            "10000", "--fix", "--yes", "--window", "1m"}, env);
+                                            "10000", "--fix", "--yes", "--window", "1m"},
+                                           env);
     INFO(denied.out);
     CHECK(denied.exit_code == 4);
     json doc = json::parse(denied.out);
@@ -158,7 +161,8 @@ TEST_CASE("doctor runs under the read-only ACL user and fixes only under the fix
     CHECK(seed.snapshot() == before);
 
     auto fixed = redops::test::run_redops({"--url", url, "--user", "fixer", "--json", "doctor", "--big-key-bytes",
-                                           "10000", "--fix", "--yes", "--window", "1m"}, env);
+                                           "10000", "--fix", "--yes", "--window", "1m"},
+                                          env);
     INFO(fixed.err);
     CHECK(fixed.exit_code == 1);
     CHECK(json::parse(fixed.out)["fix"]["applied"] == DoctorSeed::expected_repairs());

@@ -180,7 +180,8 @@ TEST_CASE("a proxy that drops every reply or resets every connection gives exit 
             FaultProxy proxy(server.port());
             proxy.set_mode(mode);
             auto r = run_redops(concat(via(proxy), command), RunOptions{.timeout = 20s});
-            INFO(name_of(mode) << ": " << fmt::format("{}", fmt::join(command, " ")) << "\n" << brief(r.out) << brief(r.err));
+            INFO(name_of(mode) << ": " << fmt::format("{}", fmt::join(command, " ")) << "\n"
+                               << brief(r.out) << brief(r.err));
             CHECK(r.exit_code == 3);
             CHECK(r.elapsed < 1s + 3s);
             CHECK(snapshot(server).empty());

@@ -19,7 +19,6 @@ constexpr long long k_sanitizer_rss_kib = 256 * 1024;
 constexpr long long k_sanitizer_rss_kib = 0;
 #endif
 
-
 using namespace redops::test;
 
 namespace {
@@ -84,8 +83,9 @@ TEST_CASE("garbage bytes in place of a reply are a protocol error", "[fault][rep
 
 TEST_CASE("a connection closed in the middle of a reply exits 3", "[fault][reply]")
 {
-    const std::vector<FakeReply> halves{FakeReply::send_then_close("$10\r\nabc"), FakeReply::send_then_close("*2\r\n$1\r\n0"),
-                                        FakeReply::send_then_close(":12"), FakeReply::close(), FakeReply::reset()};
+    const std::vector<FakeReply> halves{FakeReply::send_then_close("$10\r\nabc"),
+                                        FakeReply::send_then_close("*2\r\n$1\r\n0"), FakeReply::send_then_close(":12"),
+                                        FakeReply::close(), FakeReply::reset()};
     for (const auto& args : k_data_commands) {
         for (const auto& half : halves) {
             FakeRespServer server(fake::always(half));
@@ -153,15 +153,18 @@ TEST_CASE("a MOVED loop ends in bounded time with exit 3 or 4", "[fault][reply]"
     }
 }
 
-TEST_CASE("a listing whose value reads answer LOADING or MASTERDOWN fails instead of showing bad rows", "[fault][reply]")
+TEST_CASE("a listing whose value reads answer LOADING or MASTERDOWN fails instead of showing bad rows",
+          "[fault][reply]")
 {
     // SCAN works and finds one key of each kind; every GET after it is refused by the server's state. The
     // listing cannot be complete: exit 4 quoting the server, never exit 0 with the key skipped or shown as malformed.
     const std::vector<std::string> keys{"auth:token:p:t", "lock:nightly", "session:s1"};
-    const std::vector<std::vector<std::string>> listings{
-        {"token", "list"}, {"lock", "list"}, {"sessions", "list", "--all"}};
-    for (const std::string error : {"LOADING Redis is loading the dataset in memory",
-                                    "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."}) {
+    const std::vector<std::vector<std::string>> listings{{"token", "list"},
+                                                         {"lock", "list"},
+                                                         {"sessions", "list", "--all"}};
+    for (const std::string error :
+         {"LOADING Redis is loading the dataset in memory",
+          "MASTERDOWN Link with MASTER is down and replica-serve-stale-data is set to 'no'."}) {
         for (const auto& args : listings) {
             FakeRespServer server([&](const std::vector<std::string>& command) -> std::optional<FakeReply> {
                 if (command[0] == "SCAN") {

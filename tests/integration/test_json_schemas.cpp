@@ -114,32 +114,33 @@ void dedupe_cases(Cases& c)
 void ratelimit_cases(Cases& c, TestTarget& target)
 {
     for (std::string algorithm : {"fixed-window", "sliding-log", "gcra"}) {
-        std::vector<std::string> hit{"ratelimit", "test",   "--resource", "api",    "--subject",
-                                     algorithm,   "--limit", "1",          "--window", "1m",
-                                     "--algorithm", algorithm};
+        std::vector<std::string> hit{"ratelimit", "test", "--resource", "api", "--subject",   algorithm,
+                                     "--limit",   "1",    "--window",   "1m",  "--algorithm", algorithm};
         c.run("ratelimit-test", 0, hit);
         c.run("ratelimit-test", 1, hit); // limited: retry_after_ms is a number
         auto peek = hit;
         peek.push_back("--peek");
         c.run("ratelimit-test", 1, peek);
-        std::vector<std::string> load{"ratelimit", "test", "--resource", "api", "--subject", algorithm + "-load",
-                                      "--limit", "2", "--window", "1m", "--algorithm", algorithm,
-                                      "--requests", "3", "--concurrency", "2"};
+        std::vector<std::string> load{"ratelimit",  "test", "--resource",    "api", "--subject",   algorithm + "-load",
+                                      "--limit",    "2",    "--window",      "1m",  "--algorithm", algorithm,
+                                      "--requests", "3",    "--concurrency", "2"};
         c.run("ratelimit-test", 0, load);
     }
     // A counter whose EXPIRE never ran: peek says no_ttl and claims no reset time.
     target.client().call(cmd("SET", "rate:api:stuck", "5"));
     c.run("ratelimit-test", 0,
-          {"ratelimit", "test", "--resource", "api", "--subject", "stuck", "--limit", "10", "--window", "1m", "--peek"});
-    c.run("ratelimit-test", 0, {"ratelimit", "test", "--resource", "api", "--subject", "stuck", "--limit", "10",
-                                "--window", "1m"});
+          {"ratelimit", "test", "--resource", "api", "--subject", "stuck", "--limit", "10", "--window", "1m",
+           "--peek"});
+    c.run("ratelimit-test", 0,
+          {"ratelimit", "test", "--resource", "api", "--subject", "stuck", "--limit", "10", "--window", "1m"});
     c.run("ratelimit-test", 0,
           {"ratelimit", "test", "--resource", "api", "--subject", "fresh", "--limit", "5", "--window", "1m", "--peek"});
     c.run("ratelimit-test", 0, {"ratelimit", "test", "--resource", "api", "--subject", "d", "--degraded"});
     c.run("ratelimit-test", 0,
           {"ratelimit", "test", "--resource", "api", "--subject", "d", "--degraded", "--requests", "12"});
-    c.run("ratelimit-test", 4, {"ratelimit", "test", "--resource", "api", "--subject", "gcra", "--limit", "1",
-                                "--window", "1m", "--algorithm", "fixed-window"});
+    c.run("ratelimit-test", 4,
+          {"ratelimit", "test", "--resource", "api", "--subject", "gcra", "--limit", "1", "--window", "1m",
+           "--algorithm", "fixed-window"});
     c.run("ratelimit-reset", 0, {"ratelimit", "reset", "--resource", "api", "--subject", "gcra"});
     c.run("ratelimit-reset", 1, {"ratelimit", "reset", "--resource", "api", "--subject", "gcra"});
     c.run("ratelimit-reset", 0, {"ratelimit", "reset", "--resource", "api", "--all-subjects", "--dry-run"});
@@ -195,8 +196,8 @@ TEST_CASE("every JSON output validates against its schema in docs/json", "[cli][
 
     std::filesystem::path cases = target.dir() / "json_cases.jsonl";
     std::ofstream(cases) << c.text();
-    auto r = redops::test::run_process({python(), REDOPS_SOURCE_DIR "/tests/json/validate.py",
-                                        REDOPS_SOURCE_DIR "/docs/json", cases.string()});
+    auto r = redops::test::run_process(
+        {python(), REDOPS_SOURCE_DIR "/tests/json/validate.py", REDOPS_SOURCE_DIR "/docs/json", cases.string()});
     INFO(r.out << r.err);
     CHECK(r.exit_code == 0);
     CHECK(r.out.find(" 0 failures") != std::string::npos);

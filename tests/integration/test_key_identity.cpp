@@ -24,7 +24,8 @@ void seed(TestTarget& target, const std::vector<std::string>& keys)
 
 } // namespace
 
-TEST_CASE("ratelimit reset --all-subjects deletes its resource's keys and skips ambiguous ones", "[cli][identity][portable]")
+TEST_CASE("ratelimit reset --all-subjects deletes its resource's keys and skips ambiguous ones",
+          "[cli][identity][portable]")
 {
     TestTarget target;
     const std::vector<std::string> mine{"rate:login:u1", "rate:login:u2"};
@@ -61,7 +62,8 @@ TEST_CASE("ratelimit reset --all-subjects deletes its resource's keys and skips 
     CHECK(target.count_existing({"rate:loginx:u3", "rate:api:u1", "lock:login"}) == 3);
 }
 
-TEST_CASE("token set refuses a provider or tenant that makes the key ambiguous and writes nothing", "[cli][identity][portable]")
+TEST_CASE("token set refuses a provider or tenant that makes the key ambiguous and writes nothing",
+          "[cli][identity][portable]")
 {
     TestTarget target;
     seed(target, {"lock:a"});
@@ -120,8 +122,8 @@ TEST_CASE("writes of dedupe marks and rate limits refuse ambiguous ids and subje
     auto mark = target.redops({"dedupe", "check", "--tenant", "t1", "--id", "msg:42", "--mark"});
     CHECK(mark.exit_code == 2);
     CHECK_THAT(mark.err, Catch::Contains("--id \"msg:42\""));
-    auto hit = target.redops({"ratelimit", "test", "--resource", "api", "--subject", "ip:1.2.3.4", "--limit", "5",
-                              "--window", "1m"});
+    auto hit = target.redops(
+        {"ratelimit", "test", "--resource", "api", "--subject", "ip:1.2.3.4", "--limit", "5", "--window", "1m"});
     CHECK(hit.exit_code == 2);
     CHECK_THAT(hit.err, Catch::Contains("--subject \"ip:1.2.3.4\""));
     CHECK(target.key_count() == before);

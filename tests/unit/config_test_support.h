@@ -23,7 +23,8 @@ public:
     {
         auto stamp = std::chrono::steady_clock::now().time_since_epoch().count();
         m_path = std::filesystem::temp_directory_path() /
-                 ("redops-test-" + std::to_string(::getpid()) + "-" + std::to_string(stamp) + "-" + std::to_string(std::random_device{}()));
+                 ("redops-test-" + std::to_string(::getpid()) + "-" + std::to_string(stamp) + "-" +
+                  std::to_string(std::random_device{}()));
         std::filesystem::create_directories(m_path);
     }
     ~TempDir()

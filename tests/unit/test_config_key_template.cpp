@@ -8,8 +8,8 @@ using redops::Error;
 using redops::ErrorKind;
 using redops::config::default_key_template;
 using redops::config::glob_escape;
-using redops::config::KeyTemplate;
 using redops::config::key_kinds;
+using redops::config::KeyTemplate;
 using redops::config::parse_key_template;
 
 namespace {
@@ -73,7 +73,8 @@ TEST_CASE("render without a used value is a usage error", "[config][keys]")
 
 TEST_CASE("bad key templates name the template and the problem", "[config][keys]")
 {
-    CHECK(parse_error("auth:{tenat}") == "invalid token key template \"auth:{tenat}\": unknown placeholder {tenat} (allowed: provider, tenant)");
+    CHECK(parse_error("auth:{tenat}") ==
+          "invalid token key template \"auth:{tenat}\": unknown placeholder {tenat} (allowed: provider, tenant)");
     CHECK_THAT(parse_error("auth:{tenant:>3}"), Catch::Contains("format spec"));
     CHECK_THAT(parse_error("auth:{}"), Catch::Contains("positional placeholder {}"));
     CHECK_THAT(parse_error("auth:{0}"), Catch::Contains("positional placeholder {0}"));
@@ -84,8 +85,8 @@ TEST_CASE("bad key templates name the template and the problem", "[config][keys]
     CHECK_THAT(parse_error("auth:{ten ant}"), Catch::Contains("invalid placeholder"));
     CHECK_THAT(parse_error("auth:{provider}{tenant}"), Catch::Contains("need text between them"));
     CHECK_THAT(parse_error(""), Catch::Contains("empty"));
-    CHECK_THAT(parse_error("lock:{tenant}", "lock"), Catch::StartsWith("invalid lock key template \"lock:{tenant}\"") &&
-                                                          Catch::Contains("(allowed: name)"));
+    CHECK_THAT(parse_error("lock:{tenant}", "lock"),
+               Catch::StartsWith("invalid lock key template \"lock:{tenant}\"") && Catch::Contains("(allowed: name)"));
     CHECK_THAT(parse_error("x", "nope"), Catch::Contains("unknown key kind \"nope\""));
 }
 
@@ -183,7 +184,8 @@ TEST_CASE("bulk operations own only keys every reading of which agrees", "[confi
     // Nothing asked: every reading is a rate-limit key, so it is one.
     CHECK(rate.classify("rate:login:ip:1.2.3.4", {}) == Ownership::owned);
     // Every placeholder named: exactly the one key they render to.
-    CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login"}, {"subject", "ip:1.2.3.4"}}) == Ownership::owned);
+    CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login"}, {"subject", "ip:1.2.3.4"}}) ==
+          Ownership::owned);
     CHECK(rate.classify("rate:login:ip:1.2.3.4", {{"resource", "login"}, {"subject", "ip"}}) == Ownership::foreign);
 
     auto token = default_key_template("token");

@@ -25,7 +25,8 @@ TEST_CASE("limits: ranges name the value and the bounds", "[config][limits]")
     CHECK_THAT(bad_duration("106751991167d", k_ttl_range), Catch::Contains("out of range"));
     CHECK_THAT(bad_duration("soon", k_ttl_range), Catch::Contains("invalid duration \"soon\""));
     CHECK(checked_duration("--wait", "0s", k_wait_range, ErrorKind::usage) == Millis{0});
-    CHECK_THROWS_WITH(checked_count("--limit", 0, k_limit_range, ErrorKind::usage), "--limit: 0 is out of range (1-1000000000)");
+    CHECK_THROWS_WITH(checked_count("--limit", 0, k_limit_range, ErrorKind::usage),
+                      "--limit: 0 is out of range (1-1000000000)");
 }
 
 TEST_CASE("loader: db is below the number of databases, 16 unless the file says more", "[config][limits]")
@@ -87,7 +88,8 @@ TEST_CASE("loader: TLS files must exist, a certificate needs its key", "[config]
     loader.flags.cacert = (loader.dir.path() / "missing.pem").string();
     auto error = loader.error();
     CHECK(error.kind() == ErrorKind::usage);
-    CHECK_THAT(error.what(), Catch::Contains("--cacert \"" + *loader.flags.cacert + "\" (from flag --cacert) does not exist"));
+    CHECK_THAT(error.what(),
+               Catch::Contains("--cacert \"" + *loader.flags.cacert + "\" (from flag --cacert) does not exist"));
     loader.flags.cacert.reset();
     loader.flags.cacertdir = pem;
     CHECK_THAT(loader.error().what(), Catch::Contains("is not a directory"));

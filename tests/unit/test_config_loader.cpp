@@ -256,8 +256,9 @@ TEST_CASE("loader: bad config files name the file and the problem", "[config][lo
 TEST_CASE("loader: config file errors never echo a password", "[config][loader]")
 {
     Loader loader;
-    for (const char* json : {R"({"password": 12345678})", R"({"url": "redis://:hunter2@h:0"})",
-                             "{\"password\": \"hunter2\x01\"}", "{\"password\": \"hunter2", R"({"password": hunter2})"}) {
+    for (const char* json :
+         {R"({"password": 12345678})", R"({"url": "redis://:hunter2@h:0"})", "{\"password\": \"hunter2\x01\"}",
+          "{\"password\": \"hunter2", R"({"password": hunter2})"}) {
         INFO(json);
         loader.config(json);
         CHECK_THAT(loader.error().what(), !Catch::Contains("hunter2") && !Catch::Contains("12345678"));

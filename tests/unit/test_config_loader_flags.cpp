@@ -256,7 +256,7 @@ TEST_CASE("show_settings types each value for JSON under a snake_case path", "[c
     CHECK(row("connection.sentinels").typed.is_array());
     CHECK(row("defaults.lock_ttl").typed == 30'000);
     CHECK(row("defaults.lock_ttl").path.back() == "lock_ttl_ms"); // durations in ms, the unit in the name
-    CHECK(row("defaults.lock_ttl").value == "30s");                // the table still reads for people
+    CHECK(row("defaults.lock_ttl").value == "30s");               // the table still reads for people
     CHECK(row("keys.token").typed == "auth:token:{provider}:{tenant}");
     for (const auto& r : rows) {
         for (const auto& part : r.path) {

@@ -8,8 +8,8 @@
 #include <catch2/catch.hpp>
 
 using namespace redops;
-using redops::test::TempDir;
 using redops::test::env_of;
+using redops::test::TempDir;
 
 namespace {
 

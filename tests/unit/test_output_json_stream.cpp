@@ -24,8 +24,9 @@ TEST_CASE("JsonStream writes one object with fields and arrays", "[output][json]
     stream.field("ok", true);
     stream.finish();
     const auto text = out.str();
-    CHECK(text == R"({"provider":"genesys","entries":[{"key":"a","ttl_s":5},{"key":"b","ttl_s":-1}],"count":2,"ok":true})"
-                  "\n");
+    CHECK(text ==
+          R"({"provider":"genesys","entries":[{"key":"a","ttl_s":5},{"key":"b","ttl_s":-1}],"count":2,"ok":true})"
+          "\n");
     const auto doc = Json::parse(text);
     CHECK(doc["entries"].size() == 2);
 }

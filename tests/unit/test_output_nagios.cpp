@@ -53,8 +53,8 @@ TEST_CASE("nagios range: the five forms of the guidelines alert where they say",
 
 TEST_CASE("nagios range: anything but the syntax is refused", "[unit][nagios]")
 {
-    for (const char* bad : {"", "@", "abc", "10:5", "1e3", "inf", "nan", "0x10", "10::20", "~", "10:20:30",
-                            "1 0", "@@1", "10:abc", " 10", "--1", "1.2.3"}) {
+    for (const char* bad : {"", "@", "abc", "10:5", "1e3", "inf", "nan", "0x10", "10::20", "~", "10:20:30", "1 0",
+                            "@@1", "10:abc", " 10", "--1", "1.2.3"}) {
         INFO(bad);
         CHECK_FALSE(parse_nagios_range(bad));
     }
@@ -67,10 +67,12 @@ TEST_CASE("nagios perfdata: quoted label value unit and thresholds as given", "[
     using redops::output::PerfItem;
     NagiosRange warn = range("~:100");
     NagiosRange crit = range("@200:300");
-    CHECK(redops::output::perfdata_item({.label = "latency", .value = 0.25, .unit = "ms", .warn = &warn, .crit = &crit,
-                                         .min = 0.0}) == "'latency'=0.25ms;~:100;@200:300;0;");
+    CHECK(redops::output::perfdata_item(
+              {.label = "latency", .value = 0.25, .unit = "ms", .warn = &warn, .crit = &crit, .min = 0.0}) ==
+          "'latency'=0.25ms;~:100;@200:300;0;");
     CHECK(redops::output::perfdata_item({.label = "it's=x", .value = std::nullopt, .unit = "ms"}) == "'it''s_x'=U;;;;");
-    CHECK(redops::output::perfdata_item({.label = "big", .value = 1e15, .max = 100.0}) == "'big'=1000000000000000;;;;100");
+    CHECK(redops::output::perfdata_item({.label = "big", .value = 1e15, .max = 100.0}) ==
+          "'big'=1000000000000000;;;;100");
 }
 
 TEST_CASE("nagios state and line: critical first and one line with one bar", "[unit][nagios]")

@@ -176,10 +176,10 @@ TEST_CASE("a table fits the terminal by shortening its widest column in the midd
         CHECK(display_width(line) <= 60);
     }
     const auto lines = lines_of(out.str());
-    CHECK(lines[1].rfind("auth:token:", 0) == 0);              // the head stays
-    CHECK(lines[1].find("\u2026") != std::string::npos);         // an ellipsis in the middle
-    CHECK(lines[1].find("0042  eyJh") != std::string::npos);     // the tail stays, the next column intact
-    CHECK(lines[2].find("lock:short") != std::string::npos);     // cells that fit are untouched
+    CHECK(lines[1].rfind("auth:token:", 0) == 0);            // the head stays
+    CHECK(lines[1].find("\u2026") != std::string::npos);     // an ellipsis in the middle
+    CHECK(lines[1].find("0042  eyJh") != std::string::npos); // the tail stays, the next column intact
+    CHECK(lines[2].find("lock:short") != std::string::npos); // cells that fit are untouched
 }
 
 TEST_CASE("a streaming table keeps later rows inside the fitted width", "[output][table]")

@@ -20,27 +20,27 @@ TEST_CASE("display_width of ASCII and accented text counts code points", "[outpu
 
 TEST_CASE("display_width counts CJK, Hangul, fullwidth and emoji as 2", "[output][width]")
 {
-    CHECK(display_width("\u6771\u4eac") == 4);          // 東京
-    CHECK(display_width("\ud55c\uad6d\uc5b4") == 6);    // 한국어
-    CHECK(display_width("\uff21\uff22") == 4);          // fullwidth AB
+    CHECK(display_width("\u6771\u4eac") == 4);       // 東京
+    CHECK(display_width("\ud55c\uad6d\uc5b4") == 6); // 한국어
+    CHECK(display_width("\uff21\uff22") == 4);       // fullwidth AB
     CHECK(display_width("ok \U0001F600") == 5);
     CHECK(display_width("\U0001F680") == 2);
 }
 
 TEST_CASE("display_width counts combining marks and zero-width characters as 0", "[output][width]")
 {
-    CHECK(display_width("e\u0301") == 1);       // e + combining acute
-    CHECK(display_width("a\u200bb") == 2);      // zero-width space
-    CHECK(display_width("\ufeffx") == 1);       // BOM
-    CHECK(display_width("\u2764\ufe0f") == 1);  // variation selector adds nothing
+    CHECK(display_width("e\u0301") == 1);      // e + combining acute
+    CHECK(display_width("a\u200bb") == 2);     // zero-width space
+    CHECK(display_width("\ufeffx") == 1);      // BOM
+    CHECK(display_width("\u2764\ufe0f") == 1); // variation selector adds nothing
 }
 
 TEST_CASE("display_width counts each invalid byte as 1", "[output][width]")
 {
     CHECK(display_width("\xff") == 1);
-    CHECK(display_width("a\xc3") == 2);          // truncated sequence
-    CHECK(display_width("\xc0\xaf") == 2);       // overlong '/'
-    CHECK(display_width("\xed\xa0\x80") == 3);   // surrogate
+    CHECK(display_width("a\xc3") == 2);        // truncated sequence
+    CHECK(display_width("\xc0\xaf") == 2);     // overlong '/'
+    CHECK(display_width("\xed\xa0\x80") == 3); // surrogate
 }
 
 TEST_CASE("display_width ignores ANSI SGR sequences", "[output][width]")
@@ -99,14 +99,14 @@ TEST_CASE("display_width agrees with glibc wcwidth in a UTF-8 locale", "[output]
     std::string previous = std::setlocale(LC_CTYPE, nullptr);
     REQUIRE(std::setlocale(LC_CTYPE, "C.UTF-8") != nullptr);
     const std::vector<char32_t> code_points{
-        U'A', 0x00E9, 0x0416, 0x05D0,                            // Latin, Cyrillic, Hebrew
-        0x0B95, 0x0BAE, 0x0BBF, 0x0BCD, 0x0BC6, 0x0BCA,          // Tamil letters, vowel signs (Mc), virama (Mn)
-        0x0915, 0x093F, 0x094D, 0x0E01, 0x0E31,                  // Devanagari, Thai
-        0x4E2D, 0x6771, 0x3042, 0xAC00, 0xFF21, 0x3000,          // CJK, kana, Hangul, fullwidth
-        0x1100, 0x1161, 0x11A8, 0xD7B0, 0xD7FB,                  // Hangul Jamo: leading wide, vowels/finals join
-        0x1F600, 0x1F44D, 0x1F680, 0x231A, 0x2B50, 0x1F1E6,      // emoji
-        0x0301, 0x0300, 0x20D7, 0x200B, 0x200D, 0xFE0F, 0xFEFF,  // combining marks, zero-width, format
-        0x2764, 0x00A0, 0x2013,                                  // text-presentation symbols, spaces, dashes
+        U'A',    0x00E9,  0x0416,  0x05D0,                          // Latin, Cyrillic, Hebrew
+        0x0B95,  0x0BAE,  0x0BBF,  0x0BCD, 0x0BC6, 0x0BCA,          // Tamil letters, vowel signs (Mc), virama (Mn)
+        0x0915,  0x093F,  0x094D,  0x0E01, 0x0E31,                  // Devanagari, Thai
+        0x4E2D,  0x6771,  0x3042,  0xAC00, 0xFF21, 0x3000,          // CJK, kana, Hangul, fullwidth
+        0x1100,  0x1161,  0x11A8,  0xD7B0, 0xD7FB,                  // Hangul Jamo: leading wide, vowels/finals join
+        0x1F600, 0x1F44D, 0x1F680, 0x231A, 0x2B50, 0x1F1E6,         // emoji
+        0x0301,  0x0300,  0x20D7,  0x200B, 0x200D, 0xFE0F,  0xFEFF, // combining marks, zero-width, format
+        0x2764,  0x00A0,  0x2013,                                   // text-presentation symbols, spaces, dashes
     };
     for (char32_t cp : code_points) {
         INFO("U+" << std::hex << static_cast<unsigned>(cp));

@@ -1,7 +1,7 @@
 // The degraded in-memory limiter with an injected clock, and the GCRA arithmetic the peek relies on.
+#include "cli/ratelimit_load.h"
 #include "common/error.h"
 #include "common/sliding_limiter.h"
-#include "cli/ratelimit_load.h"
 #include "repo/ratelimit_repository.h"
 
 #include <catch2/catch.hpp>
@@ -77,8 +77,8 @@ TEST_CASE("gcra arithmetic: interval and burst and remaining and retry", "[ratel
 
 TEST_CASE("ratelimit algorithm names round-trip and unknown ones are refused", "[ratelimit]")
 {
-    for (auto a : {redops::repo::Algorithm::fixed_window, redops::repo::Algorithm::sliding_log,
-                   redops::repo::Algorithm::gcra}) {
+    for (auto a :
+         {redops::repo::Algorithm::fixed_window, redops::repo::Algorithm::sliding_log, redops::repo::Algorithm::gcra}) {
         CHECK(redops::repo::parse_algorithm(redops::repo::algorithm_name(a)) == a);
     }
     CHECK_THROWS_AS(redops::repo::parse_algorithm("token-bucket"), redops::Error);

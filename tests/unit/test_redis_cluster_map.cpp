@@ -140,13 +140,12 @@ TEST_CASE("MOVED and ASK replies parse into redirects", "[cluster]")
 
 TEST_CASE("CLUSTER NODES lists every node with its role, primaries first", "[cluster]")
 {
-    const std::string text =
-        "dccc 127.0.0.1:7102@17102 master - 0 1795451476673 2 connected 5461-10922\n"
-        "0f4d :7101@17101 myself,master - 0 1795451476000 7 connected 0-5460\n"
-        "3aa8 127.0.0.1:7106@17106,host-6 slave 0f4d 0 1795451476572 7 connected\n"
-        "e34c 127.0.0.1:7104@17104 slave,fail dccc 0 1795451476471 2 disconnected\n"
-        "9999 :0@0 noaddr,handshake - 0 0 0 disconnected\n"
-        "aaaa 127.0.0.1:7107@17107 master,fail - 0 0 1 disconnected\n";
+    const std::string text = "dccc 127.0.0.1:7102@17102 master - 0 1795451476673 2 connected 5461-10922\n"
+                             "0f4d :7101@17101 myself,master - 0 1795451476000 7 connected 0-5460\n"
+                             "3aa8 127.0.0.1:7106@17106,host-6 slave 0f4d 0 1795451476572 7 connected\n"
+                             "e34c 127.0.0.1:7104@17104 slave,fail dccc 0 1795451476471 2 disconnected\n"
+                             "9999 :0@0 noaddr,handshake - 0 0 0 disconnected\n"
+                             "aaaa 127.0.0.1:7107@17107 master,fail - 0 0 1 disconnected\n";
     auto nodes = redops::redis::parse_cluster_nodes(text, "10.0.0.1");
     REQUIRE(nodes.size() == 5);
     CHECK(nodes[0].endpoint.describe() == "10.0.0.1:7101");

@@ -37,7 +37,8 @@ TEST_CASE("routing keys for cluster slots", "[command]")
 
 TEST_CASE("INFO text parses into fields, skipping sections", "[info]")
 {
-    auto fields = parse_info("# Server\r\nredis_version:7.0.15\r\nrole:master\r\n\r\n# Keyspace\r\ndb0:keys=1,expires=0\r\n");
+    auto fields = parse_info(
+        "# Server\r\nredis_version:7.0.15\r\nrole:master\r\n\r\n# Keyspace\r\ndb0:keys=1,expires=0\r\n");
     REQUIRE(fields.size() == 3);
     CHECK(fields[0] == std::pair<std::string, std::string>{"redis_version", "7.0.15"});
     CHECK(fields[2].second == "keys=1,expires=0");

@@ -49,11 +49,11 @@ TEST_CASE("doctor audit judges tokens by expiresAt and the safety buffer", "[doc
 {
     Fixture f;
     DoctorAudit audit(f.options, f.index, k_now);
-    audit.inspect(f.state(DoctorKind::token, "string", 3'000'000, token(k_now + 3'600'000)));      // healthy
-    audit.inspect(f.state(DoctorKind::token, "string", 600'000, token(k_now - 1)));                // expired
-    audit.inspect(f.state(DoctorKind::token, "string", 3'400'000, token(k_now + 3'600'000)));      // 100 s too long
-    audit.inspect(f.state(DoctorKind::token, "string", -1, token(k_now + 3'600'000)));             // no TTL
-    audit.inspect(f.state(DoctorKind::token, "string", 100, std::string("{\"token\":1}")));        // malformed
+    audit.inspect(f.state(DoctorKind::token, "string", 3'000'000, token(k_now + 3'600'000))); // healthy
+    audit.inspect(f.state(DoctorKind::token, "string", 600'000, token(k_now - 1)));           // expired
+    audit.inspect(f.state(DoctorKind::token, "string", 3'400'000, token(k_now + 3'600'000))); // 100 s too long
+    audit.inspect(f.state(DoctorKind::token, "string", -1, token(k_now + 3'600'000)));        // no TTL
+    audit.inspect(f.state(DoctorKind::token, "string", 100, std::string("{\"token\":1}")));   // malformed
     CHECK(count(audit, DoctorCheck::token_expired) == 1);
     CHECK(count(audit, DoctorCheck::token_ttl_too_long) == 1);
     CHECK(count(audit, DoctorCheck::no_ttl) == 1);

@@ -11,15 +11,16 @@ using redops::repo::HealthSample;
 
 namespace {
 
-const char* const k_info = "# Server\r\nredis_version:7.2.4\r\nredis_mode:standalone\r\nuptime_in_seconds:120\r\n"
-                           "\r\n# Clients\r\nconnected_clients:5\r\nblocked_clients:1\r\n"
-                           "\r\n# Memory\r\nused_memory:1000\r\nused_memory_peak:1500\r\nmaxmemory:4000\r\n"
-                           "maxmemory_policy:allkeys-lru\r\nmem_fragmentation_ratio:1.25\r\n"
-                           "\r\n# Persistence\r\nrdb_last_bgsave_status:ok\r\naof_enabled:0\r\n"
-                           "\r\n# Stats\r\ntotal_commands_processed:500\r\ninstantaneous_ops_per_sec:42\r\n"
-                           "rejected_connections:2\r\nexpired_keys:7\r\nevicted_keys:10\r\n"
-                           "keyspace_hits:30\r\nkeyspace_misses:10\r\n"
-                           "\r\n# Replication\r\nrole:slave\r\nmaster_link_status:up\r\nmaster_last_io_seconds_ago:3\r\n";
+const char* const k_info =
+    "# Server\r\nredis_version:7.2.4\r\nredis_mode:standalone\r\nuptime_in_seconds:120\r\n"
+    "\r\n# Clients\r\nconnected_clients:5\r\nblocked_clients:1\r\n"
+    "\r\n# Memory\r\nused_memory:1000\r\nused_memory_peak:1500\r\nmaxmemory:4000\r\n"
+    "maxmemory_policy:allkeys-lru\r\nmem_fragmentation_ratio:1.25\r\n"
+    "\r\n# Persistence\r\nrdb_last_bgsave_status:ok\r\naof_enabled:0\r\n"
+    "\r\n# Stats\r\ntotal_commands_processed:500\r\ninstantaneous_ops_per_sec:42\r\n"
+    "rejected_connections:2\r\nexpired_keys:7\r\nevicted_keys:10\r\n"
+    "keyspace_hits:30\r\nkeyspace_misses:10\r\n"
+    "\r\n# Replication\r\nrole:slave\r\nmaster_link_status:up\r\nmaster_last_io_seconds_ago:3\r\n";
 
 HealthSample parsed(long long time_ms = 1'000'000)
 {
@@ -88,7 +89,8 @@ TEST_CASE("rates come from the difference between two samples", "[monitor][sampl
     CHECK_FALSE(restarted.evictions_per_s.has_value());
 }
 
-TEST_CASE("prometheus text uses redis_exporter names and types and HELP and TYPE before every family", "[monitor][prometheus]")
+TEST_CASE("prometheus text uses redis_exporter names and types and HELP and TYPE before every family",
+          "[monitor][prometheus]")
 {
     HealthSample s = parsed();
     s.master_host = "10.0.0.5";
@@ -98,15 +100,17 @@ TEST_CASE("prometheus text uses redis_exporter names and types and HELP and TYPE
     CHECK(text.rfind("# HELP redis_up ", 0) == 0);
     CHECK(text.find("# TYPE redis_up gauge\nredis_up 1\n") != std::string::npos);
     CHECK(text.find("# TYPE redis_evicted_keys_total counter\nredis_evicted_keys_total 10\n") != std::string::npos);
-    CHECK(text.find("# TYPE redis_commands_processed_total counter\nredis_commands_processed_total 500\n") != std::string::npos);
+    CHECK(text.find("# TYPE redis_commands_processed_total counter\nredis_commands_processed_total 500\n") !=
+          std::string::npos);
     CHECK(text.find("# TYPE redis_uptime_in_seconds gauge\nredis_uptime_in_seconds 120\n") != std::string::npos);
     CHECK(text.find("\nredis_memory_used_bytes 1000\n") != std::string::npos);
     CHECK(text.find("\nredis_memory_max_bytes 4000\n") != std::string::npos);
     CHECK(text.find("\nredis_db_keys{db=\"db0\"} 12\nredis_db_keys{db=\"db2\"} 1\n") != std::string::npos);
     CHECK(text.find("\nredis_db_keys_expiring{db=\"db0\"} 3\n") != std::string::npos);
     CHECK(text.find("\nredis_master_link_up{master_host=\"10.0.0.5\",master_port=\"6379\"} 1\n") != std::string::npos);
-    CHECK(text.find("redis_instance_info{role=\"slave\",redis_version=\"7.2.4\",maxmemory_policy=\"allkeys-lru\"} 1\n") !=
-          std::string::npos);
+    CHECK(
+        text.find("redis_instance_info{role=\"slave\",redis_version=\"7.2.4\",maxmemory_policy=\"allkeys-lru\"} 1\n") !=
+        std::string::npos);
     CHECK(text.find("\nredops_healthy 1\n") != std::string::npos);
     CHECK(text.find("redops_up") == std::string::npos);
 
@@ -237,9 +241,10 @@ TEST_CASE("a cluster sample sums its nodes and takes the worst latency and fulle
 TEST_CASE("a replica whose master link is down is reachable but unhealthy and says since when", "[monitor][sample]")
 {
     HealthSample s;
-    redops::repo::apply_info(s, redops::redis::parse_info(
-                                    "role:slave\r\nmaster_host:10.0.0.5\r\nmaster_port:6379\r\nmaster_link_status:down\r\n"
-                                    "master_last_io_seconds_ago:-1\r\nmaster_link_down_since_seconds:42\r\n"));
+    redops::repo::apply_info(s,
+                             redops::redis::parse_info(
+                                 "role:slave\r\nmaster_host:10.0.0.5\r\nmaster_port:6379\r\nmaster_link_status:down\r\n"
+                                 "master_last_io_seconds_ago:-1\r\nmaster_link_down_since_seconds:42\r\n"));
     CHECK(s.reachable);
     CHECK_FALSE(s.healthy);
     CHECK(s.error == "replica of 10.0.0.5:6379: master link down for 42s");
@@ -256,12 +261,13 @@ TEST_CASE("a primary's sample takes keys per db and its replicas' worst lag in s
 {
     HealthSample s;
     redops::repo::apply_info(
-        s, redops::redis::parse_info("role:master\r\nconnected_slaves:2\r\n"
-                                     "slave0:ip=10.0.0.6,port=6379,state=online,offset=900,lag=1\r\n"
-                                     "slave1:ip=10.0.0.7,port=6379,state=online,offset=1000,lag=4\r\n"
-                                     "master_repl_offset:1000\r\ntotal_net_input_bytes:77\r\ntotal_net_output_bytes:88\r\n"
-                                     "\r\n# Keyspace\r\ndb0:keys=12,expires=3,avg_ttl=0\r\ndb5:keys=1,expires=0,avg_ttl=0\r\n"
-                                     "dbx:keys=9\r\n"));
+        s, redops::redis::parse_info(
+               "role:master\r\nconnected_slaves:2\r\n"
+               "slave0:ip=10.0.0.6,port=6379,state=online,offset=900,lag=1\r\n"
+               "slave1:ip=10.0.0.7,port=6379,state=online,offset=1000,lag=4\r\n"
+               "master_repl_offset:1000\r\ntotal_net_input_bytes:77\r\ntotal_net_output_bytes:88\r\n"
+               "\r\n# Keyspace\r\ndb0:keys=12,expires=3,avg_ttl=0\r\ndb5:keys=1,expires=0,avg_ttl=0\r\n"
+               "dbx:keys=9\r\n"));
     CHECK(s.healthy);
     CHECK(s.connected_replicas == 2);
     CHECK(s.replication_lag_s == 4);

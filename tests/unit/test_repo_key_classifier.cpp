@@ -41,9 +41,8 @@ redops::repo::KeyCensusReport published(long long counted_at_ms)
 TEST_CASE("keys are classified by the default template of each kind and other otherwise", "[monitor][keys]")
 {
     KeyClassifier classifier(default_templates());
-    CHECK(classifier.kinds() ==
-          std::vector<std::string>{"token", "lock", "dedupe", "ratelimit", "session", "user_index", "lock_fence",
-                                   "other"});
+    CHECK(classifier.kinds() == std::vector<std::string>{"token", "lock", "dedupe", "ratelimit", "session",
+                                                         "user_index", "lock_fence", "other"});
     CHECK(kind_of(classifier, "auth:token:genesys:acme") == "token");
     CHECK(kind_of(classifier, "auth:token:genesys:acme:eu") == "token"); // the last placeholder may hold ':'
     CHECK(kind_of(classifier, "lock:nightly-export") == "lock");
@@ -64,7 +63,7 @@ TEST_CASE("custom templates replace the defaults and the most literal template w
                               parse_key_template("user_index", "app:user:{user}")});
     CHECK(kind_of(classifier, "genesys:token:acme") == "token");
     CHECK(kind_of(classifier, "auth:token:genesys:acme") == "other"); // the default shape no longer counts
-    CHECK(kind_of(classifier, "app:user:alice") == "user_index");    // fits both; more literal text
+    CHECK(kind_of(classifier, "app:user:alice") == "user_index");     // fits both; more literal text
     CHECK(kind_of(classifier, "app:xyz") == "session");
     CHECK(classifier.other() == 3);
 }

@@ -20,16 +20,17 @@ TEST_CASE("token payload is written in the services' shape and reads back", "[to
     CHECK(entry.expires_at_ms == 1'700'000'360'000);
     CHECK(entry.cached_at_ms == 1'700'000'000'000);
 
-    TokenRepository::parse_payload("k", R"({"cachedAt":1.7e12,"token":"t","expiresAt":1700000360000,"extra":1})", entry);
+    TokenRepository::parse_payload("k", R"({"cachedAt":1.7e12,"token":"t","expiresAt":1700000360000,"extra":1})",
+                                   entry);
     CHECK(entry.cached_at_ms == 1'700'000'000'000);
 }
 
 TEST_CASE("malformed token payloads are data errors naming the key", "[token][payload]")
 {
-    for (std::string bad : {"", "{", "[]", "\"str\"", R"({"expiresAt":1,"cachedAt":1})",
-                            R"({"token":1,"expiresAt":1,"cachedAt":1})", R"({"token":"t","cachedAt":1})",
-                            R"({"token":"t","expiresAt":"soon","cachedAt":1})", R"({"token":"t","expiresAt":1})",
-                            R"({"token":"t","expiresAt":1e300,"cachedAt":1})"}) {
+    for (std::string bad :
+         {"", "{", "[]", "\"str\"", R"({"expiresAt":1,"cachedAt":1})", R"({"token":1,"expiresAt":1,"cachedAt":1})",
+          R"({"token":"t","cachedAt":1})", R"({"token":"t","expiresAt":"soon","cachedAt":1})",
+          R"({"token":"t","expiresAt":1})", R"({"token":"t","expiresAt":1e300,"cachedAt":1})"}) {
         INFO(bad);
         TokenEntry entry;
         try {
