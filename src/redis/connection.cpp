@@ -15,6 +15,17 @@ namespace redops::redis {
 
 namespace {
 
+// The bytes of a parsed reply's strings, every element's too (the reader bounds the nesting): what a reply that
+// arrived whole, within one read, is held to the cap by.
+unsigned long long payload_bytes(const redisReply& reply)
+{
+    unsigned long long bytes = reply.str != nullptr ? reply.len : 0;
+    for (std::size_t i = 0; i < reply.elements; ++i) {
+        bytes += payload_bytes(*reply.element[i]);
+    }
+    return bytes;
+}
+
 Reply convert(const redisReply& raw)
 {
     Reply reply;
@@ -72,7 +83,8 @@ std::optional<unsigned long long> pending_bulk_length(const redisReader& reader)
 
 std::string mib(unsigned long long bytes)
 {
-    return bytes >= 1024 * 1024 ? fmt::format("{} MiB", bytes / (1024 * 1024)) : fmt::format("{} bytes", bytes);
+    constexpr unsigned long long k_mib = 1024ULL * 1024ULL;
+    return bytes >= k_mib ? fmt::format("{} MiB", bytes / k_mib) : fmt::format("{} bytes", bytes);
 }
 
 // Turns a refused handshake into the one-line message an operator can act on.
@@ -252,6 +264,8 @@ Reply Connection::read_reply(const Deadline& deadline)
             if (raw != nullptr) {
                 std::unique_ptr<redisReply, decltype(&freeReplyObject)> owned(static_cast<redisReply*>(raw),
                                                                               &freeReplyObject);
+                // Checked again now that it is whole: the checks below run only while a reply is still coming.
+                check_reply_size(payload_bytes(*owned), owned->type == REDIS_REPLY_STRING ? owned->len : 0);
                 return convert(*owned);
             }
             if (auto bulk = pending_bulk_length(*m_reader)) {

@@ -160,6 +160,23 @@ TEST_CASE("a reply past --max-reply-bytes exits 4 with bounded memory", "[cli][c
     CHECK(tiny.exit_code == 2);
 }
 
+TEST_CASE("a value that arrives in one read is held to --max-reply-bytes too", "[cli][crafted]")
+{
+    RedisServer server;
+    redops::redis::Connection conn = redops::redis::Connection::open(server.options());
+    std::string payload = R"({"token":")" + std::string(5000, 'x') + R"(","expiresAt":9999999999999,"cachedAt":1})";
+    conn.call(cmd("SET", "auth:token:p1:small", payload));
+    auto over = redops::test::run_redops(
+        {"--url", server.url(), "--max-reply-bytes", "1024", "token", "get", "--provider", "p1", "--tenant", "small"});
+    INFO(over.err);
+    CHECK(over.exit_code == 4);
+    CHECK(over.err.find("a value of " + std::to_string(payload.size()) + " bytes") != std::string::npos);
+    auto fits = redops::test::run_redops(
+        {"--url", server.url(), "--max-reply-bytes", "8192", "token", "get", "--provider", "p1", "--tenant", "small"});
+    CHECK(fits.exit_code == 0);
+    CHECK(conn.call(cmd("GET", "auth:token:p1:small")).str == payload); // read-only: the value is as it was
+}
+
 TEST_CASE("a huge declared bulk length exits 4 at once instead of waiting for it", "[cli][crafted]")
 {
     CannedServer fake({"*6\r\n$6\r\nserver\r\n$5\r\nredis\r\n$7\r\nversion\r\n$5\r\n7.0.0\r\n$4\r\nmode\r\n"
