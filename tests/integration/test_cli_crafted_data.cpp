@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include <arpa/inet.h>
+#include <array>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <thread>
@@ -72,14 +73,14 @@ private:
         if (fd < 0) {
             return;
         }
-        char buffer[4096];
+        std::array<char, 4096> buffer{};
         for (const auto& reply : m_replies) {
-            if (::read(fd, buffer, sizeof buffer) <= 0) {
+            if (::read(fd, buffer.data(), buffer.size()) <= 0) {
                 break;
             }
             send_all(fd, reply.data(), reply.size());
         }
-        while (::read(fd, buffer, sizeof buffer) > 0) {
+        while (::read(fd, buffer.data(), buffer.size()) > 0) {
         }
         ::close(fd);
     }
@@ -154,7 +155,7 @@ TEST_CASE("a reply past --max-reply-bytes exits 4 with bounded memory", "[cli][c
     auto start = r.err.find_last_of('\n', end);
     long long peak_kib = std::stoll(r.err.substr(start == std::string::npos ? 0 : start + 1));
     INFO("peak RSS KiB with a 64 MiB cap and a 300 MB value: " << peak_kib);
-    CHECK(peak_kib < 64 * 1024 + k_sanitizer_rss_kib);
+    CHECK(peak_kib < 64LL * 1024 + k_sanitizer_rss_kib);
     // Below 1 KiB the cap could not even hold the handshake: a usage error.
     auto tiny = redops::test::run_redops({"--url", server.url(), "--max-reply-bytes", "100", "ping"});
     CHECK(tiny.exit_code == 2);
@@ -195,7 +196,7 @@ TEST_CASE("an array reply past max_reply_bytes is refused while it is read and t
 {
     RedisServer server;
     redops::redis::ConnectionOptions options = server.options();
-    options.max_reply_bytes = 1024 * 1024;
+    options.max_reply_bytes = 1024ULL * 1024;
     redops::redis::Connection conn = redops::redis::Connection::open(options);
     // 4000 elements of 1000 bytes: no single bulk passes the cap, the array does.
     conn.call(cmd("EVAL", "for i = 1, 4000 do redis.call('RPUSH', KEYS[1], string.rep('x', 1000)) end return 1", 1,
