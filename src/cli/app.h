@@ -6,11 +6,9 @@
 #include "output/options.h"
 
 #include <CLI/CLI.hpp>
-#include <concepts>
 #include <functional>
 #include <optional>
 #include <string>
-#include <type_traits>
 
 namespace redops::cli {
 
@@ -39,12 +37,6 @@ struct Runner {
     std::function<int(Context&)> run;
     std::function<ErrorStyle()> error_style;
 
-    Runner() = default;
-    template <class F>
-    requires(!std::same_as<std::decay_t<F>, Runner>) Runner(F f)
-        : run(std::move(f)) // NOLINT(google-explicit-constructor): `selected = [..](Context&) {...}`
-    {
-    }
     int operator()(Context& ctx) const { return run(ctx); }
     ErrorStyle style() const { return error_style ? error_style() : ErrorStyle{}; }
 };
