@@ -206,7 +206,9 @@ void apply_info(HealthSample& s, const std::vector<std::pair<std::string, std::s
         s.master_link_down_s.reset();
     }
     for (long long offset : replica_offsets) {
-        long long behind = std::max(0LL, s.master_repl_offset - std::min(offset, s.master_repl_offset));
+        // Offsets are the server's text: clamped to [0, master] so a hostile one cannot overflow the difference.
+        long long master = std::max(0LL, s.master_repl_offset);
+        long long behind = master - std::clamp(offset, 0LL, master);
         s.replication_lag_bytes = std::max(s.replication_lag_bytes.value_or(0), behind);
     }
     s.reachable = true;
@@ -302,7 +304,7 @@ HealthSample aggregate_nodes(std::vector<HealthSample> nodes, long long time_ms)
             add_dbs(total.dbs, n.dbs);
         }
     }
-    long long lookups = total.keyspace_hits + total.keyspace_misses;
+    long long lookups = saturating_add(total.keyspace_hits, total.keyspace_misses);
     if (lookups > 0) {
         total.hit_ratio = static_cast<double>(total.keyspace_hits) / static_cast<double>(lookups);
     }
