@@ -10,6 +10,7 @@
 #include <hiredis/hiredis.h>
 #include <limits>
 #include <optional>
+#include <stdexcept>
 
 namespace redops::redis {
 
@@ -233,11 +234,14 @@ void Connection::handshake_without_hello()
     m_server.mode = field_of(info, "redis_mode");
 }
 
-void Connection::ensure_usable() const
+void Connection::ensure_usable(bool queue) const
 {
     if (m_broken) {
         throw Error(ErrorKind::connection,
                     fmt::format("connection to {} is unusable after an earlier failure", m_transport->peer()));
+    }
+    if (!queue && m_in_flight > 0) {
+        throw std::logic_error("a connection was used while a sent pipeline's replies were still unread");
     }
 }
 
@@ -321,9 +325,15 @@ Reply Connection::call(const Command& command)
 std::vector<Reply> Connection::pipeline(const std::vector<Command>& commands)
 {
     ensure_usable();
-    std::vector<Reply> replies;
+    send(commands);
+    return receive();
+}
+
+void Connection::send(const std::vector<Command>& commands)
+{
+    ensure_usable(true);
     if (commands.empty()) {
-        return replies;
+        return;
     }
     Deadline deadline(m_options.command_timeout);
     std::string payload;
@@ -331,9 +341,27 @@ std::vector<Reply> Connection::pipeline(const std::vector<Command>& commands)
         append_resp(command, payload);
     }
     send(payload, deadline);
-    replies.reserve(commands.size());
-    for (size_t i = 0; i < commands.size(); ++i) {
-        replies.push_back(read_reply(deadline));
+    m_in_flight += commands.size();
+}
+
+std::vector<Reply> Connection::receive(std::size_t count)
+{
+    count = std::min(count, m_in_flight);
+    std::vector<Reply> replies;
+    if (count == 0) {
+        return replies;
+    }
+    // The deadline counts from here: the caller worked meanwhile, the server answers while it waits.
+    Deadline deadline(m_options.command_timeout);
+    replies.reserve(count);
+    try {
+        while (replies.size() < count) {
+            replies.push_back(read_reply(deadline));
+            --m_in_flight;
+        }
+    } catch (...) {
+        m_in_flight = 0; // read_reply marked the connection broken: the stream position is lost
+        throw;
     }
     return replies;
 }

@@ -6,6 +6,8 @@
 #include "redis/reply.h"
 #include "redis/transport.h"
 
+#include <cstddef>
+#include <limits>
 #include <memory>
 #include <string>
 #include <vector>
@@ -36,6 +38,13 @@ public:
     Reply call_raw(const Command& command);
     // Sends every command in one write, then reads as many replies; error replies are returned, not thrown.
     std::vector<Reply> pipeline(const std::vector<Command>& commands);
+    // A pipeline in halves, so the caller can work while the server answers: send() writes every command in
+    // one write and returns (more may be sent before earlier replies are read); receive(n) reads the next n
+    // replies in order, at most what is in flight (error replies are returned). While replies are unread the
+    // connection is busy: call() and pipeline() throw std::logic_error instead of reading them as their own.
+    void send(const std::vector<Command>& commands);
+    std::vector<Reply> receive(std::size_t count = std::numeric_limits<std::size_t>::max());
+    std::size_t in_flight() const { return m_in_flight; }
 
     const ServerInfo& server() const { return m_server; }
     const std::string& peer() const;
@@ -52,7 +61,8 @@ private:
     Reply read_reply(const Deadline& deadline);
     // `size`: this reply's bytes so far, or what it comes to with the bulk it waits for (`pending_bulk`, 0: none).
     void check_reply_size(unsigned long long size, unsigned long long pending_bulk) const;
-    void ensure_usable() const;
+    // queue: a send() that may join replies still in flight.
+    void ensure_usable(bool queue = false) const;
 
     struct ReaderDeleter {
         void operator()(redisReader* reader) const;
@@ -64,6 +74,7 @@ private:
     ServerInfo m_server;
     // After a timeout or I/O error the stream position is unknown; the connection must not be reused.
     bool m_broken = false;
+    std::size_t m_in_flight = 0; // commands sent whose replies receive() has not read yet
 };
 
 // Parses "key:value" lines of an INFO reply (sections and comments skipped).

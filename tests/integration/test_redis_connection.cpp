@@ -9,6 +9,7 @@
 
 #include <catch2/catch.hpp>
 #include <set>
+#include <stdexcept>
 
 using namespace redops;
 using namespace redops::redis;
@@ -136,6 +137,7 @@ TEST_CASE("pipelines return replies in order, errors in place", "[connection][pi
     Connection c = Connection::open(server.options());
     c.call(cmd("LPUSH", "list", "x"));
     std::vector<Command> batch;
+    batch.reserve(2002);
     for (int i = 0; i < 2000; ++i) {
         batch.push_back(cmd("SET", "k" + std::to_string(i), std::to_string(i)));
     }
@@ -148,6 +150,65 @@ TEST_CASE("pipelines return replies in order, errors in place", "[connection][pi
     CHECK(replies[2000].str.rfind("WRONGTYPE", 0) == 0);
     CHECK(replies[2001].str == "1999");
     CHECK_THROWS_AS(replies[2000].check(), ServerError);
+}
+
+TEST_CASE("a pipeline sent now and received later: in order, and the connection is busy meanwhile",
+          "[connection][pipeline]")
+{
+    RedisServer server;
+    Connection c = Connection::open(server.options());
+    Connection other = Connection::open(server.options());
+    c.send({cmd("SET", "sent", "1"), cmd("INCR", "sent"), cmd("LPUSH", "sent", "x")});
+    CHECK(c.in_flight() == 3);
+    // Sent means written: another client sees the writes before this one reads a reply.
+    bool seen = false;
+    for (int i = 0; i < 100 && !seen; ++i) {
+        seen = other.call_raw(cmd("GET", "sent")).str == "2";
+    }
+    CHECK(seen);
+    // Any other use would read these replies as its own: refused, and the replies stay for receive().
+    CHECK_THROWS_AS(c.call(cmd("PING")), std::logic_error);
+    CHECK_THROWS_AS(c.pipeline({cmd("PING")}), std::logic_error);
+    // More may join the queue before the first replies are read; they are received in the order sent.
+    c.send({cmd("GET", "sent"), cmd("INCR", "sent")});
+    CHECK(c.in_flight() == 5);
+    auto first = c.receive(2);
+    REQUIRE(first.size() == 2);
+    CHECK(first[0].str == "OK");
+    CHECK(first[1].integer == 2);
+    CHECK(c.in_flight() == 3);
+    auto rest = c.receive(10); // at most what is in flight
+    REQUIRE(rest.size() == 3);
+    CHECK(rest[0].is_wrongtype());
+    CHECK(rest[1].str == "2");
+    CHECK(rest[2].integer == 3);
+    CHECK(c.in_flight() == 0);
+    CHECK(c.receive().empty());
+    CHECK(c.call(cmd("PING")).str == "PONG");
+    c.send({});
+    CHECK(c.in_flight() == 0);
+}
+
+TEST_CASE("a received pipeline that fails part way leaves the connection unusable", "[connection][pipeline]")
+{
+    RedisServer server;
+    ConnectionOptions o = server.options();
+    o.command_timeout = std::chrono::milliseconds(200);
+    Connection c = Connection::open(o);
+    c.send({cmd("PING"), cmd("BLPOP", "nothing", "2"), cmd("PING")});
+    try {
+        c.receive();
+        FAIL("expected a timeout");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::timeout);
+    }
+    CHECK(c.in_flight() == 0);
+    try {
+        c.call(cmd("PING"));
+        FAIL("a broken connection was reused");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::connection);
+    }
 }
 
 TEST_CASE("binary-safe values", "[connection]")
@@ -183,6 +244,7 @@ TEST_CASE("SCAN streams every key exactly once, in bounded batches", "[scan]")
     RedisServer server;
     StandaloneClient client(server.options());
     std::vector<Command> batch;
+    batch.reserve(5001);
     for (int i = 0; i < 5000; ++i) {
         batch.push_back(cmd("SET", "scan:" + std::to_string(i), "1"));
     }
@@ -196,7 +258,7 @@ TEST_CASE("SCAN streams every key exactly once, in bounded batches", "[scan]")
         return true;
     });
     CHECK(seen.size() == 5000);
-    CHECK(seen.count("other") == 0);
+    CHECK_FALSE(seen.contains("other"));
     CHECK(largest < 2000);
 
     for (int i = 0; i < 3000; ++i) {
