@@ -37,10 +37,10 @@ bool audited(const DoctorOptions& options, std::string_view kind)
 }
 
 // What the batch pipeline reads of a key besides its PTTL; each read also tells the type, so TYPE is asked only
-// when it fails with WRONGTYPE. value: the string value (tokens, sessions, whose checks parse it); head: its
-// first k_head_bytes + 1 bytes (the other string kinds: the whole of a short value, so its size is known);
-// members: the set's first SSCAN page (user indexes, whose members are walked anyway).
-enum class Probe { none, value, head, members };
+// when it fails with WRONGTYPE. value: the string value (tokens, sessions, whose checks parse it); length: STRLEN
+// (the other string kinds, whose checks need only the type and, for big_key, the size); members: the set's first
+// SSCAN page (user indexes, whose members are walked anyway).
+enum class Probe { none, value, length, members };
 
 Probe probe_of(DoctorKind kind)
 {
@@ -49,18 +49,27 @@ Probe probe_of(DoctorKind kind)
     case DoctorKind::session: return Probe::value;
     case DoctorKind::user_index: return Probe::members;
     case DoctorKind::other: return Probe::none;
-    default: return Probe::head;
+    default: return Probe::length;
     }
 }
-
-constexpr long long k_head_bytes = 1023;
 
 // An upper bound of what MEMORY USAGE reports for a string key of that key and value length: the value and
 // key allocations (jemalloc rounds up by at most a quarter plus a size class), the object, the dict entry and
 // the cluster's slot metadata, with room to spare. Under --big-key-bytes, MEMORY USAGE need not be asked.
-long long string_usage_bound(std::size_t key_bytes, std::size_t value_bytes)
+long long string_usage_bound(std::size_t key_bytes, long long value_bytes)
 {
-    return 2 * static_cast<long long>(key_bytes + value_bytes) + 512;
+    return 2 * (static_cast<long long>(key_bytes) + value_bytes) + 512;
+}
+
+// The same for a set seen whole (its first SSCAN page ended the scan): per member its string and a hash table
+// entry with its bucket pointer, each rounded up by jemalloc; the table, the object and the key's entry.
+long long set_usage_bound(std::size_t key_bytes, const std::vector<std::string>& members)
+{
+    long long bytes = 1024 + 2 * static_cast<long long>(key_bytes);
+    for (const auto& member : members) {
+        bytes += 2 * (static_cast<long long>(member.size()) + 64);
+    }
+    return bytes;
 }
 
 // A key from SCAN, classified, with where its replies start in the batch pipeline.
@@ -107,33 +116,44 @@ public:
         m_other = audited(options, "other");
     }
 
-    void run(redis::Connection& connection, long long& scanned, const DoctorProgress& progress)
+    // The SCAN and each batch's reads go over a connection of their own, and the server is never left idle:
+    // each batch is [SCAN, reads of the keys the previous SCAN returned]. As soon as a SCAN's reply is in, the
+    // next batch is sent, so the server works on it while this side takes the previous batch's replies and
+    // judges them (their few follow-up reads go over `node`).
+    void run(redis::Connection& node, long long& scanned, const DoctorProgress& progress)
     {
-        redis::ScanBound bound(fmt::format("SCAN on {}", connection.peer()), redis::node_size_hint(connection),
+        redis::ScanBound bound(fmt::format("SCAN on {}", node.peer()), redis::node_size_hint(node),
                                m_options.scan_count);
+        auto stream = redis::Connection::open(node.options());
         std::string cursor = "0";
         bool scanning = true;
-        std::vector<Pending> pending;
+        std::vector<Pending> pending; // the keys whose reads are in flight, behind the SCAN awaited next
+        std::size_t pending_replies = 0;
+        stream.send({redis::cmd("SCAN", cursor, "COUNT", m_options.scan_count)});
         while (scanning || !pending.empty()) {
-            std::vector<redis::Command> commands = reads(pending);
-            if (scanning) {
-                commands.push_back(redis::cmd("SCAN", cursor, "COUNT", m_options.scan_count));
-            }
-            auto replies = connection.pipeline(commands);
-            judge(pending, replies, connection);
-            pending.clear();
+            std::vector<Pending> next;
+            std::vector<redis::Command> commands;
             if (scanning) {
                 std::vector<std::string> keys;
-                cursor = redis::read_scan_reply(replies.back().check(), keys);
+                cursor = redis::read_scan_reply(stream.receive(1).at(0).check(), keys);
                 bound.step(cursor);
                 scanning = cursor != "0";
                 scanned += static_cast<long long>(keys.size());
                 m_audit.report().scanned += static_cast<long long>(keys.size());
-                pending = classify(std::move(keys));
+                next = classify(std::move(keys));
                 if (progress) {
                     progress(m_audit.report().scanned);
                 }
+                if (scanning) {
+                    commands.push_back(redis::cmd("SCAN", cursor, "COUNT", m_options.scan_count));
+                }
+                reads(next, commands);
+                stream.send(commands);
             }
+            auto replies = stream.receive(pending_replies);
+            judge(pending, replies, node);
+            pending = std::move(next);
+            pending_replies = commands.size() - (scanning ? 1 : 0);
         }
     }
 
@@ -173,15 +193,16 @@ private:
         return pending;
     }
 
-    std::vector<redis::Command> reads(std::vector<Pending>& pending) const
+    // Appends the batch reads of `pending` to `commands`; each key's first_reply counts from the first of them.
+    void reads(std::vector<Pending>& pending, std::vector<redis::Command>& commands) const
     {
-        std::vector<redis::Command> commands;
-        commands.reserve(pending.size() * 2 + 1);
+        const std::size_t first = commands.size();
+        commands.reserve(first + pending.size() * 2);
         for (auto& p : pending) {
-            p.first_reply = commands.size();
+            p.first_reply = commands.size() - first;
             switch (probe_of(p.kind)) {
             case Probe::value: commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_max_value_bytes)); break;
-            case Probe::head: commands.push_back(redis::cmd("GETRANGE", p.key, 0, k_head_bytes)); break;
+            case Probe::length: commands.push_back(redis::cmd("STRLEN", p.key)); break;
             case Probe::members:
                 commands.push_back(redis::cmd("SSCAN", p.key, "0", "COUNT", m_options.scan_count));
                 break;
@@ -190,22 +211,20 @@ private:
             if (p.kind != DoctorKind::other) {
                 commands.push_back(redis::cmd("PTTL", p.key));
             }
-            if (big_keys() && (p.kind == DoctorKind::other || probe_of(p.kind) == Probe::members)) {
-                // No cheap size hint for these: MEMORY USAGE with the batch, not in a follow-up.
+            if (big_keys() && p.kind == DoctorKind::other) {
+                // No cheap size hint for a key of no known kind: MEMORY USAGE with the batch, not in a follow-up.
                 commands.push_back(redis::cmd("MEMORY", "USAGE", p.key, "SAMPLES", m_options.memory_samples));
             }
         }
-        return commands;
     }
 
     // A key of a known kind as the batch pipeline saw it, before the follow-up reads.
     struct Seen {
         KeyState state;
-        bool live = false;                   // not gone or moved: judged
-        bool needs_type = false;             // the probe said WRONGTYPE: TYPE tells what the key holds
-        bool needs_usage = false;            // MEMORY USAGE: the size is not known to be under --big-key-bytes
-        std::size_t type_reply = 0;          // in the follow-up pipeline
-        const redis::Reply* usage = nullptr; // MEMORY USAGE's reply when it came with the batch
+        bool live = false;          // not gone or moved: judged
+        bool needs_type = false;    // the probe said WRONGTYPE: TYPE tells what the key holds
+        bool needs_usage = false;   // MEMORY USAGE: the size is not known to be under --big-key-bytes
+        std::size_t type_reply = 0; // in the follow-up pipeline
         std::size_t usage_reply = 0;
         std::optional<IndexWalk> walk; // a user index's first page
     };
@@ -228,7 +247,7 @@ private:
                 s.type_reply = follow_up.size();
                 follow_up.push_back(redis::cmd("TYPE", p.key));
             }
-            if (s.live && s.needs_usage && !s.usage) {
+            if (s.live && s.needs_usage) {
                 s.usage_reply = follow_up.size();
                 follow_up.push_back(redis::cmd("MEMORY", "USAGE", p.key, "SAMPLES", m_options.memory_samples));
             }
@@ -254,7 +273,7 @@ private:
                     indexes.push_back(std::move(*s.walk));
                 }
                 if (s.needs_usage) {
-                    usage = s.usage ? s.usage : &more.at(s.usage_reply);
+                    usage = &more.at(s.usage_reply);
                 }
             } else {
                 m_audit.unknown_key(p.key);
@@ -263,7 +282,7 @@ private:
                 }
             }
 
-            if (usage) {
+            if (usage != nullptr) {
                 if (usage->is_redirect()) {
                     continue;
                 }
@@ -285,7 +304,7 @@ private:
             return {};
         }
         auto values = m_templates.session.value.match(p.key);
-        return values && values->count("id") ? values->at("id") : std::string();
+        return values && values->count("id") > 0 ? values->at("id") : std::string();
     }
 
     // Reads the probe and PTTL of p into s; s.live is false when the key is gone or moved, so nothing more is
@@ -296,9 +315,6 @@ private:
         const Probe probe = probe_of(p.kind);
         const redis::Reply& read = replies.at(at++);
         const redis::Reply& pttl = replies.at(at++);
-        if (big_keys() && probe == Probe::members) {
-            s.usage = &replies.at(at++);
-        }
         if (read.is_redirect() || pttl.is_redirect()) {
             ++m_audit.report().vanished;
             return;
@@ -329,23 +345,28 @@ private:
             walk.cursor = redis::read_scan_reply(read, walk.page, "SSCAN");
             walk.bound->step(walk.cursor);
             walk.done = walk.cursor == "0";
+            // MEMORY USAGE only for a set not seen whole, or one whose members alone could pass the threshold.
+            s.needs_usage = big_keys() &&
+                            (!walk.done || set_usage_bound(p.key.size(), walk.page) > m_options.big_key_bytes);
             s.walk = std::move(walk);
-            s.needs_usage = big_keys();
             return;
         }
         state.type = "string";
+        if (probe == Probe::length) {
+            const long long length = read.as_integer("STRLEN");
+            s.needs_usage = big_keys() && string_usage_bound(p.key.size(), length) > m_options.big_key_bytes;
+            return;
+        }
         const std::string& bytes = read.as_string("GETRANGE");
-        const long long limit = probe == Probe::value ? k_max_value_bytes : k_head_bytes;
-        const bool whole = static_cast<long long>(bytes.size()) <= limit;
-        if (probe == Probe::value) {
-            if (whole) {
-                state.value = bytes;
-            } else {
-                state.value_too_big = true;
-            }
+        const bool whole = static_cast<long long>(bytes.size()) <= k_max_value_bytes;
+        if (whole) {
+            state.value = bytes;
+        } else {
+            state.value_too_big = true;
         }
         s.needs_usage = big_keys() &&
-                        (!whole || string_usage_bound(p.key.size(), bytes.size()) > m_options.big_key_bytes);
+                        (!whole || string_usage_bound(p.key.size(), static_cast<long long>(bytes.size())) >
+                                       m_options.big_key_bytes);
     }
 
     // The type of a key whose probe said WRONGTYPE. A key that is gone, moved or of the probe's type by now
@@ -431,7 +452,10 @@ private:
                 walk.fresh = true;
             }
             std::vector<IndexWalk*> paged;
-            std::vector<redis::Command> pttls = first ? std::move(riders) : std::vector<redis::Command>{};
+            std::vector<redis::Command> pttls;
+            if (first) {
+                pttls.swap(riders); // the riders go once, with the first round
+            }
             for (auto& walk : indexes) {
                 if (walk.fresh) {
                     paged.push_back(&walk);

@@ -15,7 +15,7 @@ namespace redops::repo {
 using DoctorProgress = std::function<void(long long scanned)>;
 
 // Scans the whole keyspace once and returns the findings (and, with options.plan_repairs, the repairs).
-// Reads only: SCAN, TYPE, PTTL, GETRANGE, MEMORY USAGE, SSCAN, SISMEMBER. Error replies other than a key that
+// Reads only: SCAN, TYPE, PTTL, GETRANGE, STRLEN, MEMORY USAGE, SSCAN, SISMEMBER. Error replies other than a key that
 // moved (MOVED/ASK: counted as vanished) are thrown as ServerError; lost connections as their Error.
 DoctorReport doctor_scan(redis::Client& client, const config::KeyTemplates& templates, const DoctorOptions& options,
                          const DoctorProgress& progress = {});

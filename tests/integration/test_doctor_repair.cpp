@@ -121,11 +121,13 @@ TEST_CASE("doctor repairs skip every key rewritten between the scan and the fix"
 namespace {
 
 // The least-privilege users of redops-doctor(1).
-const char* k_read_acl = "user doctor on >pw ~* resetchannels -@all +ping +hello +client|setname +select +info +dbsize "
-                         "+scan +type +pttl +getrange +memory|usage +sscan +sismember +cluster|slots +cluster|nodes";
-const char* k_fix_acl = "user fixer on >pw ~* resetchannels -@all +ping +hello +client|setname +select +info +dbsize "
-                        "+scan +type +pttl +getrange +memory|usage +sscan +sismember +cluster|slots +cluster|nodes "
-                        "+evalsha +eval +exists +get +time +pexpire +pexpireat +unlink +srem +sadd";
+const char* k_read_acl =
+    "user doctor on >pw ~* resetchannels -@all +ping +hello +client|setname +select +info +dbsize "
+    "+scan +type +pttl +getrange +strlen +memory|usage +sscan +sismember +cluster|slots +cluster|nodes";
+const char* k_fix_acl =
+    "user fixer on >pw ~* resetchannels -@all +ping +hello +client|setname +select +info +dbsize "
+    "+scan +type +pttl +getrange +strlen +memory|usage +sscan +sismember +cluster|slots +cluster|nodes "
+    "+evalsha +eval +exists +get +time +pexpire +pexpireat +unlink +srem +sadd";
 
 } // namespace
 

@@ -66,14 +66,14 @@ TEST_CASE("lock acquire whose SET reply is lost reports the lock with its owner 
             proxy.arm("SET", fault); // the SET reaches the server and is applied; its reply never comes back
             auto args = concat(via(proxy), {"lock", "acquire", "X", "--ttl", "60s"});
             if (as_json) {
-                args.push_back("--json");
+                args.emplace_back("--json");
             }
             auto r = run_redops(args, RunOptions{.timeout = 20s});
             std::string said = r.out + r.err;
             INFO(name_of(fault) << (as_json ? " --json" : "") << "\n" << brief(said));
             REQUIRE(proxy.fired());
             auto keys = snapshot(server);
-            bool held = keys.count("lock:X") > 0;
+            bool held = keys.contains("lock:X");
             if (held) {
                 // Reported as acquired, with the token that releases it.
                 const std::string& owner = keys["lock:X"];
@@ -125,6 +125,7 @@ TEST_CASE("commands through a stalled proxy exit 3 within their timeout and chan
         {"token", "flush", "--all", "--yes"},
         {"lock", "acquire", "X"},
         {"dedupe", "check", "--tenant", "t", "--id", "m1", "--mark"},
+        {"doctor", "--fix", "--yes"},
     };
     for (const auto& command : commands) {
         auto before = snapshot(server);
@@ -196,6 +197,7 @@ TEST_CASE("a token flush cut off by a reset reports what it deleted and a rerun 
     {
         Connection c = Connection::open(server.options());
         std::vector<redops::redis::Command> seed;
+        seed.reserve(5000);
         for (int i = 0; i < 5000; ++i) {
             seed.push_back(cmd("SET", fmt::format("auth:token:p:t{}", i), "{}"));
         }
@@ -223,4 +225,48 @@ TEST_CASE("a token flush cut off by a reset reports what it deleted and a rerun 
     CHECK(rerun.exit_code == 0);
     CHECK(snapshot(server) == std::map<std::string, std::string>{{"lock:keep", "owner"}});
     note_fault_case("reset after the first UNLINK (token flush)", r.exit_code, false);
+}
+
+TEST_CASE("a doctor pass cut off by a reset exits 3, repairs nothing, and a rerun repairs it all", "[fault][proxy]")
+{
+    RedisServer server;
+    Connection c = Connection::open(server.options());
+    {
+        std::vector<redops::redis::Command> seed;
+        seed.reserve(20000);
+        for (int i = 0; i < 20000; ++i) {
+            seed.push_back(cmd("SET", fmt::format("dedupe:t:m{}", i), "1")); // no TTL: a no_ttl finding each
+        }
+        c.pipeline(seed);
+    }
+    auto without_ttl = [&] {
+        std::vector<redops::redis::Command> pttls;
+        pttls.reserve(20000);
+        for (int i = 0; i < 20000; ++i) {
+            pttls.push_back(cmd("PTTL", fmt::format("dedupe:t:m{}", i)));
+        }
+        long long count = 0;
+        for (const auto& reply : c.pipeline(pttls)) {
+            count += reply.integer == -1 ? 1 : 0;
+        }
+        return count;
+    };
+    // About 20 SCANs of 1000: cut at the 5th, with one batch's reads in flight while the next SCAN is asked.
+    FaultProxy proxy(server.port());
+    proxy.arm_cut("SCAN", 5);
+    auto r = run_redops(concat(via(proxy, "2s"), {"doctor", "--fix", "--yes", "--json"}), RunOptions{.timeout = 30s});
+    INFO(brief(r.out) << brief(r.err));
+    REQUIRE(proxy.fired());
+    CHECK(r.exit_code == 3);
+    auto doc = json::parse(r.out, nullptr, false);
+    REQUIRE_FALSE(doc.is_discarded());
+    CHECK(doc["ok"] == false);
+    CHECK(r.err.find('\n') == r.err.size() - 1); // one line
+    CHECK(without_ttl() == 20000);
+    auto rerun = run_redops(concat(via(proxy, "2s"), {"doctor", "--fix", "--yes", "--json"}),
+                            RunOptions{.timeout = 30s});
+    INFO(brief(rerun.out) << brief(rerun.err));
+    CHECK(rerun.exit_code == 0);
+    CHECK(without_ttl() == 0);
+    note_fault_case("reset at the 5th SCAN (doctor --fix --yes)", r.exit_code, false);
 }

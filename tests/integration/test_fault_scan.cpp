@@ -44,6 +44,7 @@ const std::vector<std::vector<std::string>> k_scanning_commands{
     {"lock", "list"},
     {"sessions", "list", "--all"},
     {"ratelimit", "reset", "--resource", "login", "--all-subjects", "--yes"},
+    {"doctor", "--fix", "--yes"},
 };
 
 } // namespace
