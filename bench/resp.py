@@ -2,7 +2,9 @@
 """Writes the RESP that bench/run feeds to `redis-cli --pipe`, for one node or split by a cluster's slot ranges.
 
 resp.py KIND N OUT [--slots FILE]
-  KIND  token | token-unlink | session USER | dedupe
+  KIND  token | token-unlink | session USER | dedupe | doctor
+        doctor: N keys of the whole layer, as `redops doctor` meets them (25 % tokens, 25 % dedupe marks, 20 % rate
+        counters, 20 % sessions, 10 % user indexes of two sessions each), one dedupe mark in 1000 without a TTL
   OUT   the file to write; with --slots, OUT.<i> for node i of FILE (lines "start end"-ranges per node: "i start end")
 """
 import sys
@@ -63,8 +65,31 @@ def commands(kind: str, n: int, user: bytes):
         for i in range(n):
             k = b"dedupe:t1:m%d" % i
             yield k, command(b"SET", k, b"1", b"EX", b"86400")
+    elif kind == "doctor":
+        yield from doctor_layout(n)
     else:
         sys.exit(f"unknown kind {kind}")
+
+
+def doctor_layout(n: int):
+    for i in range(n // 4):
+        k = b"auth:token:p%d:t%d" % (i % 10, i)
+        value = b'{"token":"eyJhbGciOi.x%d","expiresAt":4102444800000,"cachedAt":1700000000000}' % i
+        yield k, command(b"SET", k, value, b"EX", b"3000")
+    for i in range(n // 4):
+        k = b"dedupe:t%d:m%d" % (i % 100, i)
+        yield k, (command(b"SET", k, b"1") if i % 1000 == 0 else command(b"SET", k, b"1", b"EX", b"86400"))
+    for i in range(n // 5):
+        k = b"rate:api:s%d" % i
+        yield k, command(b"SET", k, b"3", b"EX", b"3600")
+    for i in range(n // 10):
+        user = b"u%d" % i
+        index = b"user:sessions:" + user
+        for sid in (b"sid-a-%d" % i, b"sid-b-%d" % i):
+            value = b'{"userId":"%s","createdAt":1700000000000}' % user
+            yield b"session:" + sid, command(b"SET", b"session:" + sid, value, b"EX", b"86400")
+        yield index, command(b"SADD", index, b"sid-a-%d" % i, b"sid-b-%d" % i)
+        yield index, command(b"EXPIRE", index, b"7776000")
 
 
 def main() -> None:
