@@ -96,6 +96,11 @@ std::string mib(unsigned long long bytes)
         throw Error(ErrorKind::auth, fmt::format("authentication required by {}", peer), Remedy::give_password);
     }
     if (reply.str.rfind("WRONGPASS", 0) == 0 || reply.str.find("invalid password") != std::string::npos) {
+        if (options.password.empty()) {
+            throw Error(ErrorKind::auth,
+                        fmt::format("authentication failed for user \"{}\" on {}: no password given", user, peer),
+                        Remedy::give_password);
+        }
         throw Error(ErrorKind::auth,
                     fmt::format("authentication failed for user \"{}\" on {}: wrong password or no such user", user,
                                 peer));
@@ -162,7 +167,9 @@ void Connection::handshake_with_hello()
 {
     // One round trip: HELLO authenticates, names the client and reports version/role/mode; SELECT rides along.
     Command hello = cmd("HELLO", "2");
-    if (!m_options.password.empty()) {
+    // A user named without a password still authenticates as that user (a nopass user takes any password):
+    // never silently the default user, whose rights are likely wider than the ones asked for.
+    if (!m_options.password.empty() || !m_options.user.empty()) {
         hello.args.insert(hello.args.end(),
                           {"AUTH", m_options.user.empty() ? "default" : m_options.user, m_options.password});
     }
@@ -216,7 +223,7 @@ void Connection::handshake_with_hello()
 // Redis before 6.0: AUTH, CLIENT SETNAME, SELECT, and INFO for version and role.
 void Connection::handshake_without_hello()
 {
-    if (!m_options.password.empty()) {
+    if (!m_options.password.empty() || !m_options.user.empty()) {
         Command auth = m_options.user.empty() ? cmd("AUTH", m_options.password)
                                               : cmd("AUTH", m_options.user, m_options.password);
         Reply reply = call_raw(auth);

@@ -88,6 +88,30 @@ TEST_CASE("ACL user authentication", "[connection][auth]")
     CHECK(kind_of_failure(o) == ErrorKind::auth);
 }
 
+TEST_CASE("a user named without a password is that user or an auth failure, never the default user",
+          "[connection][auth]")
+{
+    // The default user needs no password here: connecting as it would succeed with all its rights.
+    RedisServer server(ServerConfig{.acl_users = {"user reader on nopass ~* -@all +ping +hello +acl|whoami",
+                                                  "user alice on >wonderland ~* +@all"}});
+    ConnectionOptions o = server.options();
+    o.user = "reader";
+    Connection c = Connection::open(o);
+    CHECK(c.call(cmd("ACL", "WHOAMI")).str == "reader");
+    CHECK_THROWS_AS(c.call(cmd("SET", "k", "v")), ServerError);
+
+    o.user = "alice";
+    try {
+        Connection::open(o);
+        FAIL("alice without her password connected");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::auth);
+        CHECK(e.remedy() == Remedy::give_password);
+        CHECK(std::string(e.what()).find("no password given") != std::string::npos);
+    }
+    CHECK(Connection::open(server.options()).call(cmd("EXISTS", "k")).integer == 0);
+}
+
 TEST_CASE("unix socket transport", "[connection]")
 {
     RedisServer server(ServerConfig{.unix_socket = true});
