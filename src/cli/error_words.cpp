@@ -1,5 +1,7 @@
 #include "cli/error_words.h"
 
+#include <algorithm>
+#include <cctype>
 #include <string_view>
 
 namespace redops::cli {
@@ -21,15 +23,43 @@ std::string_view words_for(Remedy remedy)
     return {};
 }
 
+// A NOPERM reply that names the command the ACL user may not run ("... no permissions to run the 'strlen'
+// command"): what to grant. Empty for any other error, and for a name that does not look like a command.
+std::string grant_for(const Error& error)
+{
+    const auto* server = dynamic_cast<const ServerError*>(&error);
+    if (server == nullptr || server->prefix() != "NOPERM") {
+        return {};
+    }
+    constexpr std::string_view lead = "to run the '";
+    const std::string& reply = server->reply();
+    const auto at = reply.find(lead);
+    if (at == std::string::npos) {
+        return {};
+    }
+    const auto start = at + lead.size();
+    const auto end = reply.find('\'', start);
+    if (end == std::string::npos || end == start || end - start > 64) {
+        return {};
+    }
+    std::string command = reply.substr(start, end - start);
+    const bool plain = std::all_of(command.begin(), command.end(), [](unsigned char c) {
+        return std::islower(c) != 0 || std::isdigit(c) != 0 || c == '|' || c == '-' || c == '_';
+    });
+    return plain ? "grant it to the ACL user: ACL SETUSER <user> +" + command : std::string();
+}
+
 } // namespace
 
 std::string in_user_words(const Error& error)
 {
-    std::string_view words = words_for(error.remedy());
-    if (words.empty()) {
-        return error.what();
+    std::string text = error.what();
+    for (const std::string& words : {std::string(words_for(error.remedy())), grant_for(error)}) {
+        if (!words.empty()) {
+            text += "; " + words;
+        }
     }
-    return std::string(error.what()) + "; " + std::string(words);
+    return text;
 }
 
 std::string in_user_words(const std::exception& error)
