@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 #include <memory>
+#include <utility>
 
 namespace redops::test::fake {
 
@@ -26,7 +27,7 @@ std::vector<std::string> names_of(const Keys& keys)
 std::optional<FakeReply> answer_from(Keys& keys, const std::vector<std::string>& args)
 {
     const std::string name = resp::upper(args[0]);
-    auto found = [&](std::size_t i) { return args.size() > i && keys.count(args[i]) > 0; };
+    auto found = [&](std::size_t i) { return args.size() > i && keys.contains(args[i]); };
     if (name == "GET" && args.size() == 2) {
         return FakeReply::send(found(1) ? resp::bulk(keys[args[1]]) : resp::nil());
     }
@@ -91,7 +92,8 @@ FakeHandler scan_with_cursor(std::string cursor, std::vector<std::string> keys)
     for (const auto& key : keys) {
         (*state)[key] = "v";
     }
-    return [state, cursor, keys](const std::vector<std::string>& args) -> std::optional<FakeReply> {
+    return [state, cursor = std::move(cursor),
+            keys = std::move(keys)](const std::vector<std::string>& args) -> std::optional<FakeReply> {
         if (resp::upper(args[0]) == "SCAN") {
             return FakeReply::send(resp::array({resp::bulk(cursor), resp::bulk_array(keys)}));
         }
@@ -106,7 +108,7 @@ FakeHandler scan_counting_up(std::vector<std::string> keys)
         (*state)[key] = "v";
     }
     auto calls = std::make_shared<long long>(0);
-    return [state, calls, keys](const std::vector<std::string>& args) -> std::optional<FakeReply> {
+    return [state, calls, keys = std::move(keys)](const std::vector<std::string>& args) -> std::optional<FakeReply> {
         if (resp::upper(args[0]) == "SCAN") {
             return FakeReply::send(resp::array({resp::bulk(std::to_string(++*calls)), resp::bulk_array(keys)}));
         }
@@ -116,7 +118,7 @@ FakeHandler scan_counting_up(std::vector<std::string> keys)
 
 FakeHandler always(FakeReply reply)
 {
-    return [reply](const std::vector<std::string>& args) -> std::optional<FakeReply> {
+    return [reply = std::move(reply)](const std::vector<std::string>& args) -> std::optional<FakeReply> {
         const std::string name = resp::upper(args[0]);
         if (name == "HELLO" || name == "SELECT") {
             return std::nullopt;
@@ -125,15 +127,15 @@ FakeHandler always(FakeReply reply)
     };
 }
 
-FakeHandler on(std::string name, FakeReply reply, FakeHandler fallback)
+FakeHandler on(const std::string& name, FakeReply reply, FakeHandler fallback)
 {
-    return
-        [name = resp::upper(name), reply, fallback](const std::vector<std::string>& args) -> std::optional<FakeReply> {
-            if (resp::upper(args[0]) == name) {
-                return reply;
-            }
-            return fallback ? fallback(args) : std::nullopt;
-        };
+    return [name = resp::upper(name), reply = std::move(reply),
+            fallback = std::move(fallback)](const std::vector<std::string>& args) -> std::optional<FakeReply> {
+        if (resp::upper(args[0]) == name) {
+            return reply;
+        }
+        return fallback ? fallback(args) : std::nullopt;
+    };
 }
 
 FakeHandler moved_loop(int port)

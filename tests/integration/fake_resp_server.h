@@ -120,7 +120,7 @@ FakeHandler scan_counting_up(std::vector<std::string> keys);
 // Every command but the handshake gets `reply` (e.g. resp::error("LOADING ...")).
 FakeHandler always(FakeReply reply);
 // As always(), but only for commands named `name`; the rest go to `fallback` (or the built-in answer).
-FakeHandler on(std::string name, FakeReply reply, FakeHandler fallback = {});
+FakeHandler on(const std::string& name, FakeReply reply, FakeHandler fallback = {});
 // A one-node cluster that owns every slot in CLUSTER SLOTS but answers every keyed command with MOVED to itself.
 FakeHandler moved_loop(int port);
 
