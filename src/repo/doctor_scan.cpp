@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <limits>
 #include <unordered_set>
 
 namespace redops::repo {
@@ -56,8 +57,13 @@ Probe probe_of(DoctorKind kind)
 // An upper bound of what MEMORY USAGE reports for a string key of that key and value length: the value and
 // key allocations (jemalloc rounds up by at most a quarter plus a size class), the object, the dict entry and
 // the cluster's slot metadata, with room to spare. Under --big-key-bytes, MEMORY USAGE need not be asked.
+// A length no server holds (Redis caps a string at 512 MB), or a negative one, is a reply not to trust: no bound.
 long long string_usage_bound(std::size_t key_bytes, long long value_bytes)
 {
+    constexpr long long k_beyond_any_value = 1LL << 40;
+    if (value_bytes < 0 || value_bytes > k_beyond_any_value) {
+        return std::numeric_limits<long long>::max();
+    }
     return 2 * (static_cast<long long>(key_bytes) + value_bytes) + 512;
 }
 

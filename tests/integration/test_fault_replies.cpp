@@ -14,7 +14,7 @@
 
 #if defined(__SANITIZE_ADDRESS__)
 // ASan's shadow memory and quarantine hold about 250 MiB of RSS before a command does anything.
-constexpr long long k_sanitizer_rss_kib = 256 * 1024;
+constexpr long long k_sanitizer_rss_kib = 256LL * 1024;
 #else
 constexpr long long k_sanitizer_rss_kib = 0;
 #endif
@@ -24,7 +24,7 @@ using namespace redops::test;
 namespace {
 
 constexpr std::size_t k_flood_bytes = std::size_t{256} << 20;
-constexpr long long k_rss_limit_kb = 160 * 1024; // well under the flood: the reply was refused, not buffered
+constexpr long long k_rss_limit_kb = 160LL * 1024; // well under the flood: the reply was refused, not buffered
 
 // Commands that read a value, write, and scan; each meets the fault on its first command after the handshake.
 const std::vector<std::vector<std::string>> k_data_commands{
@@ -223,4 +223,24 @@ TEST_CASE("dedupe --mark falls back to the script on a server that refuses SET N
     CHECK(doc["ids"][1]["ttl_s"] == 50);
     CHECK(server.count("SET") == 2); // one batch tried SET NX GET, then the script took over
     CHECK(server.count("EVALSHA") + server.count("EVAL") >= 2);
+}
+
+TEST_CASE("doctor meets a STRLEN no server sends: the size is unknown, so MEMORY USAGE is asked", "[fault][reply]")
+{
+    // 2^63 - 1 bytes would overflow the size bound; a negative length makes no sense either. Either way the
+    // string's size is not trusted, and MEMORY USAGE (2 MB here, over the 1 MiB default) decides big_key.
+    for (const long long length : {9'223'372'036'854'775'807LL, -5LL}) {
+        FakeRespServer server(fake::on("STRLEN", FakeReply::send(resp::integer(length)),
+                                       fake::on("MEMORY", FakeReply::send(resp::integer(2'000'000)),
+                                                fake::scan_with_cursor("0", {"dedupe:t:m1"}))));
+        auto r = run_redops(concat(server.args(), {"doctor", "--json"}),
+                            RunOptions{.timeout = std::chrono::seconds(12)});
+        INFO("STRLEN " << length << "\n" << brief(r.out) << brief(r.err));
+        CHECK(r.exit_code == 1);
+        auto doc = nlohmann::json::parse(r.out, nullptr, false);
+        REQUIRE_FALSE(doc.is_discarded());
+        CHECK(doc["checks"]["big_key"]["count"] == 1);
+        CHECK(server.count("MEMORY") == 1);
+        note_fault_case(fmt::format("STRLEN {} (doctor)", length), r.exit_code, false);
+    }
 }
