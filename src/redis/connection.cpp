@@ -118,6 +118,16 @@ std::string field_of(const std::vector<std::pair<std::string, std::string>>& inf
     return {};
 }
 
+// Every command of a pipeline in RESP, for one write.
+std::string encoded(const std::vector<Command>& commands)
+{
+    std::string payload;
+    for (const auto& command : commands) {
+        append_resp(command, payload);
+    }
+    return payload;
+}
+
 } // namespace
 
 void Connection::ReaderDeleter::operator()(redisReader* reader) const
@@ -332,8 +342,18 @@ Reply Connection::call(const Command& command)
 std::vector<Reply> Connection::pipeline(const std::vector<Command>& commands)
 {
     ensure_usable();
-    send(commands);
-    return receive();
+    std::vector<Reply> replies;
+    if (commands.empty()) {
+        return replies;
+    }
+    // One deadline for writing and reading: --timeout bounds a pipeline as it bounds one command.
+    Deadline deadline(m_options.command_timeout);
+    send(encoded(commands), deadline);
+    replies.reserve(commands.size());
+    for (size_t i = 0; i < commands.size(); ++i) {
+        replies.push_back(read_reply(deadline));
+    }
+    return replies;
 }
 
 void Connection::send(const std::vector<Command>& commands)
@@ -343,11 +363,7 @@ void Connection::send(const std::vector<Command>& commands)
         return;
     }
     Deadline deadline(m_options.command_timeout);
-    std::string payload;
-    for (const auto& command : commands) {
-        append_resp(command, payload);
-    }
-    send(payload, deadline);
+    send(encoded(commands), deadline);
     m_in_flight += commands.size();
 }
 
