@@ -43,6 +43,18 @@ std::map<std::string, std::string> snapshot(const RedisServer& server)
     return keys;
 }
 
+// n commands for one pipeline, the ith made by make(i).
+template <typename Make>
+std::vector<redops::redis::Command> batch(int n, Make make)
+{
+    std::vector<redops::redis::Command> commands;
+    commands.reserve(static_cast<std::size_t>(n));
+    for (int i = 0; i < n; ++i) {
+        commands.push_back(make(i));
+    }
+    return commands;
+}
+
 const char* name_of(ProxyMode mode)
 {
     switch (mode) {
@@ -196,12 +208,7 @@ TEST_CASE("a token flush cut off by a reset reports what it deleted and a rerun 
     RedisServer server;
     {
         Connection c = Connection::open(server.options());
-        std::vector<redops::redis::Command> seed;
-        seed.reserve(5000);
-        for (int i = 0; i < 5000; ++i) {
-            seed.push_back(cmd("SET", fmt::format("auth:token:p:t{}", i), "{}"));
-        }
-        c.pipeline(seed);
+        c.pipeline(batch(5000, [](int i) { return cmd("SET", fmt::format("auth:token:p:t{}", i), "{}"); }));
         c.call(cmd("SET", "lock:keep", "owner"));
     }
     FaultProxy proxy(server.port());
@@ -231,22 +238,12 @@ TEST_CASE("a doctor pass cut off by a reset exits 3, repairs nothing, and a reru
 {
     RedisServer server;
     Connection c = Connection::open(server.options());
-    {
-        std::vector<redops::redis::Command> seed;
-        seed.reserve(20000);
-        for (int i = 0; i < 20000; ++i) {
-            seed.push_back(cmd("SET", fmt::format("dedupe:t:m{}", i), "1")); // no TTL: a no_ttl finding each
-        }
-        c.pipeline(seed);
-    }
+    // No TTL: a no_ttl finding each.
+    c.pipeline(batch(20000, [](int i) { return cmd("SET", fmt::format("dedupe:t:m{}", i), "1"); }));
     auto without_ttl = [&] {
-        std::vector<redops::redis::Command> pttls;
-        pttls.reserve(20000);
-        for (int i = 0; i < 20000; ++i) {
-            pttls.push_back(cmd("PTTL", fmt::format("dedupe:t:m{}", i)));
-        }
         long long count = 0;
-        for (const auto& reply : c.pipeline(pttls)) {
+        for (const auto& reply :
+             c.pipeline(batch(20000, [](int i) { return cmd("PTTL", fmt::format("dedupe:t:m{}", i)); }))) {
             count += reply.integer == -1 ? 1 : 0;
         }
         return count;
