@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "output/progress.h"
 #include "output/time_format.h"
 #include "output/view.h"
@@ -76,7 +77,7 @@ int run_check(const CheckOptions& o, Context& ctx)
         duplicates += r.duplicate ? 1 : 0;
         listed.push_back({{"id", r.id}, {"duplicate", r.duplicate}, {"ttl_s", r.ttl_s ? Json(*r.ttl_s) : nullptr}});
     }
-    const long long total = static_cast<long long>(results.size());
+    const auto total = static_cast<long long>(results.size());
     Json fields{{"tenant", o.marks.tenant}, {"marked", o.mark},          {"ids", std::move(listed)},
                 {"total", total},           {"new", total - duplicates}, {"duplicates", duplicates}};
     auto text = [&](output::Printer& out) {
@@ -102,6 +103,8 @@ int run_forget(const ForgetOptions& o, Context& ctx)
     repo::DedupeRepository marks(ctx.client(), ctx.settings().keys.dedupe.value);
     long long removed = 0;
     {
+        InterruptScope graceful; // from here a signal stops the work between two batches, and it says what it did
+
         output::Progress progress = ctx.printer().progress("dedupe forget");
         removed = marks.forget(o.marks.tenant, ids,
                                [&](long long sent, long long done) { progress.update(sent, done); });

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/doctor_view.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "config/duration.h"
 #include "output/view.h"
 #include "repo/doctor_repair.h"
@@ -32,7 +33,7 @@ struct DoctorOptions {
     bool dry_run = false;
     bool delete_malformed = false;
     long long examples = 3;
-    long long big_key_bytes = 1024 * 1024;
+    long long big_key_bytes = 1024LL * 1024;
     long long sample = 5;
     std::optional<std::chrono::milliseconds> max_lock_ttl;
     std::optional<std::chrono::milliseconds> window;
@@ -100,7 +101,7 @@ void require_confirmation(Context& ctx, const DoctorOptions& o, const repo::Doct
                         what));
     }
     output::preview(ctx.printer(), [&](output::Printer& out) {
-        print_doctor_table(DoctorView{report, FixMode::dry_run, std::nullopt, 0, {}}, out);
+        print_doctor_table(DoctorView{report, FixMode::dry_run, std::nullopt, 0, {}, ErrorKind::server}, out);
     });
     if (!ctx.confirm(fmt::format("apply {}?", what), false)) {
         throw Error(ErrorKind::usage, "not confirmed; nothing changed");
@@ -121,25 +122,35 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     auto& printer = ctx.printer();
     const auto& settings = ctx.settings();
     const repo::DoctorOptions options = scan_options(o, settings);
+    // A signal during the pass stops it between two batches: exit 128 + the signal, one JSON document.
+    auto scan = [&] {
+        InterruptScope graceful;
+        return repo::doctor_scan(ctx.client(), settings.keys, options);
+    };
     if (o.format == "nagios") {
-        repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
+        repo::DoctorReport report = scan();
         int state = nagios_state(o, report.findings());
-        printer.line(doctor_nagios(DoctorView{report, FixMode::none, std::nullopt, state, {}}, state,
+        printer.line(doctor_nagios(DoctorView{report, FixMode::none, std::nullopt, state, {}, ErrorKind::server}, state,
                                    o.warn.value_or(0), o.crit));
         return state;
     }
-    repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
+    repo::DoctorReport report = scan();
     DoctorView view{report, o.fix || o.dry_run ? FixMode::dry_run : FixMode::none, std::nullopt, 0, {}};
     long long repaired = 0;
     if (o.fix && !o.dry_run && !report.repairs.empty()) {
         require_confirmation(ctx, o, report);
-        view.repairs = repo::apply_repairs(ctx.client(), report.repairs);
+        {
+            InterruptScope graceful; // after the prompt: there a signal still ends the process at once
+            view.repairs = repo::apply_repairs(ctx.client(), report.repairs);
+        }
         view.fix = FixMode::applied;
         long long failed = 0;
+        long long attempted = 0;
         std::string first_error;
         for (const auto& outcome : *view.repairs) {
             repaired += outcome.applied;
             failed += outcome.failed;
+            attempted += outcome.applied + outcome.skipped + outcome.failed;
             if (first_error.empty() && !outcome.errors.empty()) {
                 first_error = outcome.errors.front();
             }
@@ -147,8 +158,18 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
         if (failed > 0) {
             view.error = fmt::format("{} repair{} failed: {}", failed, failed == 1 ? "" : "s", first_error);
         }
+        if (const int sig = interrupt_signal(); sig != 0) {
+            const auto total = static_cast<long long>(report.repairs.size());
+            view.error = fmt::format("interrupted by {} after {} of {} repairs ({} applied); run doctor --fix again "
+                                     "for the rest{}",
+                                     interrupt_name(sig), attempted, total, repaired,
+                                     view.error.empty() ? "" : "; " + view.error);
+            view.error_kind = ErrorKind::interrupted;
+        }
     }
-    view.exit_code = !view.error.empty() ? k_exit_data : report.findings() > repaired ? k_exit_negative : k_exit_ok;
+    view.exit_code = !view.error.empty()            ? exit_code_for(view.error_kind)
+                     : report.findings() > repaired ? k_exit_negative
+                                                    : k_exit_ok;
     if (o.format == "prometheus") {
         printer.out() << doctor_prometheus(view);
     } else {
@@ -165,6 +186,9 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
                             }
                         }},
                        view.exit_code);
+        if (printer.json() && view.error_kind == ErrorKind::interrupted) {
+            printer.warn(view.error); // stderr says it as well, as it does for any error that ends a command
+        }
     }
     if (report.repairs_over_limit > 0) {
         printer.warn(fmt::format("{} further repairs were over the limit of {} per run; run doctor again",

@@ -154,7 +154,7 @@ nlohmann::ordered_json doctor_json(const DoctorView& view, const output::Printer
     }
     doc["fix"] = std::move(fix);
     if (!view.error.empty()) {
-        doc["error"] = {{"kind", "server"}, {"message", view.error}};
+        doc["error"] = {{"kind", kind_name(view.error_kind)}, {"message", view.error}};
     }
     return doc;
 }
@@ -254,7 +254,7 @@ std::string doctor_prometheus(const DoctorView& view)
 std::string doctor_nagios(const DoctorView& view, int state, std::optional<long long> warn,
                           std::optional<long long> crit)
 {
-    static constexpr const char* k_state[] = {"OK", "WARNING", "CRITICAL", "UNKNOWN"};
+    static constexpr std::array<const char*, 4> k_state{"OK", "WARNING", "CRITICAL", "UNKNOWN"};
     const auto& report = view.report;
     std::string perfdata;
     for (DoctorCheck check : repo::all_checks()) {
@@ -271,7 +271,7 @@ std::string doctor_nagios(const DoctorView& view, int state, std::optional<long 
     std::string summary = found.empty() ? fmt::format("no findings in {} keys", report.scanned)
                                         : fmt::format("{} findings in {} keys: {}", report.findings(), report.scanned,
                                                       fmt::join(found, ", "));
-    return fmt::format("REDOPS DOCTOR {} - {} | {}", k_state[state], summary, perfdata);
+    return fmt::format("REDOPS DOCTOR {} - {} | {}", k_state.at(static_cast<std::size_t>(state)), summary, perfdata);
 }
 
 } // namespace redops::cli

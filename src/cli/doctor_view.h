@@ -1,6 +1,7 @@
 // How `redops doctor` shows its result: a table per check for people, one JSON document, Nagios, Prometheus.
 #pragma once
 
+#include "common/error.h"
 #include "output/printer.h"
 #include "repo/doctor_types.h"
 
@@ -19,7 +20,8 @@ struct DoctorView {
     FixMode fix = FixMode::none;
     std::optional<repo::RepairReport> repairs; // set when repairs were attempted
     int exit_code = 0;
-    std::string error; // set when repairs failed: the JSON document carries it
+    std::string error; // set when repairs failed or were interrupted: the JSON document carries it
+    ErrorKind error_kind = ErrorKind::server;
 };
 
 // Planned repairs per check.

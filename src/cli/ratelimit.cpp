@@ -6,6 +6,7 @@
 #include "cli/input.h"
 #include "cli/ratelimit_load.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "config/duration.h"
 #include "output/json_fields.h"
 #include "output/progress.h"
@@ -159,6 +160,7 @@ int run_reset_all(const ResetOptions& o, repo::RateLimitRepository& limits, Cont
     if (o.dry_run) {
         // Streamed: a dry run over a resource with a million subjects never holds them all. Its listing on
         // stdout is its own progress.
+        InterruptScope graceful;
         output::Listing listing(printer, "keys", {}, Json{{"resource", o.resource}, {"dry_run", true}});
         auto result = limits.reset_all(o.resource, scan_count, true,
                                        [&](const std::vector<std::string>& keys, long long) {
@@ -188,6 +190,7 @@ int run_reset_all(const ResetOptions& o, repo::RateLimitRepository& limits, Cont
                  });
     repo::BulkDeleteResult result;
     {
+        InterruptScope graceful; // from here a signal stops the work between two batches, and it says what it did
         output::Progress progress = printer.progress("ratelimit reset");
         result = limits.reset_all(o.resource, scan_count, false,
                                   [&](const std::vector<std::string>& keys, long long deleted) {

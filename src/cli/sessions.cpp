@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/input.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "output/json_fields.h"
 #include "output/text_width.h"
 #include "output/time_format.h"
@@ -176,6 +177,7 @@ std::string resolve_id(Context& ctx, repo::SessionRepository& sessions, const st
         return candidates.front();
     }
     std::vector<std::string> masked;
+    masked.reserve(candidates.size());
     for (const auto& c : candidates) {
         masked.push_back(ctx.printer().secret(c));
     }
@@ -296,6 +298,7 @@ int run_invalidate(const InvalidateOptions& o, Context& ctx)
     bool index_existed = whole_user && sessions.index_size(o.user) > 0;
     std::vector<repo::InvalidatedSession> done;
     {
+        InterruptScope graceful; // from here a signal stops the work between two batches, and it says what it did
         output::Progress progress = ctx.printer().progress("sessions invalidate");
         long long seen = 0;
         long long deleted = 0;
@@ -324,7 +327,10 @@ int run_prune(const PruneOptions& o, Context& ctx)
                                          ctx.target_text()));
     }
     auto sessions = repository(ctx);
-    auto result = o.all_users ? sessions.prune_all() : sessions.prune(o.user);
+    auto result = [&] {
+        InterruptScope graceful; // from here a signal stops the work between two batches, and it says what it did
+        return o.all_users ? sessions.prune_all() : sessions.prune(o.user);
+    }();
     auto text = [&](output::Printer& out) {
         out.line(fmt::format("removed {} stale entr{} of {} in {} index{}", result.stale,
                              result.stale == 1 ? "y" : "ies", result.entries, result.users,

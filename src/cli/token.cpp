@@ -7,6 +7,7 @@
 #include "cli/input.h"
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "output/json_fields.h"
 #include "output/progress.h"
 #include "output/text_width.h"
@@ -188,6 +189,7 @@ int run_flush(const FlushOptions& o, Context& ctx)
     const char* hint = "token flush --provider P --tenant T";
     if (o.dry_run) {
         // A dry run lists what would go, streamed so a million keys never sit in memory.
+        InterruptScope graceful;
         output::Listing listing(printer, "keys", {"KEY"}, Json{{"dry_run", true}});
         auto result = tokens.flush(provider, tenant, true, [&](const std::vector<std::string>& keys, long long) {
             for (const auto& key : keys) {
@@ -216,6 +218,7 @@ int run_flush(const FlushOptions& o, Context& ctx)
     }
     repo::BulkDeleteResult result;
     {
+        InterruptScope graceful; // from here a signal stops the work between two batches, and it says what it did
         output::Progress progress = printer.progress("token flush");
         result = tokens.flush(provider, tenant, false, [&](const auto& keys, long long deleted) {
             progress.add(static_cast<long long>(keys.size()), deleted);

@@ -1,6 +1,9 @@
 #include "common/error.h"
 
+#include "common/interrupt.h"
+
 #include <cerrno>
+#include <csignal>
 #include <cstring>
 
 namespace redops {
@@ -72,6 +75,7 @@ std::string_view kind_name(ErrorKind kind)
     case ErrorKind::data: return "data";
     case ErrorKind::server: return "server";
     case ErrorKind::system: return "system";
+    case ErrorKind::interrupted: return "interrupted";
     }
     return "unknown";
 }
@@ -89,6 +93,7 @@ int exit_code_for(ErrorKind kind)
     case ErrorKind::data:
     case ErrorKind::server:
     case ErrorKind::system: return k_exit_data;
+    case ErrorKind::interrupted: return k_exit_signal_base + (interrupt_signal() != 0 ? interrupt_signal() : SIGINT);
     }
     return k_exit_data;
 }

@@ -21,6 +21,8 @@ enum class ErrorKind {
     data,       // malformed payload, wrong shape              -> exit 4
     server,     // an error reply: WRONGTYPE, NOPERM, OOM, ... -> exit 4
     system,     // a local failure: writing stdout, fork, a file -> exit 4
+    // SIGINT, SIGTERM or SIGHUP stopped bulk work between two batches -> exit 128 + the signal
+    interrupted,
 };
 
 // What the user can change to get past an error. Lower layers state the fact and name the remedy; the command
@@ -97,5 +99,7 @@ inline constexpr int k_exit_unavailable = 3;
 inline constexpr int k_exit_data = 4;
 // `ratelimit test` only: another client changed the subject's state during the run; no verdict is possible.
 inline constexpr int k_exit_no_verdict = 5;
+// Bulk work stopped by a signal exits 128 + its number (130 for SIGINT), as a shell reports a process it ended.
+inline constexpr int k_exit_signal_base = 128;
 
 } // namespace redops

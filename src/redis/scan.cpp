@@ -1,6 +1,7 @@
 #include "redis/scan.h"
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "redis/glob.h"
 
 #include <algorithm>
@@ -90,6 +91,7 @@ bool ScanCursor::next(std::vector<std::string>& keys)
     if (m_done) {
         return false;
     }
+    throw_if_interrupted(); // a safe point: the previous page was handled whole
     Command command = cmd("SCAN", m_cursor, "COUNT", m_count);
     if (!m_pattern.empty()) {
         command.args.insert(command.args.end(), {"MATCH", m_pattern});
@@ -118,6 +120,7 @@ bool SetScanCursor::next(std::vector<std::string>& members)
     if (m_done) {
         return false;
     }
+    throw_if_interrupted();
     Command command = cmd("SSCAN", m_key, m_cursor, "COUNT", m_count);
     if (!m_pattern.empty()) {
         command.args.insert(command.args.end(), {"MATCH", m_pattern});

@@ -1,6 +1,7 @@
 #include "repo/bulk_delete.h"
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "redis/cluster_slot.h"
 #include "redis/scan.h"
 
@@ -90,6 +91,7 @@ public:
         std::vector<std::string> pending;
         bool scanning = true;
         while (scanning || !pending.empty()) {
+            throw_if_interrupted(); // between two pipelines: what was deleted is counted, the pending keys are not
             auto groups = unlink_groups(pending, m_cluster);
             auto commands = unlink_commands(groups, 1);
             if (scanning) {

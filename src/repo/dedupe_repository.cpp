@@ -2,6 +2,7 @@
 #include "repo/dedupe_repository.h"
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "redis/script.h"
 #include "repo/bulk_delete.h"
 #include "repo/state_guard.h"
@@ -88,6 +89,7 @@ void DedupeRepository::check_batch(const std::string& tenant, const std::vector<
     }
     if (mark) {
         std::vector<redis::ScriptCall> calls;
+        calls.reserve(keys.size());
         for (const auto& k : keys) {
             calls.push_back({{k}, {std::to_string(ttl_s)}});
         }
@@ -199,6 +201,7 @@ long long DedupeRepository::forget(const std::string& tenant, const std::vector<
     long long removed = 0;
     try {
         for (std::size_t begin = 0; begin < ids.size(); begin += k_batch) {
+            throw_if_interrupted();
             std::vector<std::string> keys;
             keys.reserve(k_batch);
             for (std::size_t i = begin; i < std::min(ids.size(), begin + k_batch); ++i) {

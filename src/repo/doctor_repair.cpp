@@ -1,5 +1,6 @@
 #include "repo/doctor_repair.h"
 
+#include "common/interrupt.h"
 #include "redis/cluster_slot.h"
 #include "redis/script.h"
 
@@ -129,6 +130,9 @@ RepairReport apply_repairs(redis::Client& client, const std::vector<Repair>& rep
     RepairReport report{};
     const bool cluster = client.topology() == "cluster";
     for (std::size_t start = 0; start < repairs.size(); start += k_batch) {
+        if (interrupt_signal() != 0) {
+            break; // the batches so far are reported; the caller tells the rest was not attempted
+        }
         std::vector<const Repair*> batch;
         for (std::size_t i = start; i < repairs.size() && i < start + k_batch; ++i) {
             batch.push_back(&repairs[i]);
@@ -168,7 +172,7 @@ RepairReport apply_repairs(redis::Client& client, const std::vector<Repair>& rep
             }
         }
         if (progress) {
-            progress(static_cast<long long>(start + batch.size()));
+            progress(static_cast<long long>(start) + static_cast<long long>(batch.size()));
         }
     }
     return report;

@@ -14,6 +14,8 @@ namespace redops::repo {
 // counted; an error reply is counted as failed with its text. The only writes are the repairs' own.
 // The session key an SREM/SADD depends on is checked inside the script when it can be (not a cluster, or the
 // same slot); otherwise with EXISTS just before, and the script checks the index alone.
+// A signal (common/interrupt) stops it before the next batch: the report then holds the batches applied so far,
+// and interrupt_signal() tells the caller why.
 RepairReport apply_repairs(redis::Client& client, const std::vector<Repair>& repairs,
                            const std::function<void(long long done)>& progress = {});
 

@@ -2,6 +2,7 @@
 
 #include "common/clock.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "redis/scan.h"
 
 #include <fmt/format.h>
@@ -137,6 +138,7 @@ public:
         std::size_t pending_replies = 0;
         stream.send({redis::cmd("SCAN", cursor, "COUNT", m_options.scan_count)});
         while (scanning || !pending.empty()) {
+            throw_if_interrupted(); // the stream's unread replies go with its connection
             std::vector<Pending> next;
             std::vector<redis::Command> commands;
             if (scanning) {

@@ -2,6 +2,7 @@
 #include "repo/session_repository.h"
 
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "redis/scan.h"
 #include "repo/bulk_delete.h"
 #include "repo/json_value.h"
@@ -242,6 +243,7 @@ SessionRepository::invalidate_many(const std::vector<std::string>& ids, const st
                                            ids.begin() + static_cast<std::ptrdiff_t>(
                                                              std::min(ids.size(), begin + k_unlink_batch)));
             const std::size_t first = done.size();
+            throw_if_interrupted(); // never between a batch's UNLINK and its SREMs
             invalidate_batch(batch, user, dry_run, done, deleted);
             if (on_each) {
                 for (std::size_t i = first; i < done.size(); ++i) {
