@@ -1,13 +1,17 @@
 // Every --json output shape, produced for real against one redis-server, validated against docs/json/*.schema.json
 // by tests/json/validate.py (python3-jsonschema) in one run: happy paths, negative answers and error documents.
+#include "fault_proxy.h"
 #include "process.h"
 #include "redis/command.h"
+#include "redis/connection.h"
 #include "redis_server.h"
+#include "spawned_process.h"
 #include "target.h"
 
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -119,7 +123,7 @@ void ratelimit_cases(Cases& c, TestTarget& target)
         c.run("ratelimit-test", 0, hit);
         c.run("ratelimit-test", 1, hit); // limited: retry_after_ms is a number
         auto peek = hit;
-        peek.push_back("--peek");
+        peek.emplace_back("--peek");
         c.run("ratelimit-test", 1, peek);
         std::vector<std::string> load{"ratelimit",  "test", "--resource",    "api", "--subject",   algorithm + "-load",
                                       "--limit",    "2",    "--window",      "1m",  "--algorithm", algorithm,
@@ -171,6 +175,70 @@ void session_cases(Cases& c, TestTarget& target)
 
 } // namespace
 
+// redops --json with argv against a server of its own, signalled with `sig` once `ready` says the work is part way.
+redops::test::ProcessResult interrupted(std::vector<std::string> argv, int sig, const std::function<bool()>& ready)
+{
+    argv.insert(argv.begin(), {REDOPS_BINARY, "--json", "--timeout", "20s"});
+    redops::test::SpawnedProcess process(argv);
+    REQUIRE(redops::test::eventually(ready, std::chrono::seconds(60)));
+    process.signal(sig);
+    redops::test::ProcessResult r;
+    r.exit_code = process.wait(std::chrono::seconds(30)).value_or(-1);
+    r.out = process.out();
+    r.err = process.err();
+    INFO(r.out << r.err);
+    CHECK(r.exit_code == 128 + sig);
+    return r;
+}
+
+// doctor on a server of its own: clean, with findings, a dry run, repairs, and repairs stopped by a signal; and
+// the error document of a flush stopped by one.
+void doctor_cases(Cases& c)
+{
+    using redops::test::FaultProxy;
+    using redops::test::ProxyMode;
+    redops::test::RedisServer server;
+    const std::string port = std::to_string(server.port());
+    auto doctor = [&](std::vector<std::string> args) {
+        args.insert(args.begin(), {"--json", "-p", port, "doctor"});
+        return redops::test::run_redops(args);
+    };
+    c.add("doctor, nothing stored", "doctor", doctor({}));
+    auto admin = redops::redis::Connection::open(server.options());
+    admin.call(cmd("SET", "lock:deploy", "owner-token"));                   // no_ttl, repaired
+    admin.call(cmd("SET", "auth:token:g:acme", "not json", "EX", 600));     // malformed, reported
+    admin.call(cmd("SET", "session:s-1", R"({"userId":"u1"})", "EX", 600)); // unindexed, repaired
+    admin.call(cmd("SADD", "user:sessions:u2", "gone-1"));                  // stale, repaired
+    admin.call(cmd("SET", "cache:other", "x"));                             // unknown_prefix
+    c.add("doctor, findings", "doctor", doctor({}));
+    c.add("doctor --fix --dry-run", "doctor", doctor({"--fix", "--dry-run"}));
+    c.add("doctor --fix --yes", "doctor", doctor({"--fix", "--yes", "--reveal"}));
+    c.add("doctor --fix --yes, nothing left to repair", "doctor", doctor({"--fix", "--yes"}));
+
+    std::vector<redops::redis::Command> seed;
+    for (int i = 0; i < 5000; ++i) {
+        seed.push_back(cmd("SET", "dedupe:t:m" + std::to_string(i), "1"));
+        seed.push_back(cmd("SET", "auth:token:p:t" + std::to_string(i), R"({"token":"t"})"));
+    }
+    admin.pipeline(seed);
+    {
+        FaultProxy proxy(server.port());
+        proxy.set_drip(256, std::chrono::milliseconds(10));
+        proxy.arm("EVALSHA", ProxyMode::drip);
+        c.add("doctor --fix --yes, stopped by SIGTERM", "doctor",
+              interrupted({"--url", proxy.url(), "doctor", "--fix", "--yes", "--kinds", "dedupe"}, SIGTERM,
+                          [&] { return proxy.count("EVALSHA") >= 1000; }));
+    }
+    {
+        FaultProxy proxy(server.port());
+        proxy.set_drip(2048, std::chrono::milliseconds(10));
+        proxy.arm("UNLINK", ProxyMode::drip);
+        c.add("token flush, stopped by SIGINT", "token-flush",
+              interrupted({"--url", proxy.url(), "token", "flush", "--all", "--yes"}, SIGINT,
+                          [&] { return proxy.count("UNLINK") >= 2; }));
+    }
+}
+
 TEST_CASE("every JSON output validates against its schema in docs/json", "[cli][json]")
 {
     TestTarget target;
@@ -193,6 +261,7 @@ TEST_CASE("every JSON output validates against its schema in docs/json", "[cli][
     c.add("ping, nobody listening", "ping", redops::test::run_redops({"--json", "-p", port, "ping"}));
     c.add("usage error before parsing", "token-get",
           redops::test::run_redops({"--json", "token", "get", "--no-such-flag"}));
+    doctor_cases(c);
 
     std::filesystem::path cases = target.dir() / "json_cases.jsonl";
     std::ofstream(cases) << c.text();

@@ -22,6 +22,9 @@ warnings.filterwarnings("ignore", category=DeprecationWarning)
 # Commands whose failure (exit >= 2) is still their own document, not the error document.
 # (lock run exits with its command's status, which may be anything.)
 OWN_FAILURE_DOCUMENT = {"ping", "monitor-line", "lock-run"}
+# doctor keeps its own document, with "error", when a repair failed or a signal stopped the repairs (the document
+# has its "checks"); a failure before its pass ended is the error document.
+OWN_DOCUMENT_WITH_ERROR = {"doctor"}
 
 
 def load_schemas(schema_dir):
@@ -104,6 +107,7 @@ def main():
             for doc in docs or []:
                 problems += contract_problems(doc, code, schema)
                 own = schema in OWN_FAILURE_DOCUMENT and not (isinstance(doc, dict) and isinstance(doc.get("error"), dict))
+                own = own or (schema in OWN_DOCUMENT_WITH_ERROR and isinstance(doc, dict) and "checks" in doc)
                 # Exit 5 (ratelimit test: no verdict) is the command's own document, like exit 1.
                 target = schema if code < 2 or code == 5 or own else "error"
                 used.add(target)
