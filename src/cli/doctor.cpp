@@ -125,7 +125,9 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     // A signal during the pass stops it between two batches: exit 128 + the signal, one JSON document.
     auto scan = [&] {
         InterruptScope graceful;
-        return repo::doctor_scan(ctx.client(), settings.keys, options);
+        repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
+        throw_if_interrupted(); // a signal during the last batch: no prompt, no repairs
+        return report;
     };
     if (o.format == "nagios") {
         repo::DoctorReport report = scan();
@@ -170,6 +172,7 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     view.exit_code = !view.error.empty()            ? exit_code_for(view.error_kind)
                      : report.findings() > repaired ? k_exit_negative
                                                     : k_exit_ok;
+    const bool interrupted = view.error_kind == ErrorKind::interrupted;
     if (o.format == "prometheus") {
         printer.out() << doctor_prometheus(view);
     } else {
@@ -181,16 +184,15 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
                                 out.note(fmt::format("dry run: {} repair{} would be applied; nothing changed",
                                                      report.repairs.size(), report.repairs.size() == 1 ? "" : "s"));
                             }
-                            if (!view.error.empty()) {
+                            if (!view.error.empty() && !interrupted) {
                                 out.warn(view.error);
                             }
                         }},
                        view.exit_code);
-        if (printer.json() && view.error_kind == ErrorKind::interrupted) {
-            printer.warn(view.error); // stderr says it as well, as it does for any error that ends a command
-        }
     }
-    if (report.repairs_over_limit > 0) {
+    if (interrupted) {
+        printer.error_line(view.error); // in every format, as for any error that ends a command
+    } else if (report.repairs_over_limit > 0) {
         printer.warn(fmt::format("{} further repairs were over the limit of {} per run; run doctor again",
                                  report.repairs_over_limit, repo::DoctorReport::k_max_repairs));
     }

@@ -4,6 +4,7 @@
 #include "cli/commands.h"
 #include "cli/lock_common.h"
 #include "common/error.h"
+#include "common/interrupt.h"
 #include "config/duration.h"
 #include "output/json_fields.h"
 #include "output/table.h"
@@ -307,6 +308,7 @@ int run_status(const StatusOptions& o, Context& ctx)
 int run_list(const ListOptions& o, Context& ctx)
 {
     auto& p = ctx.printer();
+    InterruptScope graceful; // Ctrl-C ends the listing between two pages, still one valid document
     output::Listing listing(p, "locks", {"NAME", "KEY", "OWNER", "TTL"});
     listing.align_right(3);
     long long total = 0;

@@ -153,6 +153,7 @@ int run_list(const ListOptions& o, Context& ctx)
                                text},
                               k_exit_ok);
     }
+    InterruptScope graceful; // Ctrl-C ends the listing between two pages, still one valid document
     output::Listing listing(printer, "sessions", {"ID", "USER", "CREATED_AT", "TTL", "REMEMBER_ME", "ROLE", "STATUS"});
     listing.align_right(3);
     each([&](const repo::SessionEntry& e) {

@@ -239,6 +239,7 @@ int run_list(const ListOptions& o, Context& ctx)
     std::optional<std::string> provider = o.provider.empty() ? std::nullopt : std::optional(o.provider);
     long long now = now_ms();
     long long malformed = 0;
+    InterruptScope graceful; // Ctrl-C ends the listing between two pages, still one valid document
     output::Listing listing(printer, "tokens", {"PROVIDER", "TENANT", "TOKEN", "TTL", "EXPIRES_AT", "STATUS"});
     listing.align_right(3);
     repository(ctx).list(provider, [&](const repo::TokenEntry& e) {

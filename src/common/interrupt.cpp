@@ -18,6 +18,7 @@ volatile std::sig_atomic_t g_signal = 0;
 volatile std::sig_atomic_t g_tell = 0; // stderr is a terminal: the operator who pressed Ctrl-C hears what happens
 constexpr std::string_view k_stopping = "\nredops: stopping after the batch in flight (a second Ctrl-C ends it now)\n";
 std::array<struct sigaction, k_signals.size()> g_previous{};
+std::array<bool, k_signals.size()> g_installed{};
 
 // The first signal asks the work to stop; a second one (of any of the three) has its default action at once.
 void on_stop_signal(int sig)
@@ -48,14 +49,20 @@ InterruptScope::InterruptScope()
     action.sa_flags = SA_RESTART;
     g_tell = ::isatty(STDERR_FILENO) == 1 ? 1 : 0;
     for (std::size_t i = 0; i < k_signals.size(); ++i) {
-        sigaction(k_signals[i], &action, &g_previous[i]);
+        // A signal the caller ignores stays ignored: nohup's SIGHUP, SIGINT of a job a script started with &.
+        g_installed[i] = sigaction(k_signals[i], nullptr, &g_previous[i]) == 0 && g_previous[i].sa_handler != SIG_IGN;
+        if (g_installed[i]) {
+            sigaction(k_signals[i], &action, nullptr);
+        }
     }
 }
 
 InterruptScope::~InterruptScope()
 {
     for (std::size_t i = 0; i < k_signals.size(); ++i) {
-        sigaction(k_signals[i], &g_previous[i], nullptr);
+        if (g_installed[i]) {
+            sigaction(k_signals[i], &g_previous[i], nullptr);
+        }
     }
 }
 

@@ -7,7 +7,8 @@ namespace redops {
 
 // While alive, the first SIGINT, SIGTERM or SIGHUP only asks the work to stop; a second one has its default
 // action. Commands create one around their bulk work, after any prompt: at a prompt a signal still ends
-// the process at once. The destructor restores the dispositions it replaced. Not nested, not thread-safe.
+// the process at once. A signal ignored when the scope begins (nohup's SIGHUP, SIGINT of a job a script started
+// with &) stays ignored. The destructor restores the dispositions it replaced. Not nested, not thread-safe.
 class InterruptScope {
 public:
     InterruptScope();

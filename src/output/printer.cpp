@@ -32,6 +32,11 @@ void Printer::warn(std::string_view message)
     m_err << fmt::format("redops: warning: {}\n", sanitize_for_terminal(message));
 }
 
+void Printer::error_line(std::string_view message)
+{
+    m_err << fmt::format("redops: error: {}\n", sanitize_for_terminal(message));
+}
+
 void Printer::note(std::string_view message)
 {
     if (quiet()) {

@@ -49,6 +49,8 @@ public:
 
     // "redops: warning: <message>" on stderr, control characters escaped.
     void warn(std::string_view message);
+    // "redops: error: <message>" on stderr only: the error that ends a command whose own document carries it.
+    void error_line(std::string_view message);
     // The message alone on stderr, control characters escaped; nothing with --quiet.
     void note(std::string_view message);
 

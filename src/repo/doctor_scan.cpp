@@ -437,6 +437,7 @@ private:
         const std::size_t rider_count = riders.size();
         bool first = true;
         while (true) {
+            throw_if_interrupted(); // an index of a million members is read page by page: stop between pages
             std::vector<IndexWalk*> active;
             std::vector<redis::Command> scans;
             for (auto& walk : indexes) {

@@ -257,3 +257,86 @@ TEST_CASE("doctor --fix stopped by SIGTERM between repair batches reports what i
     CHECK(json::parse(rerun.out)["fix"]["applied"] == k_keys - repaired);
     CHECK(marks_with_ttl(admin) == k_keys);
 }
+
+TEST_CASE("token list stopped by SIGINT ends its one document with what it listed", "[interrupt][cli]")
+{
+    RedisServer server;
+    auto admin = Connection::open(server.options());
+    seed(admin, [](int i) {
+        return cmd("SET", "auth:token:p:t" + std::to_string(i),
+                   R"({"token":"t","expiresAt":99999999999999,"cachedAt":1})");
+    });
+    FaultProxy proxy(server.port());
+    proxy.set_drip(2048, 10ms);
+    proxy.arm("SCAN", ProxyMode::drip, 2);
+    SpawnedProcess list(plus(through(proxy, true), {"token", "list"}));
+    REQUIRE(proxy.wait_for("SCAN", 4, 60s));
+    list.signal(SIGINT);
+    auto code = list.wait(30s);
+    INFO(list.out() << list.err());
+    REQUIRE(code == 128 + SIGINT);
+    json doc = json::parse(list.out()); // the array closed, then ok and the error: one valid document
+    CHECK(doc["ok"] == false);
+    CHECK(doc["error"]["kind"] == "interrupted");
+    CHECK_FALSE(doc["tokens"].empty());
+    CHECK(doc["tokens"].size() < static_cast<std::size_t>(k_keys));
+    CHECK(list.err() == "redops: error: interrupted by SIGINT\n");
+    CHECK(dbsize(admin) == k_keys);
+}
+
+TEST_CASE("a signal the caller ignores stays ignored: a flush under nohup finishes", "[interrupt][cli]")
+{
+    RedisServer server;
+    auto admin = Connection::open(server.options());
+    seed(admin, [](int i) { return cmd("SET", "auth:token:p:t" + std::to_string(i), R"({"token":"t"})"); });
+    FaultProxy proxy(server.port());
+    proxy.set_drip(2048, 10ms);
+    proxy.arm("UNLINK", ProxyMode::drip);
+    // As nohup starts it: SIGHUP ignored, which the child inherits across exec.
+    struct sigaction ignore {};
+    struct sigaction before {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    sigaction(SIGHUP, &ignore, &before);
+    SpawnedProcess flush(plus(through(proxy, true), {"token", "flush", "--all", "--yes"}));
+    sigaction(SIGHUP, &before, nullptr);
+    REQUIRE(proxy.wait_for("UNLINK", 3, 60s));
+    flush.signal(SIGHUP);
+    auto code = flush.wait(60s);
+    INFO(flush.out() << flush.err());
+    CHECK(code == 0);
+    CHECK(json::parse(flush.out())["deleted"] == k_keys);
+    CHECK(dbsize(admin) == 0);
+}
+
+TEST_CASE("doctor reading a huge index stops between two of its pages", "[interrupt][doctor]")
+{
+    RedisServer server;
+    auto admin = Connection::open(server.options());
+    // One user index of 50 000 members whose sessions are gone: the pass reads it page by page.
+    std::vector<Command> sadds;
+    for (int page = 0; page < 50; ++page) {
+        Command sadd = cmd("SADD", "user:sessions:big");
+        for (int i = 0; i < 1000; ++i) {
+            sadd.args.push_back("gone-" + std::to_string(page) + "-" + std::to_string(i));
+        }
+        sadds.push_back(std::move(sadd));
+    }
+    admin.pipeline(sadds);
+    FaultProxy proxy(server.port());
+    proxy.set_drip(2048, 10ms);
+    proxy.arm("SSCAN", ProxyMode::drip, 2); // the walk's own connection, from its second page on
+    SpawnedProcess doctor(plus(through(proxy, true), {"doctor", "--fix", "--yes"}));
+    REQUIRE(proxy.wait_for("SSCAN", 4, 60s));
+    doctor.signal(SIGINT);
+    const auto signalled = std::chrono::steady_clock::now();
+    auto code = doctor.wait(60s);
+    INFO(doctor.out() << doctor.err());
+    REQUIRE(code == 128 + SIGINT);
+    CHECK(std::chrono::steady_clock::now() - signalled < 3s); // a page or two, not the rest of the index
+    CHECK(proxy.count("SSCAN") < 20);
+    CHECK(proxy.count("EVALSHA") + proxy.count("EVAL") == 0);
+    json doc = json::parse(doctor.out());
+    CHECK(doc["error"]["kind"] == "interrupted");
+    CHECK(admin.call(cmd("SCARD", "user:sessions:big")).as_integer("SCARD") == 50'000);
+}
