@@ -104,7 +104,6 @@ int run_forget(const ForgetOptions& o, Context& ctx)
     long long removed = 0;
     {
         InterruptScope graceful; // from here a signal stops the work between two batches, and it says what it did
-
         output::Progress progress = ctx.printer().progress("dedupe forget");
         removed = marks.forget(o.marks.tenant, ids,
                                [&](long long sent, long long done) { progress.update(sent, done); });
