@@ -125,9 +125,7 @@ int run_doctor(const DoctorOptions& o, Context& ctx)
     // A signal during the pass stops it between two batches: exit 128 + the signal, one JSON document.
     auto scan = [&] {
         InterruptScope graceful;
-        repo::DoctorReport report = repo::doctor_scan(ctx.client(), settings.keys, options);
-        throw_if_interrupted(); // a signal during the last batch: no prompt, no repairs
-        return report;
+        return repo::doctor_scan(ctx.client(), settings.keys, options);
     };
     if (o.format == "nagios") {
         repo::DoctorReport report = scan();

@@ -528,6 +528,7 @@ DoctorReport doctor_scan(redis::Client& client, const config::KeyTemplates& temp
         pass.run(connection, scanned, progress);
         pass.report().per_node.emplace_back(connection.peer(), scanned);
     });
+    throw_if_interrupted(); // a signal during the last batch: the pass is not reported done, so no repairs follow
     DoctorReport report = std::move(pass.report());
     report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return report;

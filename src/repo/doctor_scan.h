@@ -17,6 +17,7 @@ using DoctorProgress = std::function<void(long long scanned)>;
 // Scans the whole keyspace once and returns the findings (and, with options.plan_repairs, the repairs).
 // Reads only: SCAN, TYPE, PTTL, GETRANGE, STRLEN, MEMORY USAGE, SSCAN, SISMEMBER. Error replies other than a key that
 // moved (MOVED/ASK: counted as vanished) are thrown as ServerError; lost connections as their Error.
+// A signal (common/interrupt) ends it between two batches, or after the last one, as Error(interrupted).
 DoctorReport doctor_scan(redis::Client& client, const config::KeyTemplates& templates, const DoctorOptions& options,
                          const DoctorProgress& progress = {});
 
