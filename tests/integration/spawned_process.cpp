@@ -38,6 +38,23 @@ bool kill_pending(const std::filesystem::path& proc_dir)
     return false;
 }
 
+// Whether the process behind /proc/PID (`proc_dir`) is in group `pgid` and can still run its own code.
+bool running_in_group(const std::filesystem::path& proc_dir, pid_t pgid)
+{
+    // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
+    std::string stat = read_all(proc_dir / "stat");
+    auto close = stat.rfind(')');
+    if (close == std::string::npos) {
+        return false; // gone meanwhile
+    }
+    std::istringstream fields(stat.substr(close + 1));
+    char state = 0;
+    long ppid = 0;
+    long pgrp = 0;
+    fields >> state >> ppid >> pgrp;
+    return fields && pgrp == pgid && state != 'Z' && state != 'X' && !kill_pending(proc_dir);
+}
+
 } // namespace
 
 SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv)
@@ -138,22 +155,21 @@ bool process_group_running(pid_t pgid)
         if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
             continue;
         }
-        // /proc/PID/stat: "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses.
-        std::string stat = read_all(entry.path() / "stat");
-        auto close = stat.rfind(')');
-        if (close == std::string::npos) {
-            continue; // gone meanwhile
-        }
-        std::istringstream fields(stat.substr(close + 1));
-        char state = 0;
-        long ppid = 0;
-        long pgrp = 0;
-        fields >> state >> ppid >> pgrp;
-        if (fields && pgrp == pgid && state != 'Z' && state != 'X' && !kill_pending(entry.path())) {
+        if (running_in_group(entry.path(), pgid)) {
             return true;
         }
     }
     return false;
+}
+
+bool process_group_running(pid_t pgid, const std::vector<pid_t>& members)
+{
+    for (pid_t pid : members) {
+        if (running_in_group(std::filesystem::path("/proc") / std::to_string(pid), pgid)) {
+            return true;
+        }
+    }
+    return process_group_running(pgid); // every known member gone: make sure no other one runs
 }
 
 } // namespace redops::test

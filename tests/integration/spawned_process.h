@@ -38,6 +38,9 @@ bool process_group_alive(pid_t pgid);
 // Whether any process of process group `pgid` can still run its own code: one that exists, is not a zombie and
 // has no SIGKILL pending (/proc).
 bool process_group_running(pid_t pgid);
+// The same, looking first at the known `members` only (two small reads each) and scanning /proc only once none of
+// them runs: cheap enough to poll every few ms without taking the CPU from the processes being watched.
+bool process_group_running(pid_t pgid, const std::vector<pid_t>& members);
 
 // Polls `ready` every 10 ms until it returns true or `timeout` passes.
 template <class Pred>
