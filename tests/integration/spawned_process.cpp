@@ -1,5 +1,6 @@
 #include "spawned_process.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -71,7 +72,10 @@ SpawnedProcess::SpawnedProcess(const std::vector<std::string>& argv)
         }
     }
     // Built before fork: a child that allocates can deadlock on a lock another thread held at the fork.
-    std::vector<char*> args, envp;
+    std::vector<char*> args;
+    args.reserve(argv.size() + 1);
+    std::vector<char*> envp;
+    envp.reserve(env.size() + 1);
     for (const auto& a : argv) {
         args.push_back(const_cast<char*>(a.c_str()));
     }
@@ -150,26 +154,20 @@ bool process_group_alive(pid_t pgid)
 bool process_group_running(pid_t pgid)
 {
     std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator("/proc", ec)) {
+    return std::ranges::any_of(std::filesystem::directory_iterator("/proc", ec), [&](const auto& entry) {
         const std::string name = entry.path().filename().string();
-        if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) {
-            continue;
-        }
-        if (running_in_group(entry.path(), pgid)) {
-            return true;
-        }
-    }
-    return false;
+        return !name.empty() && name.find_first_not_of("0123456789") == std::string::npos &&
+               running_in_group(entry.path(), pgid);
+    });
 }
 
 bool process_group_running(pid_t pgid, const std::vector<pid_t>& members)
 {
-    for (pid_t pid : members) {
-        if (running_in_group(std::filesystem::path("/proc") / std::to_string(pid), pgid)) {
-            return true;
-        }
-    }
-    return process_group_running(pgid); // every known member gone: make sure no other one runs
+    return std::ranges::any_of(members,
+                               [&](pid_t pid) {
+                                   return running_in_group(std::filesystem::path("/proc") / std::to_string(pid), pgid);
+                               }) ||
+           process_group_running(pgid); // every known member gone: make sure no other one runs
 }
 
 } // namespace redops::test
