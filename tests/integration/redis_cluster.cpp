@@ -83,7 +83,8 @@ RedisCluster::RedisCluster()
                                       "--cluster-port",         std::to_string(free_port_other_than(port))};
         auto common = topology_node_args();
         args.insert(args.end(), common.begin(), common.end());
-        m_nodes.push_back(std::make_unique<RedisServer>(ServerConfig{.extra_args = std::move(args), .port = port}));
+        m_nodes.push_back(std::make_unique<RedisServer>(
+            ServerConfig{.extra_args = std::move(args), .port = port, .move_if_taken = true}));
     }
     create();
     wait_until_settled();

@@ -47,7 +47,10 @@ int free_port()
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     addr.sin_port = 0;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
+    if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+        ::close(fd);
+        throw std::runtime_error("no free loopback port");
+    }
     socklen_t len = sizeof addr;
     ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
     ::close(fd);
@@ -57,6 +60,7 @@ int free_port()
 RedisServer::RedisServer(ServerConfig config) : m_config(std::move(config)), m_dir(make_temp_dir())
 {
     m_port = m_config.port != 0 ? m_config.port : free_port();
+    m_port_movable = m_config.port == 0 || m_config.move_if_taken;
     if (m_config.unix_socket) {
         m_unix_path = (m_dir / "redis.sock").string();
     }
@@ -72,6 +76,7 @@ RedisServer::RedisServer(ServerConfig config) : m_config(std::move(config)), m_d
         make_certificates();
     }
     start();
+    m_port_movable = false; // a restart comes back on the same port
 }
 
 void RedisServer::make_certificates()
@@ -98,7 +103,27 @@ RedisServer::~RedisServer()
     std::filesystem::remove_all(m_dir, ignored);
 }
 
+// A port free_port() picked may be bound by another test process (ctest -j2) before this redis-server binds it.
+// Then this one exits ("Address already in use"), or - worse - the PING reaches the other process's server and the
+// test would run against someone else's data. Both are caught below: a port this fixture picked is picked again;
+// a port the caller chose (a cluster node, a restart) is an error that names the other server.
 void RedisServer::start()
+{
+    constexpr int attempts = 5;
+    for (int attempt = 1;; ++attempt) {
+        spawn();
+        if (wait_ready()) {
+            return;
+        }
+        if (!m_port_movable || attempt == attempts) {
+            throw std::runtime_error(fmt::format("port {} is taken by another process (tried {} port(s)); log:\n{}",
+                                                 m_port, attempt, read_file(m_dir / "redis.log")));
+        }
+        m_port = free_port();
+    }
+}
+
+void RedisServer::spawn()
 {
     std::vector<std::string> args{"redis-server", "--port",    std::to_string(m_port),
                                   "--bind",       "127.0.0.1", "--dir",
@@ -132,6 +157,7 @@ void RedisServer::start()
     }
     // Built before fork: a child that allocates can deadlock on a lock another test thread held at the fork.
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) {
         argv.push_back(a.data());
     }
@@ -150,17 +176,19 @@ void RedisServer::start()
         throw std::runtime_error("fork failed");
     }
     m_pid = pid;
-    wait_ready();
 }
 
-void RedisServer::wait_ready()
+bool RedisServer::wait_ready()
 {
     for (int attempt = 0; attempt < 250; ++attempt) {
         int status = 0;
         if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
             m_pid = -1;
-            throw std::runtime_error(fmt::format("redis-server exited at start-up (is it installed?); log:\n{}",
-                                                 read_file(m_dir / "redis.log")));
+            const std::string log = read_file(m_dir / "redis.log");
+            if (log.find("Address already in use") != std::string::npos) {
+                return false;
+            }
+            throw std::runtime_error(fmt::format("redis-server exited at start-up (is it installed?); log:\n{}", log));
         }
         try {
             redis::ConnectionOptions o = options();
@@ -168,7 +196,13 @@ void RedisServer::wait_ready()
             o.command_timeout = std::chrono::milliseconds(200);
             auto connection = redis::Connection::open(o);
             if (connection.call(redis::cmd("PING")).str == "PONG") {
-                return;
+                // Ours, not another test's server on the same port: INFO names the process that answered.
+                const std::string info = connection.call(redis::cmd("INFO", "server")).str;
+                if (info.find(fmt::format("\nprocess_id:{}\r", m_pid)) != std::string::npos) {
+                    return true;
+                }
+                stop(); // still starting, or about to exit on the taken port
+                return false;
             }
         } catch (const std::exception&) {
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
@@ -220,8 +254,11 @@ SilentPeer::SilentPeer()
     sockaddr_in addr{};
     addr.sin_family = AF_INET;
     addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-    ::listen(m_fd, 16); // the kernel completes handshakes; nobody ever reads or writes
+    if (::bind(m_fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 ||
+        ::listen(m_fd, 16) != 0) { // the kernel completes handshakes; nobody ever reads or writes
+        ::close(m_fd);
+        throw std::runtime_error("silent peer: no loopback port to listen on");
+    }
     socklen_t len = sizeof addr;
     ::getsockname(m_fd, reinterpret_cast<sockaddr*>(&addr), &len);
     m_port = ntohs(addr.sin_port);

@@ -16,6 +16,7 @@ struct ServerConfig {
     bool unix_socket = false;
     std::vector<std::string> extra_args; // passed to redis-server as "--name value" pairs
     int port = 0;                        // 0: pick a free one
+    bool move_if_taken = false;          // a `port` another process holds is replaced, as a picked one is
     int sentinel_for = 0;                // non-zero: run a sentinel monitoring 127.0.0.1:<this port> as "mymaster"
     int sentinel_quorum = 1;             // sentinels that must agree the primary is down
     bool tls = false;                    // TLS-only port, certificates made with openssl(1) in the temp dir
@@ -42,7 +43,9 @@ public:
     void start();
 
 private:
-    void wait_ready();
+    void spawn();
+    // True once this server answers PING on its port; false when the port turned out to be another process's.
+    bool wait_ready();
     void make_certificates();
 
     ServerConfig m_config;
@@ -50,6 +53,7 @@ private:
     int m_port = 0;
     std::string m_unix_path;
     pid_t m_pid = -1;
+    bool m_port_movable = false; // the port was picked here, and the server has not started on it yet
 };
 
 // A TCP port on 127.0.0.1 nobody listens on right now.

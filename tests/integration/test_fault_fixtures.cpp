@@ -8,6 +8,7 @@
 #include "resp_wire.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <chrono>
 
@@ -167,4 +168,29 @@ TEST_CASE("proxy: armed reset and armed cut then stall and drip", "[fault][fixtu
         Connection d = Connection::open(options_for(proxy.port(), 3000ms));
         CHECK(d.call(cmd("PING")).str == "PONG");
     }
+}
+
+TEST_CASE("server fixture: a port another server holds is never shared", "[fault][fixture]")
+{
+    // ctest -j2: free_port() may hand this port to another test's server before this one binds it. The fixture must
+    // notice (its server exits, or PING reaches the other one) instead of running a test against foreign data.
+    RedisServer first;
+    auto conn = Connection::open(first.options());
+    conn.call(cmd("SET", "owner", "first"));
+    SECTION("a port the caller chose: an error that says so")
+    {
+        REQUIRE_THROWS_WITH(RedisServer(ServerConfig{.port = first.port()}),
+                            Catch::Contains(fmt::format("port {} is taken", first.port())));
+    }
+    SECTION("a port the fixture may move: another one, served by its own process")
+    {
+        RedisServer second(ServerConfig{.port = first.port(), .move_if_taken = true});
+        CHECK(second.port() != first.port());
+        auto other = Connection::open(second.options());
+        const std::string info = other.call(cmd("INFO", "server")).str;
+        CHECK(info.find(fmt::format("\nprocess_id:{}\r", second.pid())) != std::string::npos);
+        CHECK(other.call(cmd("EXISTS", "owner")).integer == 0);
+    }
+    CHECK(conn.call(cmd("GET", "owner")).str == "first");
+    CHECK(conn.call(cmd("DBSIZE")).integer == 1);
 }
