@@ -51,15 +51,18 @@ std::string unsettled_view(redis::Connection& connection)
     if (auto slots = info_field(connection, info, "cluster_slots_ok"); slots != std::to_string(RedisCluster::k_slots)) {
         return "cluster_slots_ok:" + slots;
     }
-    int masters = 0, replicas = 0;
+    int masters = 0;
+    int replicas = 0;
     std::istringstream nodes(connection.call(redis::cmd("CLUSTER", "NODES")).as_string("CLUSTER NODES"));
     for (std::string line; std::getline(nodes, line);) {
         std::istringstream fields(line);
-        std::string id, address, flags;
+        std::string id;
+        std::string address;
+        std::string flags;
         fields >> id >> address >> flags;
         if (flags.find("fail") != std::string::npos || flags.find("handshake") != std::string::npos ||
             flags.find("noaddr") != std::string::npos) {
-            return "node " + address + " is " + flags;
+            return fmt::format("node {} is {}", address, flags);
         }
         masters += flags.find("master") != std::string::npos ? 1 : 0;
         replicas += flags.find("slave") != std::string::npos ? 1 : 0;
@@ -91,7 +94,7 @@ RedisCluster::RedisCluster()
     m_start_up = stopwatch.elapsed();
 }
 
-void RedisCluster::create()
+void RedisCluster::create() const
 {
     std::vector<std::string> argv{"redis-cli", "--cluster", "create"};
     for (int port : ports()) {
@@ -108,7 +111,8 @@ void RedisCluster::create()
 void RedisCluster::wait_until_settled()
 {
     wait_until("cluster ready (every node ok with all slots, every replica linked)", k_settle_timeout, [this] {
-        std::vector<int> primaries, replicas;
+        std::vector<int> primaries;
+        std::vector<int> replicas;
         for (int port : ports()) {
             auto connection = connect_local(port);
             if (auto why = unsettled_view(connection); !why.empty()) {
@@ -195,7 +199,7 @@ void RedisCluster::begin_slot_migration(int slot, int from_port, int to_port)
     source.call(redis::cmd("CLUSTER", "SETSLOT", slot, "MIGRATING", node_id(to_port)));
 }
 
-size_t RedisCluster::migrate_keys(int slot, int from_port, int to_port)
+size_t RedisCluster::migrate_keys(int slot, int from_port, int to_port) const
 {
     auto source = redis::Connection::open(options(from_port));
     size_t moved = 0;

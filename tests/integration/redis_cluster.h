@@ -43,7 +43,7 @@ public:
     // IMPORTING on the target, MIGRATING on the source; keys stay readable (the source answers ASK for moved ones).
     void begin_slot_migration(int slot, int from_port, int to_port);
     // Moves every key of the slot in batches (CLUSTER GETKEYSINSLOT + MIGRATE ... KEYS); returns how many.
-    size_t migrate_keys(int slot, int from_port, int to_port);
+    size_t migrate_keys(int slot, int from_port, int to_port) const;
     // Assigns the slot to the target on every primary (target first), then waits until every node agrees.
     void finish_slot_migration(int slot, int to_port);
 
@@ -53,7 +53,7 @@ public:
 private:
     const RedisServer& node(int port) const;
     std::string node_id(int port) const;
-    void create();
+    void create() const;
     void wait_until_settled();
 
     std::vector<std::unique_ptr<RedisServer>> m_nodes;
