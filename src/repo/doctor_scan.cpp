@@ -530,6 +530,12 @@ DoctorReport doctor_scan(redis::Client& client, const config::KeyTemplates& temp
     });
     throw_if_interrupted(); // a signal during the last batch: the pass is not reported done, so no repairs follow
     DoctorReport report = std::move(pass.report());
+    // An index's own TTL repair (no_ttl, index_ttl_short) targets its longest indexed session; adding an unindexed
+    // session extends it further when that session lives longer. So the SADDs go last. Run first, one would lift
+    // the index past the TTL repair's target, which then skips as "changed"; or, on an index without a TTL, add
+    // nothing to a TTL that the repair after it sets too short for the added session.
+    std::stable_partition(report.repairs.begin(), report.repairs.end(),
+                          [](const Repair& r) { return r.action != RepairAction::sadd; });
     report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return report;
 }

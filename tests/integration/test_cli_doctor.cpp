@@ -52,7 +52,7 @@ TEST_CASE("doctor finds every seeded anomaly once and --fix repairs exactly the 
     CHECK(doc["findings"] == DoctorSeed::expected_total());
     CHECK(doc["unknown_prefixes"]["zz-foo"] == 2);
     CHECK(doc["unknown_prefixes"]["zz-bar"] == 1);
-    CHECK(doc["nodes"].size() == (target.topology() == redops::test::Topology::cluster ? 3u : 1u));
+    CHECK(doc["nodes"].size() == (target.topology() == redops::test::Topology::cluster ? 3U : 1U));
     CHECK(doc["fix"]["mode"] == "none");
     // Session ids are masked in examples unless --reveal.
     CHECK(doc.dump().find(DoctorSeed::k_unindexed_id) == std::string::npos);
@@ -156,6 +156,45 @@ TEST_CASE("doctor --fix --delete-malformed deletes only the malformed token and 
     CHECK(fixed["checks"]["malformed"]["applied"] == 2);
     CHECK(target.count_existing({DoctorSeed::k_bad_token, DoctorSeed::k_bad_session}) == 0);
     CHECK(target.count_existing({DoctorSeed::k_good_token, DoctorSeed::k_good_session}) == 2);
+}
+
+TEST_CASE("doctor --fix leaves an index that missed a session and expired too early right in one pass",
+          "[cli][doctor][portable]")
+{
+    // u1's index expires before its indexed session (index_ttl_short) and u2's has no TTL (no_ttl); each user also
+    // has an unindexed session that lives longer than every indexed one. The SADD repair extends the index to the
+    // session it adds; the index's own TTL repair must not undo that or be skipped as "changed" because of it, so
+    // a second doctor finds nothing.
+    TestTarget target;
+    auto& client = target.client();
+    for (const std::string user : {"u1", "u2"}) {
+        client.call(cmd("SET", "session:" + user + "-in", json{{"userId", user}}.dump(), "EX", "3600"));
+        client.call(cmd("SADD", "user:sessions:" + user, user + "-in"));
+        client.call(cmd("SET", "session:" + user + "-out", json{{"userId", user}}.dump(), "EX", "7200"));
+    }
+    client.call(cmd("EXPIRE", "user:sessions:u1", "600"));
+
+    json planned = doctor_json(target, {}, 1);
+    CHECK(count(planned, "index_ttl_short") == 1);
+    CHECK(count(planned, "no_ttl") == 1);
+    CHECK(count(planned, "unindexed_session") == 2);
+    CHECK(planned["findings"] == 4);
+
+    json fixed = doctor_json(target, {"--fix", "--yes"}, 0);
+    CHECK(fixed["fix"]["applied"] == 4);
+    CHECK(fixed["fix"]["skipped_changed"] == 0);
+    CHECK(fixed["fix"]["failed"] == 0);
+    for (const std::string user : {"u1", "u2"}) {
+        INFO(user);
+        const std::string index = "user:sessions:" + user;
+        CHECK(client.call(cmd("SISMEMBER", index, user + "-out")).integer == 1);
+        CHECK(client.call(cmd("SCARD", index)).integer == 2);
+        CHECK(client.call(cmd("PTTL", index)).integer > 7'100'000); // covers the longest session it holds
+        CHECK(client.call(cmd("PTTL", "session:" + user + "-out")).integer > 7'100'000); // sessions untouched
+    }
+
+    json again = doctor_json(target, {}, 0);
+    CHECK(again["findings"] == 0);
 }
 
 TEST_CASE("doctor survives crafted values: deep JSON and values past the read limit and odd key names", "[cli][doctor]")
