@@ -27,12 +27,11 @@ std::string_view words_for(Remedy remedy)
 // command"): what to grant. Empty for any other error, and for a name that does not look like a command.
 std::string grant_for(const Error& error)
 {
-    const auto* server = dynamic_cast<const ServerError*>(&error);
-    if (server == nullptr || server->prefix() != "NOPERM") {
+    if (error.server_code() != "NOPERM") {
         return {};
     }
     constexpr std::string_view lead = "to run the '";
-    const std::string& reply = server->reply();
+    const std::string& reply = error.server_reply();
     const auto at = reply.find(lead);
     if (at == std::string::npos) {
         return {};

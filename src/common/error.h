@@ -56,11 +56,19 @@ public:
     Remedy remedy() const noexcept { return m_remedy; }
     // Set when the error ended a bulk operation part way; the message then starts with what was done.
     const std::optional<WorkDone>& done() const noexcept { return m_done; }
+    // The Redis error reply behind the error (e.g. "NOPERM this user has no permissions ..."), and its first word
+    // (the JSON `code`); empty when it is not a server's reply. Kept by after() and reworded(), so the code and
+    // what to grant survive a partial-work report or a masked message.
+    const std::string& server_reply() const noexcept { return m_server_reply; }
+    std::string server_code() const;
 
     // The same failure, reported after partial work: "deleted 149000 matching keys before: <message>".
     static Error after(const Error& cause, WorkDone done);
     // The same error (kind, remedy, work done) told in other words: masked, or with the user's words added.
     Error reworded(const std::string& message) const;
+
+protected:
+    std::string m_server_reply;
 
 private:
     ErrorKind m_kind;
@@ -76,11 +84,10 @@ public:
     // The reply with what it concerns in front ("auth:token:a:b: WRONGTYPE ..."); the kind as above.
     ServerError(const std::string& reply, std::string_view context);
     const std::string& prefix() const noexcept { return m_prefix; }
-    const std::string& reply() const noexcept { return m_reply; }
+    const std::string& reply() const noexcept { return m_server_reply; }
 
 private:
     std::string m_prefix;
-    std::string m_reply;
 };
 
 // A file the user named could not be opened, read or written ("<message>: <strerror>"). A path that names no file

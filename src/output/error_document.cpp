@@ -19,8 +19,8 @@ nlohmann::ordered_json error_document(const redops::Error& error)
 {
     nlohmann::ordered_json inner = nlohmann::ordered_json::object();
     inner["kind"] = std::string(kind_name(error.kind()));
-    if (const auto* server = dynamic_cast<const ServerError*>(&error); server != nullptr && !server->prefix().empty()) {
-        inner["code"] = server->prefix();
+    if (std::string code = error.server_code(); !code.empty()) {
+        inner["code"] = std::move(code);
     }
     inner["message"] = std::string(error.what());
     nlohmann::ordered_json doc = wrap(std::move(inner));

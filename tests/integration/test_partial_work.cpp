@@ -4,6 +4,7 @@
 #include "redis_server.h"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <csignal>
@@ -14,6 +15,7 @@ using redops::redis::cmd;
 using redops::redis::Connection;
 using redops::test::RedisServer;
 using redops::test::run_redops;
+using redops::test::ServerConfig;
 using json = nlohmann::json;
 using namespace std::chrono_literals;
 
@@ -119,4 +121,48 @@ TEST_CASE("a flush whose server dies part way exits 3 and names the count", "[cl
         }
     }
     REQUIRE(killed);
+}
+
+TEST_CASE("a server error keeps its code and the grant it needs when redops adds words to its message",
+          "[cli][partial][acl]")
+{
+    // A user that may scan and read but not delete, and one that may not read tokens at all.
+    RedisServer server(ServerConfig{.acl_users = {"user scanner on >pw ~* +@all -unlink -del",
+                                                  "user blind on >pw ~* +@all -get", "user admin on >pw ~* +@all"}});
+    redops::redis::ConnectionOptions admin = server.options();
+    admin.user = "admin";
+    admin.password = "pw";
+    auto c = Connection::open(admin);
+    seed_tokens(c, 3);
+    redops::test::RunOptions env;
+    env.env["REDIS_PASSWORD"] = "pw";
+    auto url = [&](const std::string& user) { return fmt::format("redis://{}@127.0.0.1:{}", user, server.port()); };
+
+    SECTION("a bulk delete refused at its first UNLINK: the partial-work report keeps code and grant")
+    {
+        auto r = run_redops({"--url", url("scanner"), "--json", "token", "flush", "--provider", "p", "--all-tenants",
+                             "--yes"},
+                            env);
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 4);
+        json doc = json::parse(r.out);
+        CHECK(doc["deleted"] == 0);
+        CHECK(doc["error"]["kind"] == "server");
+        CHECK(doc["error"]["code"] == "NOPERM");
+        const std::string message = doc["error"]["message"];
+        CHECK(message.rfind("deleted 0 matching keys before: NOPERM", 0) == 0);
+        CHECK(message.find("ACL SETUSER <user> +unlink") != std::string::npos);
+        CHECK(r.err.find("ACL SETUSER <user> +unlink") != std::string::npos);
+    }
+    SECTION("a read refused: the grant added to the message does not cost the code")
+    {
+        auto r = run_redops({"--url", url("blind"), "--json", "token", "get", "--provider", "p", "--tenant", "t0"},
+                            env);
+        INFO(r.out << r.err);
+        CHECK(r.exit_code == 4);
+        json doc = json::parse(r.out);
+        CHECK(doc["error"]["code"] == "NOPERM");
+        CHECK(doc["error"]["message"].get<std::string>().find("ACL SETUSER <user> +get") != std::string::npos);
+    }
+    CHECK(dbsize(c) == 3);
 }
