@@ -1,5 +1,7 @@
 #include "cli/error_words.h"
 
+#include "common/interrupt.h"
+
 #include <algorithm>
 #include <cctype>
 #include <string_view>
@@ -53,6 +55,12 @@ std::string grant_for(const Error& error)
 std::string in_user_words(const Error& error)
 {
     std::string text = error.what();
+    // Bulk work stops on a signal only between batches. When the batch it was waiting for failed first (a
+    // timeout, a dropped connection), the error is that failure; say the signal was seen, so whoever pressed
+    // Ctrl-C knows why it still took up to --timeout.
+    if (const int sig = interrupt_signal(); sig != 0 && error.kind() != ErrorKind::interrupted) {
+        text += std::string(" (") + interrupt_name(sig) + " came while it waited for the batch in flight)";
+    }
     for (const std::string& words : {std::string(words_for(error.remedy())), grant_for(error)}) {
         if (!words.empty()) {
             text += "; " + words;

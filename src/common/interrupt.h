@@ -19,7 +19,7 @@ public:
 
 // The signal that asked the work to stop, or 0. Never set outside an InterruptScope.
 int interrupt_signal() noexcept;
-// "interrupted by SIGINT"; empty when no signal came.
+// "SIGINT", "SIGTERM" or "SIGHUP"; empty for any other number (0: no signal came).
 const char* interrupt_name(int sig) noexcept;
 // Throws Error(ErrorKind::interrupted) when a signal asked to stop. Called at the safe points: loops that send
 // batches call it before each one, so a signal outside a scope (none is caught) never makes it throw.

@@ -168,6 +168,31 @@ TEST_CASE("a second signal ends a stopping flush at once", "[interrupt][cli]")
     CHECK(std::chrono::steady_clock::now() - second < 5s); // not the 20 s timeout
 }
 
+TEST_CASE("a signal while a batch stalls until --timeout is named in the timeout error", "[interrupt][cli]")
+{
+    RedisServer server;
+    auto admin = Connection::open(server.options());
+    seed(admin, [](int i) { return cmd("SET", "auth:token:p:t" + std::to_string(i), R"({"token":"t"})"); });
+    FaultProxy proxy(server.port());
+    proxy.arm("UNLINK", ProxyMode::stall, 2); // the second batch's reply never comes
+    SpawnedProcess flush(
+        {REDOPS_BINARY, "--url", proxy.url(), "--timeout", "2s", "--json", "token", "flush", "--all", "--yes"});
+    REQUIRE(eventually([&] { return proxy.fired(); }, 60s));
+    flush.signal(SIGTERM);
+    auto code = flush.wait(20s);
+    INFO(flush.out() << flush.err());
+    // The batch failed before the stop point came: the error is the timeout (exit 3), with the signal named, so
+    // whoever sent it knows it was seen; the count is what the server confirmed.
+    CHECK(code == 3);
+    json doc = json::parse(flush.out());
+    CHECK(doc["error"]["kind"] == "timeout");
+    const std::string message = doc["error"]["message"];
+    CHECK(message.find("(SIGTERM came while it waited for the batch in flight)") != std::string::npos);
+    CHECK(flush.err() == "redops: error: " + message + "\n");
+    CHECK(doc["deleted"].get<long long>() > 0);
+    CHECK(doc["deleted"].get<long long>() <= k_keys - dbsize(admin)); // the stalled batch may have been applied
+}
+
 TEST_CASE("dedupe forget stopped by SIGINT counts the marks it removed", "[interrupt][cli]")
 {
     RedisServer server;
