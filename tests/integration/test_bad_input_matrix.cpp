@@ -11,6 +11,7 @@
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <filesystem>
+#include <fmt/format.h>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -78,7 +79,7 @@ std::string describe(const std::vector<std::string>& args, const std::map<std::s
 {
     std::string text;
     for (const auto& [name, value] : env) {
-        text += name + "=" + value + " ";
+        text += fmt::format("{}={} ", name, value);
     }
     for (const auto& arg : args) {
         text += arg + " ";
@@ -96,7 +97,7 @@ Prepared prepare(const MatrixRow& row, const std::map<std::string, std::string>&
     Prepared p;
     bool has_json = std::find(row.args.begin(), row.args.end(), "--json") != row.args.end();
     if (json_mode && !has_json) {
-        p.args.push_back("--json");
+        p.args.emplace_back("--json");
     }
     if (row.connect) {
         p.args.insert(p.args.end(), {"--url", values.at("@URL@")});
@@ -129,7 +130,8 @@ TEST_CASE("bad-input matrix: every refusal has its exit code and message and cha
     RedisServer cluster_node(
         ServerConfig{.requirepass = password,
                      .extra_args = {"--cluster-enabled", "yes", "--cluster-port", std::to_string(bus_port)},
-                     .port = node_port});
+                     .port = node_port,
+                     .move_if_taken = true});
     auto admin = redops::redis::Connection::open(server.options());
     seed(admin);
     const std::string before = fingerprint(admin);
