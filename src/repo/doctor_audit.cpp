@@ -28,10 +28,10 @@ std::string human_ms(long long ms)
     if (s < 120) {
         return fmt::format("{}s", s);
     }
-    if (s < 2 * 3600) {
+    if (s < 2LL * 3600) {
         return fmt::format("{}m", s / 60);
     }
-    if (s < 2 * 86'400) {
+    if (s < 2LL * 86'400) {
         return fmt::format("{}h", s / 3600);
     }
     return fmt::format("{}d", s / 86'400);
@@ -268,15 +268,17 @@ std::optional<SessionLink> DoctorAudit::inspect_session(const KeyState& state)
         find(DoctorCheck::malformed, example_of(state, entry.problem), std::move(repair));
         return std::nullopt;
     }
+    long long lives = state.pttl; // what the session will live once repaired: an unindexed one's SADD targets it
     if (state.pttl == -1) {
         auto ttl = entry.remember_me ? m_options.session_remember_ttl : m_options.session_ttl;
         no_ttl(state, ttl.count(), RepairAction::pexpire, "session without expiry");
+        lives = ttl.count();
     }
     if (state.id.empty()) {
         return std::nullopt; // a session template without {id}: the index cannot be checked
     }
     try {
-        return SessionLink{state.key, state.id, m_index.render({{"user", entry.user}}), state.pttl};
+        return SessionLink{state.key, state.id, m_index.render({{"user", entry.user}}), lives};
     } catch (const Error&) {
         return std::nullopt; // an index template without {user}
     }

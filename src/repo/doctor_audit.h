@@ -30,7 +30,7 @@ struct SessionLink {
     std::string key;    // session key
     std::string id;     // session id (a secret)
     std::string index;  // the user's index key
-    long long pttl = 0; // the session's PTTL as seen (-1: no expiry)
+    long long pttl = 0; // the session's PTTL as seen; for one without expiry, the TTL its no_ttl repair gives
 };
 
 // Longest token or session value the doctor reads (GETRANGE 0 k_max_value_bytes): a longer one is malformed,

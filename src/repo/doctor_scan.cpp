@@ -530,12 +530,16 @@ DoctorReport doctor_scan(redis::Client& client, const config::KeyTemplates& temp
     });
     throw_if_interrupted(); // a signal during the last batch: the pass is not reported done, so no repairs follow
     DoctorReport report = std::move(pass.report());
-    // An index's own TTL repair (no_ttl, index_ttl_short) targets its longest indexed session; adding an unindexed
-    // session extends it further when that session lives longer. So the SADDs go last. Run first, one would lift
-    // the index past the TTL repair's target, which then skips as "changed"; or, on an index without a TTL, add
-    // nothing to a TTL that the repair after it sets too short for the added session.
-    std::stable_partition(report.repairs.begin(), report.repairs.end(),
-                          [](const Repair& r) { return r.action != RepairAction::sadd; });
+    // Repairs that touch one user index run in this order: its own TTL repair (no_ttl, index_ttl_short, aimed at
+    // its longest indexed session), then the SADDs of unindexed sessions (each extends the index, only upward, to
+    // the session it adds), then the SREMs of stale entries (after the SADDs, so removing the last stale entry
+    // never deletes an index a SADD is about to fill, or one whose TTL repair is still to come). Any other order
+    // leaves a repair skipped as "changed", or an index shorter-lived than a session, for a second pass.
+    auto rank = [](const Repair& r) {
+        return r.action == RepairAction::sadd ? 1 : r.action == RepairAction::srem ? 2 : 0;
+    };
+    std::stable_sort(report.repairs.begin(), report.repairs.end(),
+                     [&](const Repair& x, const Repair& y) { return rank(x) < rank(y); });
     report.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return report;
 }

@@ -161,37 +161,46 @@ TEST_CASE("doctor --fix --delete-malformed deletes only the malformed token and 
 TEST_CASE("doctor --fix leaves an index that missed a session and expired too early right in one pass",
           "[cli][doctor][portable]")
 {
-    // u1's index expires before its indexed session (index_ttl_short) and u2's has no TTL (no_ttl); each user also
-    // has an unindexed session that lives longer than every indexed one. The SADD repair extends the index to the
-    // session it adds; the index's own TTL repair must not undo that or be skipped as "changed" because of it, so
-    // a second doctor finds nothing.
+    // Each user has an unindexed session ("-out") that outlives every indexed one, and its index something more:
+    // u1's expires before its indexed session (index_ttl_short); u2's has no TTL (no_ttl); u3's has no TTL and
+    // holds only a session that is gone (no_ttl, stale_index_entry); u4 has no index, and its session no TTL
+    // (the session's no_ttl). The repairs must not undo or skip one another: one --fix, then nothing to find.
     TestTarget target;
     auto& client = target.client();
     for (const std::string user : {"u1", "u2"}) {
         client.call(cmd("SET", "session:" + user + "-in", json{{"userId", user}}.dump(), "EX", "3600"));
         client.call(cmd("SADD", "user:sessions:" + user, user + "-in"));
-        client.call(cmd("SET", "session:" + user + "-out", json{{"userId", user}}.dump(), "EX", "7200"));
     }
     client.call(cmd("EXPIRE", "user:sessions:u1", "600"));
+    client.call(cmd("SADD", "user:sessions:u3", "u3-gone"));
+    for (const std::string user : {"u1", "u2", "u3"}) {
+        client.call(cmd("SET", "session:" + user + "-out", json{{"userId", user}}.dump(), "EX", "7200"));
+    }
+    client.call(cmd("SET", "session:u4-out", json{{"userId", "u4"}}.dump()));
 
     json planned = doctor_json(target, {}, 1);
     CHECK(count(planned, "index_ttl_short") == 1);
-    CHECK(count(planned, "no_ttl") == 1);
-    CHECK(count(planned, "unindexed_session") == 2);
-    CHECK(planned["findings"] == 4);
+    CHECK(count(planned, "no_ttl") == 3);
+    CHECK(count(planned, "stale_index_entry") == 1);
+    CHECK(count(planned, "unindexed_session") == 4);
+    CHECK(planned["findings"] == 9);
 
     json fixed = doctor_json(target, {"--fix", "--yes"}, 0);
-    CHECK(fixed["fix"]["applied"] == 4);
+    CHECK(fixed["fix"]["applied"] == 9);
     CHECK(fixed["fix"]["skipped_changed"] == 0);
     CHECK(fixed["fix"]["failed"] == 0);
-    for (const std::string user : {"u1", "u2"}) {
+    for (const std::string user : {"u1", "u2", "u3"}) {
         INFO(user);
         const std::string index = "user:sessions:" + user;
         CHECK(client.call(cmd("SISMEMBER", index, user + "-out")).integer == 1);
-        CHECK(client.call(cmd("SCARD", index)).integer == 2);
+        CHECK(client.call(cmd("SCARD", index)).integer == (user == "u3" ? 1 : 2));
         CHECK(client.call(cmd("PTTL", index)).integer > 7'100'000); // covers the longest session it holds
         CHECK(client.call(cmd("PTTL", "session:" + user + "-out")).integer > 7'100'000); // sessions untouched
     }
+    const long long u4_session = client.call(cmd("PTTL", "session:u4-out")).integer;
+    CHECK(u4_session > 0);
+    CHECK(client.call(cmd("SISMEMBER", "user:sessions:u4", "u4-out")).integer == 1);
+    CHECK(client.call(cmd("PTTL", "user:sessions:u4")).integer >= u4_session - 60'000);
 
     json again = doctor_json(target, {}, 0);
     CHECK(again["findings"] == 0);
