@@ -56,9 +56,11 @@ std::string in_user_words(const Error& error)
 {
     std::string text = error.what();
     // Bulk work stops on a signal only between batches. When the batch it was waiting for failed first (a
-    // timeout, a dropped connection), the error is that failure; say the signal was seen, so whoever pressed
-    // Ctrl-C knows why it still took up to --timeout.
-    if (const int sig = interrupt_signal(); sig != 0 && error.kind() != ErrorKind::interrupted) {
+    // timeout, a dropped connection), the error is that failure, reported with the work done before it; say the
+    // signal was seen, so whoever pressed Ctrl-C knows why it still took up to --timeout. Only then: an error
+    // without work done did not end a batch loop (a step after the loop, the loop having finished).
+    if (const int sig = interrupt_signal();
+        sig != 0 && error.kind() != ErrorKind::interrupted && error.done().has_value()) {
         text += std::string(" (") + interrupt_name(sig) + " came while it waited for the batch in flight)";
     }
     for (const std::string& words : {std::string(words_for(error.remedy())), grant_for(error)}) {

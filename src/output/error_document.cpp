@@ -1,6 +1,8 @@
 #include "output/error_document.h"
 
+#include <algorithm>
 #include <string>
+#include <string_view>
 
 namespace redops::output {
 namespace {
@@ -13,13 +15,22 @@ nlohmann::ordered_json wrap(nlohmann::ordered_json error)
     return doc;
 }
 
+bool is_error_code(std::string_view word)
+{
+    return !word.empty() && word.size() <= 32 && std::all_of(word.begin(), word.end(), [](char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+    });
+}
+
 } // namespace
 
 nlohmann::ordered_json error_document(const redops::Error& error)
 {
     nlohmann::ordered_json inner = nlohmann::ordered_json::object();
     inner["kind"] = std::string(kind_name(error.kind()));
-    if (std::string code = error.server_code(); !code.empty()) {
+    // The reply's first word when it is an error code (WRONGTYPE, NOPERM, READONLY): never free text, which the
+    // message (masked) already carries.
+    if (std::string code = error.server_code(); is_error_code(code)) {
         inner["code"] = std::move(code);
     }
     inner["message"] = std::string(error.what());

@@ -18,16 +18,6 @@ constexpr auto k_create_timeout = std::chrono::milliseconds(20'000);
 constexpr auto k_settle_timeout = std::chrono::milliseconds(20'000);
 constexpr int k_migrate_batch = 100;
 
-// A free port for the cluster bus. Redis would use port+10000 otherwise, which may be taken or above 65535.
-int free_port_other_than(int port)
-{
-    int bus = free_port();
-    while (bus == port) {
-        bus = free_port();
-    }
-    return bus;
-}
-
 // The primary owning `slot` in this node's view of the slot map; 0 when unassigned.
 int owner_in(redis::Connection& connection, int slot)
 {
@@ -79,15 +69,12 @@ RedisCluster::RedisCluster()
 {
     const Stopwatch stopwatch;
     for (int i = 0; i < k_node_count; ++i) {
-        const int port = free_port();
-        std::vector<std::string> args{"--cluster-enabled",      "yes",
-                                      "--cluster-config-file",  "nodes.conf",
-                                      "--cluster-node-timeout", "1000",
-                                      "--cluster-port",         std::to_string(free_port_other_than(port))};
+        std::vector<std::string> args{"--cluster-enabled",      "yes", "--cluster-config-file", "nodes.conf",
+                                      "--cluster-node-timeout", "1000"};
         auto common = topology_node_args();
         args.insert(args.end(), common.begin(), common.end());
-        m_nodes.push_back(std::make_unique<RedisServer>(
-            ServerConfig{.extra_args = std::move(args), .port = port, .move_if_taken = true}));
+        m_nodes.push_back(
+            std::make_unique<RedisServer>(ServerConfig{.extra_args = std::move(args), .pick_cluster_port = true}));
     }
     create();
     wait_until_settled();

@@ -120,6 +120,7 @@ void RedisServer::start()
                                                  m_port, attempt, read_file(m_dir / "redis.log")));
         }
         m_port = free_port();
+        m_cluster_port = 0; // either may be the taken one
     }
 }
 
@@ -145,6 +146,12 @@ void RedisServer::spawn()
         args.insert(args.end(), {"--requirepass", m_config.requirepass});
     }
     args.insert(args.end(), m_config.extra_args.begin(), m_config.extra_args.end());
+    if (m_config.pick_cluster_port) {
+        while (m_cluster_port == 0 || m_cluster_port == m_port) {
+            m_cluster_port = free_port();
+        }
+        args.insert(args.end(), {"--cluster-port", std::to_string(m_cluster_port)});
+    }
     if (m_config.sentinel_for != 0) {
         // Sentinels rewrite their config file, so it lives in the temp dir.
         std::ofstream conf(m_dir / "sentinel.conf");
@@ -162,6 +169,9 @@ void RedisServer::spawn()
         argv.push_back(a.data());
     }
     argv.push_back(nullptr);
+    std::error_code no_log;
+    const auto log_size = std::filesystem::file_size(m_dir / "redis.log", no_log);
+    m_log_start = no_log ? 0 : log_size; // redis-server appends: an earlier start-up's lines are not this one's
     pid_t pid = ::fork();
     if (pid == 0) {
         ::prctl(PR_SET_PDEATHSIG, SIGKILL); // never outlive a crashed test
@@ -185,7 +195,7 @@ bool RedisServer::wait_ready()
         if (::waitpid(m_pid, &status, WNOHANG) == m_pid) {
             m_pid = -1;
             const std::string log = read_file(m_dir / "redis.log");
-            if (log.find("Address already in use") != std::string::npos) {
+            if (log.find("Address already in use", m_log_start) != std::string::npos) {
                 return false;
             }
             throw std::runtime_error(fmt::format("redis-server exited at start-up (is it installed?); log:\n{}", log));

@@ -3,6 +3,7 @@
 
 #include "redis/options.h"
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <sys/types.h>
@@ -17,9 +18,12 @@ struct ServerConfig {
     std::vector<std::string> extra_args; // passed to redis-server as "--name value" pairs
     int port = 0;                        // 0: pick a free one
     bool move_if_taken = false;          // a `port` another process holds is replaced, as a picked one is
-    int sentinel_for = 0;                // non-zero: run a sentinel monitoring 127.0.0.1:<this port> as "mymaster"
-    int sentinel_quorum = 1;             // sentinels that must agree the primary is down
-    bool tls = false;                    // TLS-only port, certificates made with openssl(1) in the temp dir
+    // Cluster nodes: a bus port (--cluster-port) picked with the port, again at each start-up attempt. Derived,
+    // port + 10000 could be taken or above 65535.
+    bool pick_cluster_port = false;
+    int sentinel_for = 0;    // non-zero: run a sentinel monitoring 127.0.0.1:<this port> as "mymaster"
+    int sentinel_quorum = 1; // sentinels that must agree the primary is down
+    bool tls = false;        // TLS-only port, certificates made with openssl(1) in the temp dir
 };
 
 class RedisServer {
@@ -53,7 +57,9 @@ private:
     int m_port = 0;
     std::string m_unix_path;
     pid_t m_pid = -1;
-    bool m_port_movable = false; // the port was picked here, and the server has not started on it yet
+    bool m_port_movable = false;    // the port was picked here, and the server has not started on it yet
+    int m_cluster_port = 0;         // with pick_cluster_port; kept across restarts, like the port
+    std::uintmax_t m_log_start = 0; // redis.log's size when this start-up began: what it logs comes after
 };
 
 // A TCP port on 127.0.0.1 nobody listens on right now.

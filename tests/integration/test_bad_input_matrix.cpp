@@ -121,17 +121,9 @@ TEST_CASE("bad-input matrix: every refusal has its exit code and message and cha
     const std::string password = redops::test::k_matrix_password;
     RedisServer server(ServerConfig{.requirepass = password, .extra_args = {"--enable-debug-command", "yes"}});
     // A cluster node found out by the handshake (no --cluster): one node without slots is enough for that.
-    // Its bus port is set explicitly: derived (port + 10000) it would need a port of at most 55535.
-    const int node_port = redops::test::free_port();
-    int bus_port = redops::test::free_port();
-    while (bus_port == node_port) {
-        bus_port = redops::test::free_port();
-    }
+    // Its bus port is picked by the fixture: derived (port + 10000) it would need a port of at most 55535.
     RedisServer cluster_node(
-        ServerConfig{.requirepass = password,
-                     .extra_args = {"--cluster-enabled", "yes", "--cluster-port", std::to_string(bus_port)},
-                     .port = node_port,
-                     .move_if_taken = true});
+        ServerConfig{.requirepass = password, .extra_args = {"--cluster-enabled", "yes"}, .pick_cluster_port = true});
     auto admin = redops::redis::Connection::open(server.options());
     seed(admin);
     const std::string before = fingerprint(admin);

@@ -36,6 +36,20 @@ TEST_CASE("error_document adds the reply prefix of a server error as code", "[ou
     CHECK(auth["error"]["code"] == "WRONGPASS");
 }
 
+TEST_CASE("error_document keeps the code through partial work and rewording but never free text", "[output][error]")
+{
+    const ServerError denied("NOPERM this user has no permissions to run the 'unlink' command");
+    const Error partial = Error::after(denied, redops::WorkDone{"deleted", "matching keys", 5000, {}});
+    CHECK(error_document(partial)["error"]["code"] == "NOPERM");
+    CHECK(error_document(partial)["deleted"] == 5000);
+    CHECK(error_document(partial.reworded("masked words"))["error"]["code"] == "NOPERM");
+    CHECK(error_document(partial.reworded("masked words"))["error"]["message"] == "masked words");
+    // A reply of one word that is not a code (a module's, a proxy's) is left to the message, which is masked.
+    CHECK_FALSE(error_document(ServerError("hunter2"))["error"].contains("code"));
+    CHECK_FALSE(error_document(ServerError("secret-token:abc def"))["error"].contains("code"));
+    CHECK_FALSE(error_document(Error(ErrorKind::server, "NOPERM not from a reply"))["error"].contains("code"));
+}
+
 TEST_CASE("error_document from a kind and message", "[output][error]")
 {
     CHECK(dump_json(error_document("internal", "boom")) ==
