@@ -36,6 +36,7 @@ Error Error::after(const Error& cause, WorkDone done)
     out.m_done = std::move(done);
     out.m_remedy = cause.m_remedy;
     out.m_server_reply = cause.m_server_reply;
+    out.m_server_code = cause.m_server_code;
     return out;
 }
 
@@ -44,24 +45,25 @@ Error Error::reworded(const std::string& message) const
     Error out(m_kind, message, m_remedy);
     out.m_done = m_done;
     out.m_server_reply = m_server_reply;
+    out.m_server_code = m_server_code;
     return out;
 }
 
-std::string Error::server_code() const
-{
-    return prefix_of(m_server_reply);
-}
-
-ServerError::ServerError(const std::string& reply)
-    : Error(kind_of_reply(prefix_of(reply)), reply), m_prefix(prefix_of(reply))
+void Error::set_server_reply(const std::string& reply)
 {
     m_server_reply = reply;
+    m_server_code = prefix_of(reply);
+}
+
+ServerError::ServerError(const std::string& reply) : Error(kind_of_reply(prefix_of(reply)), reply)
+{
+    set_server_reply(reply);
 }
 
 ServerError::ServerError(const std::string& reply, std::string_view context)
-    : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply), m_prefix(prefix_of(reply))
+    : Error(kind_of_reply(prefix_of(reply)), std::string(context) + ": " + reply)
 {
-    m_server_reply = reply;
+    set_server_reply(reply);
 }
 
 Error file_error(const std::string& message, int error_number, ErrorKind when_missing)

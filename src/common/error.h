@@ -60,7 +60,7 @@ public:
     // (the JSON `code`); empty when it is not a server's reply. Kept by after() and reworded(), so the code and
     // what to grant survive a partial-work report or a masked message.
     const std::string& server_reply() const noexcept { return m_server_reply; }
-    std::string server_code() const;
+    const std::string& server_code() const noexcept { return m_server_code; }
 
     // The same failure, reported after partial work: "deleted 149000 matching keys before: <message>".
     static Error after(const Error& cause, WorkDone done);
@@ -68,12 +68,14 @@ public:
     Error reworded(const std::string& message) const;
 
 protected:
-    std::string m_server_reply;
+    void set_server_reply(const std::string& reply);
 
 private:
     ErrorKind m_kind;
     Remedy m_remedy = Remedy::none;
     std::optional<WorkDone> m_done;
+    std::string m_server_reply;
+    std::string m_server_code;
 };
 
 // An error reply from Redis; keeps the reply's prefix (WRONGTYPE, NOPERM, ...) for callers that branch on it.
@@ -83,11 +85,8 @@ public:
     explicit ServerError(const std::string& reply);
     // The reply with what it concerns in front ("auth:token:a:b: WRONGTYPE ..."); the kind as above.
     ServerError(const std::string& reply, std::string_view context);
-    const std::string& prefix() const noexcept { return m_prefix; }
-    const std::string& reply() const noexcept { return m_server_reply; }
-
-private:
-    std::string m_prefix;
+    const std::string& prefix() const noexcept { return server_code(); }
+    const std::string& reply() const noexcept { return server_reply(); }
 };
 
 // A file the user named could not be opened, read or written ("<message>: <strerror>"). A path that names no file

@@ -30,8 +30,8 @@ nlohmann::ordered_json error_document(const redops::Error& error)
     inner["kind"] = std::string(kind_name(error.kind()));
     // The reply's first word when it is an error code (WRONGTYPE, NOPERM, READONLY): never free text, which the
     // message (masked) already carries.
-    if (std::string code = error.server_code(); is_error_code(code)) {
-        inner["code"] = std::move(code);
+    if (const std::string& code = error.server_code(); is_error_code(code)) {
+        inner["code"] = code;
     }
     inner["message"] = std::string(error.what());
     nlohmann::ordered_json doc = wrap(std::move(inner));
